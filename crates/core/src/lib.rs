@@ -1,0 +1,24 @@
+//! Earshot's domain: the shapes of contacts and their parts, the import and export formats, the rules for
+//! duplicates, money and keep-in-touch cadence, and the demo workspace.
+//!
+//! Invariants: nothing here does I/O or reads the clock (callers pass `now`), so every rule is testable as a
+//! pure function. Parsers never panic on any input: bad records come back as [`RecordError`]s that name the
+//! line and the reason, and the good records around them are still returned.
+//!
+//! To add a new import format, add a module that turns bytes into `Vec<Result<ContactDraft, RecordError>>`
+//! and teach [`import::detect`] to recognise it.
+
+pub mod cadence;
+pub mod contact;
+pub mod csv_export;
+pub mod dedupe;
+pub mod demo;
+pub mod import;
+pub mod money;
+pub mod table;
+pub mod text;
+pub mod url_safety;
+pub mod vcard;
+
+pub use contact::{ActivityKind, ContactDraft, EmailDraft, IdentityDraft, PhoneDraft, Photo};
+pub use import::{ImportFormat, RecordError};
