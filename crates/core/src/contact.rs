@@ -64,13 +64,7 @@ impl ContactDraft {
         self.given_name = cap(&self.given_name);
         self.family_name = cap(&self.family_name);
         self.display_name = cap(&self.display_name);
-        for field in [
-            &mut self.organization,
-            &mut self.title,
-            &mut self.city,
-            &mut self.website,
-            &mut self.birthday,
-        ] {
+        for field in [&mut self.organization, &mut self.title, &mut self.city, &mut self.website, &mut self.birthday] {
             *field = field.as_deref().map(cap).filter(|s| !s.is_empty());
         }
 
@@ -99,11 +93,7 @@ impl ContactDraft {
             *n = text::truncate_chars(n.trim(), 20 * MAX_FIELD_CHARS);
             !n.is_empty()
         });
-        if self
-            .photo
-            .as_ref()
-            .is_some_and(|p| p.bytes.len() > MAX_PHOTO_BYTES)
-        {
+        if self.photo.as_ref().is_some_and(|p| p.bytes.len() > MAX_PHOTO_BYTES) {
             self.photo = None;
         }
 
@@ -169,9 +159,7 @@ impl ActivityKind {
     }
 
     pub fn parse(s: &str) -> Option<ActivityKind> {
-        ActivityKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim().to_lowercase())
+        ActivityKind::ALL.into_iter().find(|k| k.as_str() == s.trim().to_lowercase())
     }
 }
 
@@ -181,23 +169,16 @@ mod tests {
 
     #[test]
     fn display_name_comes_from_given_and_family_names() {
-        let d = ContactDraft {
-            given_name: " Ann ".into(),
-            family_name: "Lee".into(),
-            ..Default::default()
-        }
-        .normalized()
-        .unwrap();
+        let d = ContactDraft { given_name: " Ann ".into(), family_name: "Lee".into(), ..Default::default() }
+            .normalized()
+            .unwrap();
         assert_eq!(d.display_name, "Ann Lee");
     }
 
     #[test]
     fn a_contact_with_only_an_email_is_named_after_it() {
         let d = ContactDraft {
-            emails: vec![EmailDraft {
-                address: "x@example.com".into(),
-                label: None,
-            }],
+            emails: vec![EmailDraft { address: "x@example.com".into(), label: None }],
             ..Default::default()
         }
         .normalized()
@@ -215,28 +196,13 @@ mod tests {
         let d = ContactDraft {
             display_name: "A".into(),
             emails: vec![
-                EmailDraft {
-                    address: "A@x.com".into(),
-                    label: None,
-                },
-                EmailDraft {
-                    address: "a@x.com".into(),
-                    label: None,
-                },
+                EmailDraft { address: "A@x.com".into(), label: None },
+                EmailDraft { address: "a@x.com".into(), label: None },
             ],
             phones: vec![
-                PhoneDraft {
-                    number: "555-0100".into(),
-                    label: None,
-                },
-                PhoneDraft {
-                    number: "(555) 0100".into(),
-                    label: None,
-                },
-                PhoneDraft {
-                    number: "n/a".into(),
-                    label: None,
-                },
+                PhoneDraft { number: "555-0100".into(), label: None },
+                PhoneDraft { number: "(555) 0100".into(), label: None },
+                PhoneDraft { number: "n/a".into(), label: None },
             ],
             ..Default::default()
         }

@@ -33,12 +33,7 @@ pub fn write(rows: &[(i64, &ContactDraft)]) -> Result<String, csv::Error> {
             neutralise(d.title.as_deref().unwrap_or("")),
             join(d.emails.iter().map(|e| neutralise(&e.address)).collect()),
             join(d.phones.iter().map(|p| neutralise(&p.number)).collect()),
-            join(
-                d.identities
-                    .iter()
-                    .map(|i| neutralise(i.profile_url.as_deref().unwrap_or(&i.handle)))
-                    .collect(),
-            ),
+            join(d.identities.iter().map(|i| neutralise(i.profile_url.as_deref().unwrap_or(&i.handle))).collect()),
             join(d.tags.iter().map(|t| neutralise(t)).collect()),
             neutralise(d.city.as_deref().unwrap_or("")),
             neutralise(d.website.as_deref().unwrap_or("")),
@@ -52,10 +47,8 @@ pub fn write(rows: &[(i64, &ContactDraft)]) -> Result<String, csv::Error> {
 /// A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection); prefix it with a quote.
 /// Phone numbers like "+1 555" are exempt: they are data people expect to see as typed.
 fn neutralise(value: &str) -> String {
-    let looks_like_phone = value.starts_with('+')
-        && value[1..]
-            .chars()
-            .all(|c| c.is_ascii_digit() || " -().".contains(c));
+    let looks_like_phone =
+        value.starts_with('+') && value[1..].chars().all(|c| c.is_ascii_digit() || " -().".contains(c));
     match value.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') if !looks_like_phone => format!("'{value}"),
         _ => value.to_string(),
@@ -75,14 +68,8 @@ mod tests {
             display_name: "Ann Lee".into(),
             organization: Some("Spokes, Inc".into()),
             emails: vec![
-                crate::EmailDraft {
-                    address: "ann@a.example".into(),
-                    label: None,
-                },
-                crate::EmailDraft {
-                    address: "ann@b.example".into(),
-                    label: None,
-                },
+                crate::EmailDraft { address: "ann@a.example".into(), label: None },
+                crate::EmailDraft { address: "ann@b.example".into(), label: None },
             ],
             tags: vec!["vip".into(), "racing".into()],
             ..Default::default()

@@ -101,11 +101,7 @@ pub fn suggest(candidates: &[Candidate]) -> Vec<Suggestion> {
                     continue;
                 }
                 if strsim::jaro_winkler(&a.name_key, &b.name_key) >= NAME_SIMILARITY {
-                    add(
-                        a.id,
-                        b.id,
-                        Evidence::SimilarNameSameOrganization(org.to_string()),
-                    );
+                    add(a.id, b.id, Evidence::SimilarNameSameOrganization(org.to_string()));
                 }
             }
         }
@@ -115,21 +111,13 @@ pub fn suggest(candidates: &[Candidate]) -> Vec<Suggestion> {
         .into_iter()
         .map(|((keep_id, merge_id), mut evidence)| {
             evidence.sort();
-            let exact = evidence
-                .iter()
-                .filter(|e| !matches!(e, Evidence::SimilarNameSameOrganization(_)))
-                .count();
+            let exact = evidence.iter().filter(|e| !matches!(e, Evidence::SimilarNameSameOrganization(_))).count();
             let confidence = match (exact, evidence.len() - exact) {
                 (0, _) => 0.6,
                 (1, 0) => 0.85,
                 _ => 0.97,
             };
-            Suggestion {
-                keep_id,
-                merge_id,
-                evidence,
-                confidence,
-            }
+            Suggestion { keep_id, merge_id, evidence, confidence }
         })
         .collect()
 }
@@ -150,11 +138,8 @@ mod tests {
 
     #[test]
     fn same_email_is_strong_evidence() {
-        let s = suggest(&[
-            c(1, "ann lee", None, &["a@x.com"]),
-            c(2, "a. lee", None, &["a@x.com"]),
-            c(3, "bob", None, &[]),
-        ]);
+        let s =
+            suggest(&[c(1, "ann lee", None, &["a@x.com"]), c(2, "a. lee", None, &["a@x.com"]), c(3, "bob", None, &[])]);
         assert_eq!(s.len(), 1);
         assert_eq!((s[0].keep_id, s[0].merge_id), (1, 2));
         assert_eq!(s[0].evidence, vec![Evidence::SameEmail("a@x.com".into())]);
@@ -174,9 +159,7 @@ mod tests {
 
     #[test]
     fn a_shared_office_address_is_not_evidence() {
-        let many: Vec<Candidate> = (0..20)
-            .map(|i| c(i, &format!("person {i}"), None, &["info@shop.com"]))
-            .collect();
+        let many: Vec<Candidate> = (0..20).map(|i| c(i, &format!("person {i}"), None, &["info@shop.com"])).collect();
         assert!(suggest(&many).is_empty());
     }
 }

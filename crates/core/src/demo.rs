@@ -8,11 +8,10 @@ use crate::contact::{ActivityKind, ContactDraft, EmailDraft, IdentityDraft, Phon
 pub const BUSINESS_NAME: &str = "Spoke & Chain Cycles";
 
 const GIVEN: [&str; 48] = [
-    "Ann", "Bob", "Chloé", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivan", "Jade", "Kofi", "Lena",
-    "Mateo", "Nina", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tomás", "Uma", "Viktor", "Wen",
-    "Ximena", "Yusuf", "Zoë", "Aisha", "Bruno", "Carmen", "Diego", "Emma", "Felix", "Grace",
-    "Hugo", "Iris", "Jonas", "Kai", "Leila", "Marco", "Noor", "Oskar", "Paula", "Rafael", "Sofia",
-    "Theo", "Ulla", "Vera", "Will",
+    "Ann", "Bob", "Chloé", "Dev", "Elif", "Farah", "Gus", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo", "Nina",
+    "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tomás", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoë", "Aisha",
+    "Bruno", "Carmen", "Diego", "Emma", "Felix", "Grace", "Hugo", "Iris", "Jonas", "Kai", "Leila", "Marco", "Noor",
+    "Oskar", "Paula", "Rafael", "Sofia", "Theo", "Ulla", "Vera", "Will",
 ];
 const FAMILY: [&str; 40] = [
     "Adams",
@@ -74,17 +73,8 @@ const ORGS: [(&str, &str); 16] = [
     ("Fernwood Architects", "Partner"),
     ("Saddle & Sole Triathlon", "Coach"),
 ];
-const CITIES: [&str; 6] = [
-    "Riverside",
-    "Northgate",
-    "Old Town",
-    "Eastgate",
-    "Harbourside",
-    "Millbrook",
-];
-const TAGS: [&str; 9] = [
-    "customer", "commuter", "road", "gravel", "mtb", "e-bike", "club", "vip", "family",
-];
+const CITIES: [&str; 6] = ["Riverside", "Northgate", "Old Town", "Eastgate", "Harbourside", "Millbrook"];
+const TAGS: [&str; 9] = ["customer", "commuter", "road", "gravel", "mtb", "e-bike", "club", "vip", "family"];
 const NOTES: [&str; 10] = [
     "Rides to work every day, about 12 km each way. Asked about winter tyres.",
     "Bought a gravel bike last spring; interested in the Saturday group ride.",
@@ -149,11 +139,7 @@ impl Seeded {
 }
 
 fn ascii_slug(s: &str) -> String {
-    deunicode::deunicode(s)
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect()
+    deunicode::deunicode(s).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
 }
 
 /// The `i`-th synthetic person: unique email, plausible name and organization.
@@ -166,11 +152,7 @@ pub fn person(rng: &mut Seeded, i: usize) -> ContactDraft {
         ascii_slug(given),
         ascii_slug(family),
         i,
-        if rng.chance(50) {
-            "mail.example"
-        } else {
-            "post.example"
-        }
+        if rng.chance(50) { "mail.example" } else { "post.example" }
     );
     let mut d = ContactDraft {
         given_name: given.into(),
@@ -179,10 +161,7 @@ pub fn person(rng: &mut Seeded, i: usize) -> ContactDraft {
         organization: org.map(|(o, _)| o.to_string()),
         title: org.map(|(_, t)| t.to_string()),
         city: Some(rng.pick(&CITIES).to_string()),
-        emails: vec![EmailDraft {
-            address: email,
-            label: Some("home".into()),
-        }],
+        emails: vec![EmailDraft { address: email, label: Some("home".into()) }],
         ..Default::default()
     };
     if rng.chance(70) {
@@ -253,8 +232,7 @@ pub fn workspace(count: usize, now: DateTime<Utc>) -> Vec<DemoContact> {
             let mut activities = Vec::new();
             for _ in 0..rng.below(5) {
                 let days_ago = rng.between(1, 700);
-                let occurred_at =
-                    now - Duration::days(days_ago) - Duration::minutes(rng.between(0, 600));
+                let occurred_at = now - Duration::days(days_ago) - Duration::minutes(rng.between(0, 600));
                 let activity = match rng.below(5) {
                     0 | 1 => {
                         let (what, lo, hi) = *rng.pick(&PURCHASES);
@@ -305,12 +283,7 @@ pub fn workspace(count: usize, now: DateTime<Utc>) -> Vec<DemoContact> {
                 });
             }
             let keep_in_touch_days = rng.chance(12).then(|| *rng.pick(&[30i64, 60, 90]));
-            DemoContact {
-                draft,
-                activities,
-                tasks,
-                keep_in_touch_days,
-            }
+            DemoContact { draft, activities, tasks, keep_in_touch_days }
         })
         .collect()
 }
@@ -327,15 +300,9 @@ mod tests {
         assert_eq!(a.len(), 300);
         assert_eq!(a[17].draft, b[17].draft);
         assert!(a.iter().filter(|c| c.draft.organization.is_some()).count() > 60);
-        assert!(a
-            .iter()
-            .flat_map(|c| &c.activities)
-            .any(|x| x.kind == ActivityKind::Purchase));
+        assert!(a.iter().flat_map(|c| &c.activities).any(|x| x.kind == ActivityKind::Purchase));
         assert!(a.iter().any(|c| c.keep_in_touch_days.is_some()));
-        let emails: std::collections::HashSet<_> = a
-            .iter()
-            .map(|c| c.draft.emails[0].address.clone())
-            .collect();
+        let emails: std::collections::HashSet<_> = a.iter().map(|c| c.draft.emails[0].address.clone()).collect();
         assert_eq!(emails.len(), 300, "every demo email is unique");
     }
 }

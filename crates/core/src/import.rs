@@ -49,10 +49,7 @@ pub struct RecordError {
 
 impl RecordError {
     pub fn new(line: u64, reason: impl Into<String>) -> Self {
-        RecordError {
-            line,
-            reason: reason.into(),
-        }
+        RecordError { line, reason: reason.into() }
     }
 }
 
@@ -76,10 +73,7 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
     }
 }
 
@@ -89,11 +83,7 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<ImportFormat, FileError> 
         return Err(FileError::Empty);
     }
     let head = decode_text(&bytes[..bytes.len().min(64 * 1024)]);
-    if head
-        .lines()
-        .take(50)
-        .any(|l| l.trim().eq_ignore_ascii_case("BEGIN:VCARD"))
-    {
+    if head.lines().take(50).any(|l| l.trim().eq_ignore_ascii_case("BEGIN:VCARD")) {
         return Ok(ImportFormat::Vcard);
     }
     if file_name.to_lowercase().ends_with(".vcf") {
@@ -109,10 +99,7 @@ mod tests {
     #[test]
     fn vcards_are_recognised_by_content_not_name() {
         assert_eq!(
-            detect(
-                "contacts.txt",
-                b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n"
-            ),
+            detect("contacts.txt", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n"),
             Ok(ImportFormat::Vcard)
         );
     }
@@ -129,10 +116,8 @@ mod tests {
 
     #[test]
     fn utf16_with_bom_decodes() {
-        let bytes: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("Zoë".encode_utf16().flat_map(|u| u.to_le_bytes()))
-            .collect();
+        let bytes: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("Zoë".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode_text(&bytes), "Zoë");
     }
 }

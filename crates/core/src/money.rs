@@ -42,24 +42,13 @@ pub fn parse_minor(input: &str, currency: &str) -> Result<i64, MoneyError> {
     }
     let frac = frac.trim_end_matches('0');
     if frac.len() as u32 > digits {
-        return Err(MoneyError::TooPrecise(
-            input.to_string(),
-            currency.to_string(),
-        ));
+        return Err(MoneyError::TooPrecise(input.to_string(), currency.to_string()));
     }
     let scale = 10i64.pow(digits);
-    let whole_value: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole
-            .parse()
-            .map_err(|_| MoneyError::TooLarge(input.to_string()))?
-    };
-    let frac_value: i64 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse::<i64>().unwrap_or(0) * 10i64.pow(digits - frac.len() as u32)
-    };
+    let whole_value: i64 =
+        if whole.is_empty() { 0 } else { whole.parse().map_err(|_| MoneyError::TooLarge(input.to_string()))? };
+    let frac_value: i64 =
+        if frac.is_empty() { 0 } else { frac.parse::<i64>().unwrap_or(0) * 10i64.pow(digits - frac.len() as u32) };
     let value = whole_value
         .checked_mul(scale)
         .and_then(|v| v.checked_add(frac_value))
@@ -76,12 +65,7 @@ pub fn format_minor(minor: i64, currency: &str) -> String {
     let scale = 10i64.pow(digits);
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
-    format!(
-        "{sign}{}.{:0width$}",
-        abs / scale as u64,
-        abs % scale as u64,
-        width = digits as usize
-    )
+    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = digits as usize)
 }
 
 #[cfg(test)]
@@ -99,18 +83,9 @@ mod tests {
 
     #[test]
     fn bad_amounts_say_why() {
-        assert!(matches!(
-            parse_minor("abc", "EUR"),
-            Err(MoneyError::NotANumber(_))
-        ));
-        assert!(matches!(
-            parse_minor("1.234", "EUR"),
-            Err(MoneyError::TooPrecise(..))
-        ));
-        assert!(matches!(
-            parse_minor("99999999999999999999", "EUR"),
-            Err(MoneyError::TooLarge(_))
-        ));
+        assert!(matches!(parse_minor("abc", "EUR"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(parse_minor("1.234", "EUR"), Err(MoneyError::TooPrecise(..))));
+        assert!(matches!(parse_minor("99999999999999999999", "EUR"), Err(MoneyError::TooLarge(_))));
     }
 
     #[test]

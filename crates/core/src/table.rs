@@ -107,25 +107,14 @@ fn label_from_header(key: &str) -> Option<String> {
 pub fn guess_column(header: &str, flavour: ImportFormat) -> ColumnRule {
     let key = header_key(header);
     let rule = |field| ColumnRule { field, label: None };
-    let labelled = |field| ColumnRule {
-        field,
-        label: label_from_header(&key),
-    };
-    let is_meta = key.contains("label")
-        || key.contains("type")
-        || key.contains("display name")
-        || key.contains("phonetic");
+    let labelled = |field| ColumnRule { field, label: label_from_header(&key) };
+    let is_meta =
+        key.contains("label") || key.contains("type") || key.contains("display name") || key.contains("phonetic");
     match key.as_str() {
-        "name" | "full name" | "display name" | "contact name" | "contact" => {
-            return rule(Field::FullName)
-        }
-        "first name" | "given name" | "firstname" | "first" | "forename" => {
-            return rule(Field::GivenName)
-        }
+        "name" | "full name" | "display name" | "contact name" | "contact" => return rule(Field::FullName),
+        "first name" | "given name" | "firstname" | "first" | "forename" => return rule(Field::GivenName),
         "middle name" | "additional name" | "middle" => return rule(Field::MiddleName),
-        "last name" | "family name" | "surname" | "lastname" | "last" => {
-            return rule(Field::FamilyName)
-        }
+        "last name" | "family name" | "surname" | "lastname" | "last" => return rule(Field::FamilyName),
         "company"
         | "organization"
         | "organisation"
@@ -139,22 +128,13 @@ pub fn guess_column(header: &str, flavour: ImportFormat) -> ColumnRule {
         }
         "title" if flavour != ImportFormat::Outlook => return rule(Field::Title),
         "url" if flavour == ImportFormat::Linkedin => return rule(Field::SocialProfile),
-        "website" | "web page" | "url" | "homepage" | "web site" | "website 1 - value" => {
-            return rule(Field::Website)
-        }
-        "tags" | "labels" | "group membership" | "categories" | "groups" | "tag" => {
-            return rule(Field::Tags)
-        }
+        "website" | "web page" | "url" | "homepage" | "web site" | "website 1 - value" => return rule(Field::Website),
+        "tags" | "labels" | "group membership" | "categories" | "groups" | "tag" => return rule(Field::Tags),
         "notes" | "note" | "comments" | "comment" => return rule(Field::Note),
         "birthday" | "date of birth" | "dob" | "birth date" => return rule(Field::Birthday),
-        "city" | "town" | "address 1 - city" | "business city" | "home city" => {
-            return rule(Field::City)
-        }
+        "city" | "town" | "address 1 - city" | "business city" | "home city" => return rule(Field::City),
         "linkedin" | "twitter" | "mastodon" | "bluesky" | "instagram" | "facebook" => {
-            return ColumnRule {
-                field: Field::SocialProfile,
-                label: Some(key),
-            }
+            return ColumnRule { field: Field::SocialProfile, label: Some(key) }
         }
         "social profile" | "social profiles" | "profile url" => return rule(Field::SocialProfile),
         _ => {}
@@ -167,9 +147,7 @@ pub fn guess_column(header: &str, flavour: ImportFormat) -> ColumnRule {
     {
         return labelled(Field::Email);
     }
-    if (key.contains("phone") || key.contains("mobile") || key.starts_with("tel"))
-        && !key.contains("fax")
-    {
+    if (key.contains("phone") || key.contains("mobile") || key.starts_with("tel")) && !key.contains("fax") {
         return labelled(Field::Phone);
     }
     if key.starts_with("website") && key.contains("value") {
@@ -188,17 +166,9 @@ struct Lines<'a> {
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
+            .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
             .collect();
-        Lines {
-            text: text.as_bytes(),
-            starts,
-        }
+        Lines { text: text.as_bytes(), starts }
     }
 
     fn line_of(&self, position: Option<&csv::Position>) -> u64 {
@@ -212,10 +182,7 @@ impl<'a> Lines<'a> {
 }
 
 fn reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes())
+    csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes())
 }
 
 /// Finds the header row: the first of the first 30 rows with at least two columns Earshot recognises.
@@ -223,16 +190,10 @@ fn find_header(text: &str) -> Option<(u64, Vec<String>)> {
     let lines = Lines::new(text);
     for record in reader(text).records().take(30) {
         let Ok(record) = record else { continue };
-        let known = record
-            .iter()
-            .filter(|h| guess_column(h, ImportFormat::Csv).field != Field::Ignore)
-            .count();
+        let known = record.iter().filter(|h| guess_column(h, ImportFormat::Csv).field != Field::Ignore).count();
         if known >= 2 {
             let line = lines.line_of(record.position());
-            let headers = record
-                .iter()
-                .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-                .collect();
+            let headers = record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect();
             return Some((line, headers));
         }
     }
@@ -249,9 +210,7 @@ fn flavour_of(headers: &[String]) -> ImportFormat {
         ImportFormat::Google
     } else if has("connected on") && has("url") {
         ImportFormat::Linkedin
-    } else if has("e-mail address")
-        && (has("job title") || has("business phone") || has("mobile phone"))
-    {
+    } else if has("e-mail address") && (has("job title") || has("business phone") || has("mobile phone")) {
         ImportFormat::Outlook
     } else {
         ImportFormat::Csv
@@ -280,15 +239,7 @@ pub fn preview(bytes: &[u8], sample: usize) -> Result<Preview, FileError> {
         .take(sample)
         .map(|r| r.iter().map(str::to_string).collect())
         .collect();
-    Ok(Preview {
-        format,
-        headers,
-        sample_rows,
-        mapping: Mapping {
-            header_line,
-            columns,
-        },
-    })
+    Ok(Preview { format, headers, sample_rows, mapping: Mapping { header_line, columns } })
 }
 
 /// Google exports several values in one cell separated by " ::: ".
@@ -317,10 +268,7 @@ pub fn parse(bytes: &[u8], mapping: &Mapping) -> Parsed {
             Ok(r) => r,
             Err(e) => {
                 let line = lines.line_of(e.position());
-                parsed.errors.push(RecordError::new(
-                    line,
-                    format!("the row cannot be read as CSV: {e}"),
-                ));
+                parsed.errors.push(RecordError::new(line, format!("the row cannot be read as CSV: {e}")));
                 continue;
             }
         };
@@ -339,18 +287,12 @@ pub fn parse(bytes: &[u8], mapping: &Mapping) -> Parsed {
             }
             let column = headers.get(idx).map(String::as_str).unwrap_or("?");
             apply(&mut d, rule, cell, |reason| {
-                parsed.warnings.push(RecordError::new(
-                    line,
-                    format!("column \"{column}\": {reason}"),
-                ))
+                parsed.warnings.push(RecordError::new(line, format!("column \"{column}\": {reason}")))
             });
         }
         match d.normalized() {
             Some(d) => parsed.records.push((line, d)),
-            None => parsed.errors.push(RecordError::new(
-                line,
-                "the row has no name, organization, email or phone",
-            )),
+            None => parsed.errors.push(RecordError::new(line, "the row has no name, organization, email or phone")),
         }
     }
     parsed
@@ -371,10 +313,7 @@ fn apply(d: &mut ContactDraft, rule: &ColumnRule, cell: &str, mut warn: impl FnM
         Field::Email => {
             for address in split_multi(cell, &[';', ',']) {
                 if text::looks_like_email(&address) {
-                    d.emails.push(EmailDraft {
-                        address,
-                        label: rule.label.clone(),
-                    });
+                    d.emails.push(EmailDraft { address, label: rule.label.clone() });
                 } else {
                     warn(format!(
                         "\"{}\" is not an email address; the row was imported without it",
@@ -386,10 +325,7 @@ fn apply(d: &mut ContactDraft, rule: &ColumnRule, cell: &str, mut warn: impl FnM
         Field::Phone => {
             for number in split_multi(cell, &[';']) {
                 if text::phone_key(&number).len() >= 3 {
-                    d.phones.push(PhoneDraft {
-                        number,
-                        label: rule.label.clone(),
-                    });
+                    d.phones.push(PhoneDraft { number, label: rule.label.clone() });
                 } else {
                     warn(format!(
                         "\"{}\" is not a phone number; the row was imported without it",
@@ -494,19 +430,12 @@ mod tests {
 
     #[test]
     fn bad_rows_are_reported_by_line_and_good_rows_kept() {
-        let csv =
-            "Name,Email,Phone\nAnn,ann@x.example,\n,,\n,not-an-email,\nBob,bob@x.example,12\n";
+        let csv = "Name,Email,Phone\nAnn,ann@x.example,\n,,\n,not-an-email,\nBob,bob@x.example,12\n";
         let p = preview(csv.as_bytes(), 5).unwrap();
         assert_eq!(p.format, ImportFormat::Csv);
         let parsed = parse(csv.as_bytes(), &p.mapping);
         assert_eq!(parsed.records.len(), 2);
-        assert_eq!(
-            parsed.errors,
-            vec![RecordError::new(
-                4,
-                "the row has no name, organization, email or phone"
-            )]
-        );
+        assert_eq!(parsed.errors, vec![RecordError::new(4, "the row has no name, organization, email or phone")]);
         assert_eq!(parsed.warnings.len(), 2, "{:?}", parsed.warnings);
         assert!(parsed.warnings[0].reason.contains("Email"));
     }

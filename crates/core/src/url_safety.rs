@@ -15,8 +15,7 @@ pub fn safe_external_url(input: &str) -> Result<url::Url, UrlError> {
     if input.chars().any(char::is_control) {
         return Err(UrlError::Invalid(crate::text::truncate_chars(input, 80)));
     }
-    let url = url::Url::parse(input.trim())
-        .map_err(|_| UrlError::Invalid(crate::text::truncate_chars(input, 80)))?;
+    let url = url::Url::parse(input.trim()).map_err(|_| UrlError::Invalid(crate::text::truncate_chars(input, 80)))?;
     match url.scheme() {
         "http" | "https" => {
             if url.host_str().is_none_or(str::is_empty) {

@@ -29,9 +29,7 @@ impl Property {
     }
 
     fn encoding(&self) -> Option<String> {
-        self.param_values("ENCODING")
-            .next()
-            .map(|e| e.to_ascii_uppercase())
+        self.param_values("ENCODING").next().map(|e| e.to_ascii_uppercase())
     }
 
     /// The value's bytes after transfer decoding (quoted-printable or base64).
@@ -56,15 +54,9 @@ impl Property {
 
     /// TYPE values, including 2.1's bare parameters, lower-cased, without the noise ones.
     fn types(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .param_values("TYPE")
-            .map(|v| v.trim_matches('"').to_lowercase())
-            .collect();
+        let mut out: Vec<String> = self.param_values("TYPE").map(|v| v.trim_matches('"').to_lowercase()).collect();
         for (k, v) in &self.params {
-            if v.is_empty()
-                && !k.eq_ignore_ascii_case("QUOTED-PRINTABLE")
-                && !k.eq_ignore_ascii_case("BASE64")
-            {
+            if v.is_empty() && !k.eq_ignore_ascii_case("QUOTED-PRINTABLE") && !k.eq_ignore_ascii_case("BASE64") {
                 out.push(k.to_lowercase());
             }
         }
@@ -92,10 +84,8 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
             }
             continue;
         };
-        let is_begin =
-            prop.name == "BEGIN" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
-        let is_end =
-            prop.name == "END" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
+        let is_begin = prop.name == "BEGIN" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
+        let is_end = prop.name == "END" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
         match (&mut current, is_begin, is_end) {
             (None, true, _) => current = Some((line_no, Vec::new())),
             (None, false, _) => {}
@@ -103,9 +93,10 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
             (Some(_), _, true) if nested > 0 => nested -= 1,
             (Some(_), _, true) => {
                 let (start, props) = current.take().expect("checked above");
-                out.push(card_to_draft(&props).ok_or_else(|| {
-                    RecordError::new(start, "the card has no name, organization, email or phone")
-                }));
+                out.push(
+                    card_to_draft(&props)
+                        .ok_or_else(|| RecordError::new(start, "the card has no name, organization, email or phone")),
+                );
             }
             (Some((_, props)), false, false) => {
                 if nested == 0 {
@@ -115,22 +106,16 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
         }
     }
     if let Some((start, _)) = current {
-        out.push(Err(RecordError::new(
-            start,
-            "the card has no END:VCARD line (the file may be cut short)",
-        )));
+        out.push(Err(RecordError::new(start, "the card has no END:VCARD line (the file may be cut short)")));
     }
     out
 }
 
 fn transcode_utf16(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     match encoding_rs::Encoding::for_bom(bytes) {
-        Some((enc, bom)) if enc != encoding_rs::UTF_8 => std::borrow::Cow::Owned(
-            enc.decode_without_bom_handling(&bytes[bom..])
-                .0
-                .into_owned()
-                .into_bytes(),
-        ),
+        Some((enc, bom)) if enc != encoding_rs::UTF_8 => {
+            std::borrow::Cow::Owned(enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned().into_bytes())
+        }
         Some((_, bom)) => std::borrow::Cow::Borrowed(&bytes[bom..]),
         None => std::borrow::Cow::Borrowed(bytes),
     }
@@ -199,19 +184,11 @@ fn parse_property(line: &[u8]) -> Option<Property> {
     };
     let params = parts
         .map(|p| match p.split_once('=') {
-            Some((k, v)) => (
-                k.trim().to_ascii_uppercase(),
-                v.trim().trim_matches('"').to_string(),
-            ),
+            Some((k, v)) => (k.trim().to_ascii_uppercase(), v.trim().trim_matches('"').to_string()),
             None => (p.trim().to_ascii_uppercase(), String::new()),
         })
         .collect();
-    Some(Property {
-        group,
-        name,
-        params,
-        raw_value: line[colon + 1..].to_vec(),
-    })
+    Some(Property { group, name, params, raw_value: line[colon + 1..].to_vec() })
 }
 
 fn split_unquoted(s: &str, sep: char) -> Vec<String> {
@@ -235,9 +212,7 @@ fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while i < input.len() {
         if input[i] == b'=' {
-            let hex = input
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
+            let hex = input.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
@@ -255,11 +230,7 @@ fn decode_quoted_printable(input: &[u8]) -> Vec<u8> {
 }
 
 fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
-    let cleaned: Vec<u8> = input
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
+    let cleaned: Vec<u8> = input.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
     let engine = base64::engine::GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         base64::engine::GeneralPurposeConfig::new()
@@ -312,11 +283,7 @@ fn group_labels(props: &[Property]) -> std::collections::HashMap<String, String>
         .filter(|p| p.name == "X-ABLABEL")
         .filter_map(|p| {
             let label = p.text();
-            let label = label
-                .trim_start_matches("_$!<")
-                .trim_end_matches(">!$_")
-                .trim()
-                .to_string();
+            let label = label.trim_start_matches("_$!<").trim_end_matches(">!$_").trim().to_string();
             Some((p.group.clone()?, label))
         })
         .collect()
@@ -342,58 +309,31 @@ const KNOWN_NETWORKS: [(&str, &str); 12] = [
 pub fn identity_from_url(url: &str, hint: Option<&str>) -> Option<IdentityDraft> {
     let parsed = url::Url::parse(url.trim()).ok()?;
     let host = parsed.host_str()?.trim_start_matches("www.").to_lowercase();
-    let segments: Vec<&str> = parsed
-        .path_segments()
-        .map(|s| s.filter(|x| !x.is_empty()).collect())
-        .unwrap_or_default();
+    let segments: Vec<&str> = parsed.path_segments().map(|s| s.filter(|x| !x.is_empty()).collect()).unwrap_or_default();
     let hint = hint.map(|h| h.to_lowercase());
     let network = KNOWN_NETWORKS
         .iter()
         .find(|(needle, _)| {
-            host == *needle
-                || host.ends_with(&format!(".{needle}"))
-                || hint.as_deref() == Some(*needle)
+            host == *needle || host.ends_with(&format!(".{needle}")) || hint.as_deref() == Some(*needle)
         })
         .map(|(_, n)| n.to_string())
-        .or_else(|| {
-            segments
-                .first()
-                .filter(|s| s.starts_with('@'))
-                .map(|_| "mastodon".to_string())
-        })?;
+        .or_else(|| segments.first().filter(|s| s.starts_with('@')).map(|_| "mastodon".to_string()))?;
     let handle = match network.as_str() {
         "mastodon" => {
             let user = segments.first()?.trim_start_matches('@');
             format!("@{user}@{host}")
         }
-        "bluesky" => segments
-            .iter()
-            .skip_while(|s| **s != "profile")
-            .nth(1)
-            .map(|s| s.to_string())?,
-        "linkedin" => segments
-            .get(1)
-            .or(segments.first())
-            .map(|s| s.to_string())?,
-        _ => segments
-            .first()
-            .map(|s| s.trim_start_matches('@').to_string())?,
+        "bluesky" => segments.iter().skip_while(|s| **s != "profile").nth(1).map(|s| s.to_string())?,
+        "linkedin" => segments.get(1).or(segments.first()).map(|s| s.to_string())?,
+        _ => segments.first().map(|s| s.trim_start_matches('@').to_string())?,
     };
-    Some(IdentityDraft {
-        network,
-        handle,
-        profile_url: Some(parsed.to_string()),
-        follower_count: None,
-    })
+    Some(IdentityDraft { network, handle, profile_url: Some(parsed.to_string()), follower_count: None })
 }
 
 fn card_to_draft(props: &[Property]) -> Option<ContactDraft> {
     let labels = group_labels(props);
     let label_of = |p: &Property| -> Option<String> {
-        p.group
-            .as_ref()
-            .and_then(|g| labels.get(g).cloned())
-            .or_else(|| p.types().into_iter().next())
+        p.group.as_ref().and_then(|g| labels.get(g).cloned()).or_else(|| p.types().into_iter().next())
     };
     let mut d = ContactDraft::default();
     let mut formatted_name = None;
@@ -409,23 +349,15 @@ fn card_to_draft(props: &[Property]) -> Option<ContactDraft> {
                 }
             }
             "ORG" => {
-                let org = components(&p.text(), ';')
-                    .into_iter()
-                    .find(|s| !s.is_empty());
+                let org = components(&p.text(), ';').into_iter().find(|s| !s.is_empty());
                 d.organization = org;
             }
             "TITLE" => d.title = Some(unescape(&p.text())),
-            "EMAIL" => d.emails.push(EmailDraft {
-                address: unescape(&p.text()),
-                label: label_of(p),
-            }),
+            "EMAIL" => d.emails.push(EmailDraft { address: unescape(&p.text()), label: label_of(p) }),
             "TEL" => {
                 let number = unescape(&p.text());
                 let number = number.strip_prefix("tel:").unwrap_or(&number).to_string();
-                d.phones.push(PhoneDraft {
-                    number,
-                    label: label_of(p),
-                });
+                d.phones.push(PhoneDraft { number, label: label_of(p) });
             }
             "URL" => {
                 let url = unescape(&p.text());
@@ -437,17 +369,10 @@ fn card_to_draft(props: &[Property]) -> Option<ContactDraft> {
             }
             "X-SOCIALPROFILE" | "SOCIALPROFILE" => {
                 let value = unescape(&p.text());
-                let hint = p
-                    .param_values("SERVICE-TYPE")
-                    .next()
-                    .map(str::to_string)
-                    .or_else(|| p.types().into_iter().next());
+                let hint =
+                    p.param_values("SERVICE-TYPE").next().map(str::to_string).or_else(|| p.types().into_iter().next());
                 let identity = identity_from_url(&value, hint.as_deref()).or_else(|| {
-                    let user = p
-                        .param_values("X-USER")
-                        .next()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| value.clone());
+                    let user = p.param_values("X-USER").next().map(str::to_string).unwrap_or_else(|| value.clone());
                     hint.as_ref().map(|h| IdentityDraft {
                         network: h.to_lowercase(),
                         handle: user,
@@ -465,11 +390,7 @@ fn card_to_draft(props: &[Property]) -> Option<ContactDraft> {
                     d.city.get_or_insert_with(|| city.clone());
                 }
             }
-            "CATEGORIES" => d.tags.extend(
-                components(&p.text(), ',')
-                    .into_iter()
-                    .filter(|t| !t.is_empty()),
-            ),
+            "CATEGORIES" => d.tags.extend(components(&p.text(), ',').into_iter().filter(|t| !t.is_empty())),
             "PHOTO" => d.photo = d.photo.take().or_else(|| photo(p)),
             _ => {}
         }
@@ -491,12 +412,7 @@ fn photo(p: &Property) -> Option<Photo> {
     if matches!(p.encoding().as_deref(), Some("B") | Some("BASE64")) {
         let kind = p
             .param_values("TYPE")
-            .chain(
-                p.params
-                    .iter()
-                    .filter(|(_, v)| v.is_empty())
-                    .map(|(k, _)| k.as_str()),
-            )
+            .chain(p.params.iter().filter(|(_, v)| v.is_empty()).map(|(k, _)| k.as_str()))
             .find_map(|t| match t.to_ascii_uppercase().as_str() {
                 "JPEG" | "JPG" | "IMAGE/JPEG" => Some("image/jpeg"),
                 "PNG" | "IMAGE/PNG" => Some("image/png"),
@@ -505,19 +421,13 @@ fn photo(p: &Property) -> Option<Photo> {
             })
             .unwrap_or("image/jpeg");
         let bytes = p.decoded_bytes();
-        return (!bytes.is_empty()).then(|| Photo {
-            mime: kind.to_string(),
-            bytes,
-        });
+        return (!bytes.is_empty()).then(|| Photo { mime: kind.to_string(), bytes });
     }
     None // A photo given by URL is not fetched: importing must not reach the network.
 }
 
 fn image_mime(mime: &str) -> bool {
-    matches!(
-        mime,
-        "image/jpeg" | "image/png" | "image/gif" | "image/webp"
-    )
+    matches!(mime, "image/jpeg" | "image/png" | "image/gif" | "image/webp")
 }
 
 // ---------------------------------------------------------------------------------------------- writing
@@ -536,11 +446,7 @@ pub fn write(cards: &[CardOut<'_>]) -> String {
         let mut lines = vec!["BEGIN:VCARD".to_string(), "VERSION:4.0".to_string()];
         lines.push(format!("UID:{}", escape(&card.uid)));
         lines.push(format!("FN:{}", escape(&d.display_name)));
-        lines.push(format!(
-            "N:{};{};;;",
-            escape(&d.family_name),
-            escape(&d.given_name)
-        ));
+        lines.push(format!("N:{};{};;;", escape(&d.family_name), escape(&d.given_name)));
         if let Some(org) = &d.organization {
             lines.push(format!("ORG:{}", escape(org)));
         }
@@ -548,18 +454,10 @@ pub fn write(cards: &[CardOut<'_>]) -> String {
             lines.push(format!("TITLE:{}", escape(title)));
         }
         for e in &d.emails {
-            lines.push(format!(
-                "EMAIL{}:{}",
-                type_param(&e.label),
-                escape(&e.address)
-            ));
+            lines.push(format!("EMAIL{}:{}", type_param(&e.label), escape(&e.address)));
         }
         for p in &d.phones {
-            lines.push(format!(
-                "TEL;VALUE=text{}:{}",
-                type_param(&p.label),
-                escape(&p.number)
-            ));
+            lines.push(format!("TEL;VALUE=text{}:{}", type_param(&p.label), escape(&p.number)));
         }
         for i in &d.identities {
             let value = i.profile_url.clone().unwrap_or_else(|| i.handle.clone());
@@ -694,9 +592,7 @@ mod tests {
         let d21 = one("BEGIN:VCARD\r\nVERSION:2.1\r\nFN:P\r\nPHOTO;ENCODING=BASE64;TYPE=PNG:\r\n iVBORw0KGgo=\r\n\r\nEND:VCARD\r\n");
         assert_eq!(d21.photo.as_ref().unwrap().mime, "image/png");
         assert_eq!(&d21.photo.unwrap().bytes[..4], &[0x89, b'P', b'N', b'G']);
-        let d40 = one(
-            "BEGIN:VCARD\nVERSION:4.0\nFN:P\nPHOTO:data:image/jpeg;base64,/9j/4AAQ\nEND:VCARD\n",
-        );
+        let d40 = one("BEGIN:VCARD\nVERSION:4.0\nFN:P\nPHOTO:data:image/jpeg;base64,/9j/4AAQ\nEND:VCARD\n");
         assert_eq!(d40.photo.unwrap().bytes[..2], [0xFF, 0xD8]);
     }
 
@@ -708,14 +604,8 @@ mod tests {
             display_name: "Zoë O'Neil; Jr".into(),
             organization: Some("Spokes, Inc".into()),
             title: Some("Owner".into()),
-            emails: vec![EmailDraft {
-                address: "zoe@example.com".into(),
-                label: Some("work".into()),
-            }],
-            phones: vec![PhoneDraft {
-                number: "+1 555 0100".into(),
-                label: None,
-            }],
+            emails: vec![EmailDraft { address: "zoe@example.com".into(), label: Some("work".into()) }],
+            phones: vec![PhoneDraft { number: "+1 555 0100".into(), label: None }],
             identities: vec![IdentityDraft {
                 network: "mastodon".into(),
                 handle: "@zoe@mastodon.social".into(),
@@ -726,10 +616,7 @@ mod tests {
             notes: vec!["line one\nline two ".repeat(10).trim().to_string()],
             ..Default::default()
         };
-        let text = write(&[CardOut {
-            uid: "urn:uuid:1".into(),
-            draft: &d,
-        }]);
+        let text = write(&[CardOut { uid: "urn:uuid:1".into(), draft: &d }]);
         assert!(text.lines().all(|l| l.len() <= 75), "lines are folded");
         let back = one(&text);
         assert_eq!(back.display_name, d.display_name);
