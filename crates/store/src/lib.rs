@@ -1,1 +1,57 @@
-//! placeholder
+//! Earshot's local store: one SQLite file per workspace.
+//!
+//! Invariants: one writer connection (behind a mutex) and a few read-only connections; every write runs in
+//! a `BEGIN IMMEDIATE` transaction through [`Store::write`]; migrations are embedded, numbered and
+//! forward-only, and a database newer than the app is refused; the full-text index holds live contacts only
+//! and is refreshed in the same transaction as any write that changes what it indexes ([`search::reindex`]).
+//!
+//! To add a table: add a numbered file under `migrations/` (never edit a shipped one), list it in
+//! [`migrations::MIGRATIONS`], and give it a module with its row type, reads and writes, and tests.
+
+pub mod activities;
+pub mod channels;
+pub mod contacts;
+pub mod db;
+pub mod imports;
+pub mod merges;
+pub mod migrations;
+pub mod notes;
+pub mod organizations;
+pub mod search;
+pub mod settings;
+pub mod tags;
+pub mod tasks;
+
+pub use db::{OpenOptions, Store};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot use the database file {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("the database {path} was written by a newer version of Earshot (schema {found}, this version knows {known}); update Earshot to open it")]
+    NewerSchema { path: String, found: i64, known: i64 },
+    #[error("the database {path} failed its integrity check after an unclean shutdown: {detail}. Restore a backup from {backups}")]
+    Corrupt { path: String, detail: String, backups: String },
+    #[error("{what} {id} does not exist")]
+    NotFound { what: &'static str, id: i64 },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Timestamps are stored as RFC 3339 UTC text with seconds, so they sort as text.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod test_support;

@@ -1,0 +1,367 @@
+//! Imports: each file read becomes an `imports` row. Records are matched to live contacts (same email,
+//! handle or phone; same name at the same organization when the record has nothing else), so importing a
+//! file twice adds nothing. New contacts and every part added to an existing contact carry the import's id,
+//! so the whole import can be undone without touching what the owner added since.
+
+use earshot_core::{text, ContactDraft, RecordError};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::{channels, contacts, notes, organizations, search, tags, Result, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ImportProblem {
+    #[ts(type = "number")]
+    pub line: i64,
+    /// "error": the record was not imported; "warning": it was, without the value named.
+    pub severity: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ImportSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub file_name: String,
+    pub format: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    #[ts(type = "number")]
+    pub added: i64,
+    #[ts(type = "number")]
+    pub merged: i64,
+    #[ts(type = "number")]
+    pub unchanged: i64,
+    #[ts(type = "number")]
+    pub rejected: i64,
+    #[ts(type = "number")]
+    pub warnings: i64,
+    /// The first problems, by line (at most 1,000).
+    pub problems: Vec<ImportProblem>,
+    pub undone_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub added: i64,
+    pub merged: i64,
+    pub unchanged: i64,
+}
+
+/// Scalar fields an import may fill on an existing contact when they are empty.
+const FILLABLE: [&str; 5] = ["title", "city", "website", "birthday", "organization_id"];
+
+pub fn begin(tx: &Transaction<'_>, file_name: &str, format: &str, now: &str) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO imports (file_name, format, started_at) VALUES (?1, ?2, ?3)",
+        params![text::truncate_chars(file_name, 500), format, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Which live contact a record is, if any.
+fn find_existing(tx: &Transaction<'_>, d: &ContactDraft) -> Result<Option<i64>> {
+    for e in &d.emails {
+        if let Some(id) = channels::contacts_with_email(tx, &e.address)?.first() {
+            return Ok(Some(*id));
+        }
+    }
+    for i in &d.identities {
+        if let Some(id) = channels::contacts_with_identity(tx, &i.network, &i.handle)?.first() {
+            return Ok(Some(*id));
+        }
+    }
+    for p in d.phones.iter().filter(|p| text::phone_key(&p.number).len() >= 6) {
+        if let Some(id) = channels::contacts_with_phone(tx, &p.number)?.first() {
+            return Ok(Some(*id));
+        }
+    }
+    if d.emails.is_empty() && d.identities.is_empty() && d.phones.is_empty() {
+        let org_key = d.organization.as_deref().map(text::fold);
+        let id = tx
+            .prepare_cached(
+                "SELECT c.id FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
+                  WHERE c.sort_key = ?1 AND c.deleted_at IS NULL AND o.name_key IS ?2 LIMIT 1",
+            )?
+            .query_row(params![text::fold(&d.display_name), org_key], |r| r.get(0))
+            .optional()?;
+        return Ok(id);
+    }
+    Ok(None)
+}
+
+/// Adds what the record knows and the contact does not. Returns whether anything changed.
+fn enrich(
+    tx: &Transaction<'_>,
+    id: i64,
+    d: &ContactDraft,
+    import_id: i64,
+    now: &str,
+    filled: &mut Vec<(i64, String)>,
+) -> Result<bool> {
+    let mut changed = false;
+    for e in &d.emails {
+        changed |= channels::add_email(tx, id, e, Some(import_id))?;
+    }
+    for p in &d.phones {
+        changed |= channels::add_phone(tx, id, p, Some(import_id))?;
+    }
+    for i in &d.identities {
+        changed |= channels::add_identity(tx, id, i, Some(import_id))?;
+    }
+    for t in &d.tags {
+        changed |= tags::add(tx, id, t, Some(import_id))?;
+    }
+    if !d.notes.is_empty() {
+        let existing: Vec<String> = notes::of_contact(tx, id)?.into_iter().map(|n| n.body).collect();
+        for n in d.notes.iter().filter(|n| !existing.contains(n)) {
+            notes::insert(tx, id, n, now, Some(import_id))?;
+            changed = true;
+        }
+    }
+    let org = organizations::ensure(tx, d.organization.as_deref(), now)?;
+    let values: [Option<rusqlite::types::Value>; 5] = [
+        d.title.clone().map(Into::into),
+        d.city.clone().map(Into::into),
+        d.website.clone().map(Into::into),
+        d.birthday.clone().map(Into::into),
+        org.map(Into::into),
+    ];
+    for (column, value) in FILLABLE.iter().zip(values) {
+        let Some(value) = value else { continue };
+        let n = tx
+            .prepare_cached(&format!("UPDATE contacts SET {column} = ?2 WHERE id = ?1 AND {column} IS NULL"))?
+            .execute(params![id, value])?;
+        if n > 0 {
+            filled.push((id, column.to_string()));
+            changed = true;
+        }
+    }
+    if changed {
+        tx.prepare_cached("UPDATE contacts SET updated_at = ?2 WHERE id = ?1")?.execute(params![id, now])?;
+        search::reindex(tx, id)?;
+    }
+    Ok(changed)
+}
+
+/// Applies a batch of parsed records; call it with chunks of a file, each in its own transaction.
+pub fn apply(
+    tx: &Transaction<'_>,
+    import_id: i64,
+    records: &[(u64, ContactDraft)],
+    now: &str,
+    filled: &mut Vec<(i64, String)>,
+) -> Result<Counts> {
+    let mut counts = Counts::default();
+    for (_, d) in records {
+        match find_existing(tx, d)? {
+            Some(id) => {
+                if enrich(tx, id, d, import_id, now, filled)? {
+                    counts.merged += 1;
+                } else {
+                    counts.unchanged += 1;
+                }
+            }
+            None => {
+                contacts::insert(tx, d, Some(import_id), now)?;
+                counts.added += 1;
+            }
+        }
+    }
+    Ok(counts)
+}
+
+pub fn record_problems(
+    tx: &Transaction<'_>,
+    import_id: i64,
+    errors: &[RecordError],
+    warnings: &[RecordError],
+) -> Result<()> {
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO import_problems (import_id, line, severity, reason) VALUES (?1, ?2, ?3, ?4)")?;
+    for (severity, list) in [("error", errors), ("warning", warnings)] {
+        for p in list {
+            stmt.execute(params![import_id, p.line as i64, severity, text::truncate_chars(&p.reason, 500)])?;
+        }
+    }
+    Ok(())
+}
+
+pub fn finish(
+    tx: &Transaction<'_>,
+    import_id: i64,
+    counts: Counts,
+    rejected: i64,
+    filled: &[(i64, String)],
+    now: &str,
+) -> Result<()> {
+    let filled = serde_json::to_string(filled).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    tx.execute(
+        "UPDATE imports SET finished_at = ?2, added = added + ?3, merged = merged + ?4, unchanged = unchanged + ?5,
+                rejected = ?6, filled = ?7 WHERE id = ?1",
+        params![import_id, now, counts.added, counts.merged, counts.unchanged, rejected, filled],
+    )?;
+    Ok(())
+}
+
+/// Takes an import back: its new contacts go to the deleted list, the parts it added to existing contacts
+/// are removed, and the fields it filled are emptied again.
+pub fn undo(tx: &Transaction<'_>, import_id: i64, now: &str) -> Result<()> {
+    let (undone, filled): (Option<String>, String) = tx
+        .query_row("SELECT undone_at, filled FROM imports WHERE id = ?1", [import_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "import", id: import_id })?;
+    if undone.is_some() {
+        return Err(StoreError::Invalid(format!("import {import_id} was already undone")));
+    }
+    let created: Vec<i64> = tx
+        .prepare("SELECT id FROM contacts WHERE import_id = ?1 AND deleted_at IS NULL")?
+        .query_map([import_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &created {
+        tx.execute("UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        search::remove(tx, *id)?;
+    }
+    let mut touched: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+    for table in ["emails", "phones", "identities", "contact_tags", "notes"] {
+        let ids: Vec<i64> = tx
+            .prepare(&format!(
+                "SELECT t.contact_id FROM {table} t JOIN contacts c ON c.id = t.contact_id
+                  WHERE t.import_id = ?1 AND (c.import_id IS NOT ?1)"
+            ))?
+            .query_map([import_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        touched.extend(ids);
+        tx.execute(
+            &format!(
+                "DELETE FROM {table} WHERE import_id = ?1
+                   AND contact_id IN (SELECT id FROM contacts WHERE import_id IS NOT ?1)"
+            ),
+            [import_id],
+        )?;
+    }
+    let filled: Vec<(i64, String)> = serde_json::from_str(&filled).unwrap_or_default();
+    for (id, column) in filled.iter().filter(|(_, c)| FILLABLE.contains(&c.as_str())) {
+        tx.execute(&format!("UPDATE contacts SET {column} = NULL WHERE id = ?1"), [id])?;
+        touched.insert(*id);
+    }
+    for id in touched {
+        search::reindex(tx, id)?;
+    }
+    tx.execute("UPDATE imports SET undone_at = ?2 WHERE id = ?1", params![import_id, now])?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, import_id: i64) -> Result<ImportSummary> {
+    let mut summary = conn
+        .query_row(
+            "SELECT id, file_name, format, started_at, finished_at, added, merged, unchanged, rejected, undone_at,
+                    (SELECT count(*) FROM import_problems WHERE import_id = imports.id AND severity = 'warning')
+               FROM imports WHERE id = ?1",
+            [import_id],
+            |r| {
+                Ok(ImportSummary {
+                    id: r.get(0)?,
+                    file_name: r.get(1)?,
+                    format: r.get(2)?,
+                    started_at: r.get(3)?,
+                    finished_at: r.get(4)?,
+                    added: r.get(5)?,
+                    merged: r.get(6)?,
+                    unchanged: r.get(7)?,
+                    rejected: r.get(8)?,
+                    undone_at: r.get(9)?,
+                    warnings: r.get(10)?,
+                    problems: Vec::new(),
+                })
+            },
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "import", id: import_id })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT line, severity, reason FROM import_problems WHERE import_id = ?1 ORDER BY line, id LIMIT 1000",
+    )?;
+    summary.problems = stmt
+        .query_map([import_id], |r| Ok(ImportProblem { line: r.get(0)?, severity: r.get(1)?, reason: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(summary)
+}
+
+/// Past imports, newest first, without their problem lists.
+pub fn list(conn: &Connection) -> Result<Vec<ImportSummary>> {
+    let ids: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM imports ORDER BY id DESC LIMIT 100")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.into_iter().map(|id| get(conn, id).map(|s| ImportSummary { problems: Vec::new(), ..s })).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{person, store, NOW};
+
+    fn run(store: &crate::Store, records: &[(u64, ContactDraft)]) -> (i64, Counts) {
+        store
+            .write(|tx| {
+                let id = begin(tx, "f.csv", "csv", NOW)?;
+                let mut filled = Vec::new();
+                let counts = apply(tx, id, records, NOW, &mut filled)?;
+                finish(tx, id, counts, 0, &filled, NOW)?;
+                Ok((id, counts))
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn importing_the_same_records_twice_adds_nothing() {
+        let (_dir, store) = store();
+        let mut named_only = person("Cleo Ray", None);
+        named_only.organization = Some("Riverside".into());
+        let records = vec![(2, person("Ann", Some("ann@x.example"))), (3, named_only)];
+        let (_, first) = run(&store, &records);
+        assert_eq!(first.added, 2);
+        let (_, second) = run(&store, &records);
+        assert_eq!(second, Counts { added: 0, merged: 0, unchanged: 2 });
+        assert_eq!(store.read(|c| contacts::page(c, 0, 10, None)).unwrap().total, 2);
+    }
+
+    #[test]
+    fn a_record_matching_by_email_adds_what_is_new() {
+        let (_dir, store) = store();
+        run(&store, &[(2, person("Ann", Some("ann@x.example")))]);
+        let mut richer = person("Ann Lee", Some("ANN@x.example"));
+        richer.title = Some("Owner".into());
+        richer.phones = vec![earshot_core::PhoneDraft { number: "+1 555 0100".into(), label: None }];
+        let (_, counts) = run(&store, &[(2, richer)]);
+        assert_eq!(counts.merged, 1);
+        let ids = store.read(contacts::live_ids).unwrap();
+        let c = store.read(|conn| contacts::get(conn, ids[0])).unwrap();
+        assert_eq!(c.title.as_deref(), Some("Owner"));
+        assert_eq!(c.phones.len(), 1);
+        assert_eq!(c.display_name, "Ann", "an import never renames an existing contact");
+    }
+
+    #[test]
+    fn undoing_an_import_removes_what_it_added_and_keeps_the_rest() {
+        let (_dir, store) = store();
+        run(&store, &[(2, person("Ann", Some("ann@x.example")))]);
+        let ann = store.read(contacts::live_ids).unwrap()[0];
+        store.write(|tx| crate::notes::add(tx, ann, "Owner's own note", NOW)).unwrap();
+        let mut richer = person("Ann", Some("ann@x.example"));
+        richer.title = Some("Owner".into());
+        richer.tags = vec!["imported".into()];
+        let (import_id, _) = run(&store, &[(2, richer), (3, person("Bob", Some("bob@x.example")))]);
+        assert_eq!(store.read(contacts::live_ids).unwrap().len(), 2);
+
+        store.write(|tx| undo(tx, import_id, NOW)).unwrap();
+        assert_eq!(store.read(contacts::live_ids).unwrap(), vec![ann]);
+        let c = store.read(|conn| contacts::get(conn, ann)).unwrap();
+        assert_eq!(c.title, None);
+        assert!(c.tags.is_empty());
+        assert_eq!(store.read(|conn| crate::notes::of_contact(conn, ann)).unwrap().len(), 1);
+        assert!(store.read(|c| crate::search::contacts(c, "bob", 5)).unwrap().is_empty());
+        assert!(store.write(|tx| undo(tx, import_id, NOW)).is_err(), "an import is undone once");
+    }
+}

@@ -1,0 +1,27 @@
+//! Workspace settings as key/value text: the business name, its currency, whether the first-run choice
+//! was made.
+
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use crate::Result;
+
+pub const CURRENCY: &str = "currency";
+pub const BUSINESS_NAME: &str = "business_name";
+pub const WORKSPACE_KIND: &str = "workspace_kind";
+
+pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub fn set(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// The workspace currency (ISO 4217), USD until the owner sets one.
+pub fn currency(conn: &Connection) -> Result<String> {
+    Ok(get(conn, CURRENCY)?.unwrap_or_else(|| "USD".to_string()))
+}

@@ -1,0 +1,18 @@
+//! Shared helpers for this crate's tests: a fresh store in a temporary folder.
+
+pub fn store() -> (tempfile::TempDir, crate::Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store =
+        crate::Store::open_with(dir.path().join("test.db"), crate::OpenOptions { backups: false }).expect("open store");
+    (dir, store)
+}
+
+pub const NOW: &str = "2026-11-25T12:00:00Z";
+
+pub fn person(name: &str, email: Option<&str>) -> earshot_core::ContactDraft {
+    earshot_core::ContactDraft {
+        display_name: name.into(),
+        emails: email.map(|e| vec![earshot_core::EmailDraft { address: e.into(), label: None }]).unwrap_or_default(),
+        ..Default::default()
+    }
+}
