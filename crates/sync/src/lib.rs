@@ -1,1 +1,164 @@
-//! placeholder
+//! Everything Earshot fetches from the network goes through here: one HTTP client with connect, read and
+//! total timeouts, a redirect policy that re-checks every hop, and bodies capped after decompression.
+//!
+//! Invariants: no request runs without a timeout; no body larger than its cap is ever held in memory;
+//! only http and https are fetched, and never a URL with credentials in it. Source adapters (feeds,
+//! Mastodon, Bluesky, Hacker News) are added as modules that call [`Fetcher::get`].
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+
+/// Largest feed body kept, after decompression.
+pub const FEED_BODY_CAP: usize = 10 * 1024 * 1024;
+/// Largest API page kept, after decompression.
+pub const API_BODY_CAP: usize = 4 * 1024 * 1024;
+const MAX_REDIRECTS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("{url}: {reason}")]
+    Refused { url: String, reason: String },
+    #[error("{url}: the response is larger than {cap} bytes and was not read")]
+    TooLarge { url: String, cap: usize },
+    /// A network or protocol failure; `reason` carries the whole error chain ("error following redirect:
+    /// links with a user name ... are not fetched").
+    #[error("{url}: {reason}")]
+    Http { url: String, reason: String },
+}
+
+/// A fetched body with what the caller needs for conditional requests next time.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    pub final_url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub body: Vec<u8>,
+}
+
+pub struct Fetcher {
+    client: reqwest::Client,
+}
+
+fn check_url(url: &reqwest::Url) -> Result<(), String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("only http and https links are fetched, not {}:", url.scheme()));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("links with a user name or password in them are not fetched".into());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the link has no host".into());
+    }
+    Ok(())
+}
+
+impl Fetcher {
+    pub fn new() -> Result<Fetcher, reqwest::Error> {
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+            } else if let Err(reason) = check_url(attempt.url()) {
+                attempt.error(reason)
+            } else {
+                attempt.follow()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("Earshot/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .read_timeout(Duration::from_secs(20))
+            .timeout(Duration::from_secs(60))
+            .redirect(redirects)
+            .build()?;
+        Ok(Fetcher { client })
+    }
+
+    /// GETs `url`, reading at most `cap` bytes of the decompressed body.
+    pub async fn get(&self, url: &str, cap: usize) -> Result<Fetched, FetchError> {
+        let refused = |reason: String| FetchError::Refused { url: url.to_string(), reason };
+        let parsed = reqwest::Url::parse(url).map_err(|e| refused(format!("not a valid link ({e})")))?;
+        check_url(&parsed).map_err(refused)?;
+        let http = |e: reqwest::Error| {
+            let mut reason = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                reason.push_str(": ");
+                reason.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            FetchError::Http { url: url.to_string(), reason }
+        };
+        let response = self.client.get(parsed).send().await.map_err(http)?;
+        if response.content_length().is_some_and(|len| len as usize > cap) {
+            return Err(FetchError::TooLarge { url: url.to_string(), cap });
+        }
+        let header = |name: reqwest::header::HeaderName| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        };
+        let etag = header(reqwest::header::ETAG);
+        let last_modified = header(reqwest::header::LAST_MODIFIED);
+        let status = response.status().as_u16();
+        let final_url = response.url().to_string();
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(http)?;
+            if body.len() + chunk.len() > cap {
+                return Err(FetchError::TooLarge { url: url.to_string(), cap });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched { status, final_url, etag, last_modified, body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-connection HTTP server on 127.0.0.1 that answers every request with `response`.
+    async fn serve(response: Vec<u8>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(&response).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        format!("http://{addr}/")
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_cap_is_refused_even_without_a_length() {
+        let mut response = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+        response.extend(std::iter::repeat_n(b'x', 4096));
+        let url = serve(response).await;
+        let fetcher = Fetcher::new().unwrap();
+        assert!(matches!(fetcher.get(&url, 1024).await, Err(FetchError::TooLarge { .. })));
+        let ok = fetcher.get(&url, 10_000).await.unwrap();
+        assert_eq!(ok.body.len(), 4096);
+    }
+
+    #[tokio::test]
+    async fn a_redirect_to_a_link_with_credentials_is_not_followed() {
+        let url =
+            serve(b"HTTP/1.1 302 Found\r\nLocation: http://user:pw@127.0.0.1:9/\r\nContent-Length: 0\r\n\r\n".to_vec())
+                .await;
+        let err = Fetcher::new().unwrap().get(&url, 1024).await.unwrap_err();
+        assert!(err.to_string().contains("user name or password"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn links_with_credentials_or_other_schemes_are_refused() {
+        let fetcher = Fetcher::new().unwrap();
+        for bad in ["ftp://example.com/x", "http://user:pw@127.0.0.1/", "not a url"] {
+            assert!(matches!(fetcher.get(bad, 10).await, Err(FetchError::Refused { .. })), "{bad}");
+        }
+    }
+}

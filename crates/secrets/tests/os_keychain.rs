@@ -1,0 +1,26 @@
+//! Against the real OS keychain. Needs a D-Bus session with an unlocked Secret Service (CI runs it inside
+//! `scripts/with-keyring.sh`); set EARSHOT_REAL_KEYRING=1 to run it.
+
+use earshot_secrets::{self_test, Keychain, SecretStore, Sensitive};
+
+fn real_keyring_wanted() -> bool {
+    std::env::var("EARSHOT_REAL_KEYRING").as_deref() == Ok("1")
+}
+
+#[test]
+fn the_os_keychain_stores_reads_and_deletes_a_credential() {
+    if !real_keyring_wanted() {
+        eprintln!("EARSHOT_REAL_KEYRING is not 1: the OS keychain test needs a keychain session (see scripts/with-keyring.sh)");
+        return;
+    }
+    let keychain = Keychain::with_service("app.earshot.desktop.test");
+    self_test(&keychain).expect("the OS keychain keeps what it is given");
+
+    let id = format!("account-{}:token", std::process::id());
+    keychain.set(&id, &Sensitive::new("s3cret-token".to_string())).unwrap();
+    // A second handle on the same item sees it: it really is in the OS store, not in this process.
+    let again = Keychain::with_service("app.earshot.desktop.test");
+    assert_eq!(again.get(&id).unwrap().unwrap().expose(), "s3cret-token");
+    keychain.delete(&id).unwrap();
+    assert!(again.get(&id).unwrap().is_none());
+}
