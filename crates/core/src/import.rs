@@ -1,11 +1,12 @@
 //! Import formats: what a file is, and the error shape every parser reports.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::table;
 
 /// A file format Earshot can read contacts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ImportFormat {
     Vcard,
@@ -60,8 +61,10 @@ pub enum FileError {
     Empty,
     #[error("this does not look like a contacts file: no vCard (BEGIN:VCARD) and no CSV header row was found")]
     Unrecognised,
-    #[error("the CSV file has no header row with recognisable columns; map the columns by hand")]
+    #[error("the CSV file has no header row")]
     NoHeader,
+    #[error("no column of this CSV file could be recognised; choose what each column holds")]
+    NeedsMapping,
 }
 
 /// Decodes a file's bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252, which

@@ -3,6 +3,7 @@
 //! mapping guessed from its header that the owner can correct before importing.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::contact::{ContactDraft, EmailDraft, PhoneDraft};
 use crate::import::{decode_text, FileError, ImportFormat, RecordError};
@@ -10,7 +11,7 @@ use crate::text;
 use crate::vcard::identity_from_url;
 
 /// What one CSV column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Ignore,
@@ -51,22 +52,23 @@ impl Field {
 }
 
 /// How to read one column: which field it fills and, for emails and phones, the label it gives them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ColumnRule {
     pub field: Field,
     pub label: Option<String>,
 }
 
 /// Where the header is and what each column means.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Mapping {
     /// 1-based line of the header row (LinkedIn puts notes above it).
+    #[ts(type = "number")]
     pub header_line: u64,
     pub columns: Vec<ColumnRule>,
 }
 
 /// The first rows of a CSV with the mapping Earshot would use, for the owner to check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Preview {
     pub format: ImportFormat,
     pub headers: Vec<String>,
@@ -217,9 +219,24 @@ fn flavour_of(headers: &[String]) -> ImportFormat {
     }
 }
 
-/// The CSV flavour of a file's text, if it has a recognisable header.
+/// The first non-empty row, taken as the header of a CSV whose columns Earshot does not recognise.
+fn first_row(text: &str) -> Option<(u64, Vec<String>)> {
+    let lines = Lines::new(text);
+    reader(text).records().filter_map(Result::ok).find(|r| r.iter().any(|c| !c.trim().is_empty())).map(|r| {
+        (lines.line_of(r.position()), r.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect())
+    })
+}
+
+/// The CSV flavour of a file's text: a known export when its header says so, a generic CSV when its first
+/// row has at least two columns, `None` otherwise.
 pub fn detect_csv_flavour(text: &str) -> Option<ImportFormat> {
-    find_header(text).map(|(_, headers)| flavour_of(&headers))
+    if text.contains('\0') {
+        return None; // binary data, not a text export
+    }
+    match find_header(text) {
+        Some((_, headers)) => Some(flavour_of(&headers)),
+        None => first_row(text).filter(|(_, cells)| cells.len() >= 2).map(|_| ImportFormat::Csv),
+    }
 }
 
 /// The header, a few rows and the guessed mapping, for the mapping step.
@@ -228,7 +245,10 @@ pub fn preview(bytes: &[u8], sample: usize) -> Result<Preview, FileError> {
     if text.trim().is_empty() {
         return Err(FileError::Empty);
     }
-    let (header_line, headers) = find_header(&text).ok_or(FileError::NoHeader)?;
+    if detect_csv_flavour(&text).is_none() {
+        return Err(FileError::Unrecognised);
+    }
+    let (header_line, headers) = find_header(&text).or_else(|| first_row(&text)).ok_or(FileError::NoHeader)?;
     let format = flavour_of(&headers);
     let columns = headers.iter().map(|h| guess_column(h, format)).collect();
     let lines = Lines::new(&text);
@@ -441,7 +461,16 @@ mod tests {
     }
 
     #[test]
-    fn a_file_without_a_header_asks_for_a_mapping() {
-        assert_eq!(preview(b"1,2,3\n4,5,6\n", 5), Err(FileError::NoHeader));
+    fn a_csv_with_unknown_columns_is_previewed_for_mapping_by_hand() {
+        let p = preview(b"Who,Where\nAnn,Spokes\n", 5).unwrap();
+        assert_eq!(p.format, ImportFormat::Csv);
+        assert_eq!(p.headers, vec!["Who", "Where"]);
+        assert!(p.mapping.columns.iter().all(|c| c.field == Field::Ignore));
+        assert_eq!(p.sample_rows, vec![vec!["Ann".to_string(), "Spokes".to_string()]]);
+    }
+
+    #[test]
+    fn binary_files_are_not_csv() {
+        assert_eq!(preview(b"\x89PNG\r\n\x1a\n\0\0,\0", 5), Err(FileError::Unrecognised));
     }
 }

@@ -21,6 +21,12 @@ pub fn set(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+pub fn all(conn: &Connection) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The workspace currency (ISO 4217), USD until the owner sets one.
 pub fn currency(conn: &Connection) -> Result<String> {
     Ok(get(conn, CURRENCY)?.unwrap_or_else(|| "USD".to_string()))

@@ -1,0 +1,82 @@
+//! The one registry of types the UI sees. `ui/src/lib/ipc/bindings.ts` is generated from it; the test below
+//! fails when that file is stale. Regenerate with `EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings`.
+
+use ts_rs::{Config, TS};
+
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}", T::decl(cfg))
+}
+
+/// TypeScript declarations of every type that crosses the IPC boundary.
+pub fn declarations() -> Vec<String> {
+    use earshot_store::*;
+    let cfg = Config::new().with_large_int("number");
+    vec![
+        decl::<crate::ApiErrorCode>(&cfg),
+        decl::<crate::ApiError>(&cfg),
+        decl::<crate::workspace::WorkspaceInfo>(&cfg),
+        decl::<crate::workspace::WorkspaceStart>(&cfg),
+        decl::<channels::Email>(&cfg),
+        decl::<channels::Phone>(&cfg),
+        decl::<channels::Identity>(&cfg),
+        decl::<contacts::ContactInput>(&cfg),
+        decl::<contacts::ContactSummary>(&cfg),
+        decl::<contacts::Contact>(&cfg),
+        decl::<contacts::ContactPage>(&cfg),
+        decl::<contacts::Reconnect>(&cfg),
+        decl::<crate::contacts::ContactDetail>(&cfg),
+        decl::<crate::contacts::ContactRecord>(&cfg),
+        decl::<crate::contacts::TaskInput>(&cfg),
+        decl::<tags::TagCount>(&cfg),
+        decl::<notes::Note>(&cfg),
+        decl::<activities::Activity>(&cfg),
+        decl::<activities::ActivityInput>(&cfg),
+        decl::<tasks::Task>(&cfg),
+        decl::<earshot_core::ImportFormat>(&cfg),
+        decl::<earshot_core::table::Field>(&cfg),
+        decl::<earshot_core::table::ColumnRule>(&cfg),
+        decl::<earshot_core::table::Mapping>(&cfg),
+        decl::<earshot_core::table::Preview>(&cfg),
+        decl::<crate::imports::ImportPreview>(&cfg),
+        decl::<crate::imports::ImportOptions>(&cfg),
+        decl::<crate::imports::ImportProgress>(&cfg),
+        decl::<imports::ImportProblem>(&cfg),
+        decl::<imports::ImportSummary>(&cfg),
+        decl::<merges::EvidenceItem>(&cfg),
+        decl::<merges::MergeSuggestion>(&cfg),
+        decl::<crate::export::ExportFormat>(&cfg),
+    ]
+}
+
+pub fn typescript() -> String {
+    let mut out = String::from(
+        "// Generated from the Rust types by crates/app/src/bindings.rs. Do not edit: regenerate with\n\
+         // EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings\n\n",
+    );
+    for d in declarations() {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_committed_typescript_bindings_match_the_rust_types() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/ipc/bindings.ts");
+        let fresh = super::typescript();
+        if std::env::var("EARSHOT_UPDATE_BINDINGS").as_deref() == Ok("1") {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/ipc/bindings.ts is stale: run EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings"
+        );
+    }
+}

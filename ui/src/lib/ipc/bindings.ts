@@ -1,0 +1,132 @@
+// Generated from the Rust types by crates/app/src/bindings.rs. Do not edit: regenerate with
+// EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings
+
+export type ApiErrorCode = "not_found" | "invalid_input" | "storage" | "newer_schema" | "corrupt";
+
+export type ApiError = { code: ApiErrorCode, message: string, };
+
+export type WorkspaceInfo = { path: string, contacts: number, 
+/**
+ * "demo" or "empty"; `null` until the owner has chosen on first launch.
+ */
+kind: string | null, business_name: string | null, currency: string, 
+/**
+ * The last session did not close cleanly; the database was checked and is fine.
+ */
+recovered_from_unclean_shutdown: boolean, };
+
+export type WorkspaceStart = "demo" | "empty";
+
+export type Email = { address: string, label: string | null, };
+
+export type Phone = { number: string, label: string | null, };
+
+export type Identity = { network: string, handle: string, profile_url: string | null, follower_count: number | null, };
+
+export type ContactInput = { given_name: string, family_name: string, display_name: string, organization: string | null, title: string | null, city: string | null, website: string | null, birthday: string | null, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, };
+
+export type ContactSummary = { id: number, display_name: string, organization: string | null, title: string | null, email: string | null, phone: string | null, tags: Array<string>, };
+
+export type Contact = { id: number, given_name: string, family_name: string, display_name: string, organization: string | null, title: string | null, city: string | null, website: string | null, birthday: string | null, 
+/**
+ * A `data:image/...;base64,` URL, built here from a checked image type.
+ */
+photo: string | null, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, keep_in_touch_days: number | null, last_touch_at: string | null, next_touch_due: string | null, created_at: string, updated_at: string, deleted_at: string | null, merged_into_id: number | null, };
+
+export type ContactPage = { total: number, offset: number, rows: Array<ContactSummary>, };
+
+export type Reconnect = { contact: ContactSummary, keep_in_touch_days: number, last_touch_at: string | null, due_at: string, days_overdue: number, };
+
+export type ContactDetail = { contact: Contact, notes: Array<Note>, activities: Array<Activity>, tasks: Array<Task>, };
+
+export type ContactRecord = { id: number, name: string, given_name: string, family_name: string, organization: string | null, title: string | null, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, city: string | null, website: string | null, birthday: string | null, keep_in_touch_days: number | null, last_touch_at: string | null, created_at: string, updated_at: string, };
+
+export type TaskInput = { title: string, 
+/**
+ * RFC 3339; a follow-up without a date is allowed.
+ */
+due_at: string | null, };
+
+export type TagCount = { name: string, contacts: number, };
+
+export type Note = { id: number, body: string, created_at: string, updated_at: string, };
+
+export type Activity = { id: number, kind: string, summary: string, occurred_at: string, 
+/**
+ * Decimal text, exact ("1299.00").
+ */
+amount: string | null, cost: string | null, currency: string | null, };
+
+export type ActivityInput = { 
+/**
+ * call, email, meeting, visit, social, service or purchase
+ */
+kind: string, summary: string, 
+/**
+ * RFC 3339; now when absent.
+ */
+occurred_at: string | null, 
+/**
+ * A decimal amount as typed ("12.50"), in `currency`.
+ */
+amount: string | null, cost: string | null, currency: string | null, };
+
+export type Task = { id: number, contact_id: number, contact_name: string, title: string, due_at: string | null, done_at: string | null, created_at: string, };
+
+export type ImportFormat = "vcard" | "google" | "linkedin" | "outlook" | "csv";
+
+export type Field = "ignore" | "full_name" | "given_name" | "middle_name" | "family_name" | "organization" | "title" | "email" | "phone" | "city" | "website" | "social_profile" | "tags" | "note" | "birthday";
+
+export type ColumnRule = { field: Field, label: string | null, };
+
+export type Mapping = { 
+/**
+ * 1-based line of the header row (LinkedIn puts notes above it).
+ */
+header_line: number, columns: Array<ColumnRule>, };
+
+export type Preview = { format: ImportFormat, headers: Array<string>, sample_rows: Array<Array<string>>, mapping: Mapping, };
+
+export type ImportPreview = { file_name: string, format: ImportFormat, 
+/**
+ * For CSV files: the header, sample rows and the column mapping that will be used.
+ */
+table: Preview | null, 
+/**
+ * For vCard files: how many cards were found.
+ */
+cards: number | null, };
+
+export type ImportOptions = { 
+/**
+ * Forces a format instead of detecting it.
+ */
+format: ImportFormat | null, 
+/**
+ * For CSV files: the column mapping the owner confirmed (detected when absent).
+ */
+mapping: Mapping | null, };
+
+export type ImportProgress = { done: number, total: number, };
+
+export type ImportProblem = { line: number, 
+/**
+ * "error": the record was not imported; "warning": it was, without the value named.
+ */
+severity: string, reason: string, };
+
+export type ImportSummary = { id: number, file_name: string, format: string, started_at: string, finished_at: string | null, added: number, merged: number, unchanged: number, rejected: number, warnings: number, 
+/**
+ * The first problems, by line (at most 1,000).
+ */
+problems: Array<ImportProblem>, undone_at: string | null, };
+
+export type EvidenceItem = { 
+/**
+ * same_email, same_phone, same_handle or similar_name_same_organization
+ */
+kind: string, value: string, };
+
+export type MergeSuggestion = { keep: ContactSummary, merge: ContactSummary, evidence: Array<EvidenceItem>, confidence: number, };
+
+export type ExportFormat = "vcard" | "csv" | "json";
