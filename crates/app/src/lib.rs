@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-pub use earshot_store::Store;
+pub use earshot_store::{OpenOptions as StoreOptions, Store};
 pub use error::{ApiError, ApiErrorCode};
 
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

@@ -1,1 +1,335 @@
-fn main() {}
+//! `earshot`: the command line over the same use cases as the desktop app, for scripting, imports,
+//! exports and benchmarks. Errors go to stderr with a non-zero exit; `--json` output is stable (README).
+
+mod bench;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context, Result};
+use clap::{Parser, Subcommand};
+use earshot_app::export::ExportFormat;
+use earshot_app::imports::ImportOptions;
+use earshot_app::{contacts, demo, export, imports, merges, Ctx};
+use earshot_core::table::{self, Field};
+use earshot_core::ImportFormat;
+
+#[derive(Parser)]
+#[command(name = "earshot", version, about = "Earshot, the offline-first social CRM, from the command line")]
+struct Cli {
+    /// The workspace database (default: $EARSHOT_DB, else the OS app-data folder)
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Contacts: import, list, search, show, export
+    Contacts {
+        #[command(subcommand)]
+        command: ContactsCommand,
+    },
+    /// Past imports, and undoing one
+    Imports {
+        #[command(subcommand)]
+        command: ImportsCommand,
+    },
+    /// Likely duplicates, and merging them
+    Duplicates {
+        #[command(subcommand)]
+        command: DuplicatesCommand,
+    },
+    /// Fill an empty workspace with the demo bike shop
+    Demo {
+        #[arg(long, default_value_t = demo::DEMO_CONTACTS)]
+        contacts: usize,
+    },
+    /// Build a large workspace in a temporary folder and print timings
+    Bench {
+        #[arg(long, default_value_t = 100_000)]
+        contacts: usize,
+        /// Keep the benchmark workspace in this folder instead of a temporary one
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContactsCommand {
+    /// Import a vCard or CSV file (Google, LinkedIn, Outlook or any CSV); the format is detected
+    Import {
+        file: PathBuf,
+        #[arg(long, value_parser = ["vcard", "google", "linkedin", "outlook", "csv"])]
+        format: Option<String>,
+        /// For a CSV whose columns are not recognised: COLUMN=FIELD, repeated
+        /// (fields: full_name given_name middle_name family_name organization title email phone city
+        /// website social_profile tags note birthday ignore)
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List contacts in name order
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Search names, organizations, emails, phones, handles, tags and notes
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Show one contact with its notes, activities and follow-ups (JSON)
+    Show { id: i64 },
+    /// Export every contact
+    Export {
+        #[arg(long, value_parser = ["vcard", "csv", "json"])]
+        format: String,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportsCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take an import back: its new contacts are deleted, what it added to others is removed
+    Undo { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum DuplicatesCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge MERGE into KEEP (every email, phone, note, activity and task is kept)
+    Merge { keep: i64, merge: i64 },
+    /// Undo a merge by the id `merge` printed
+    Unmerge { id: i64 },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("earshot: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(db: Option<PathBuf>) -> Result<Ctx> {
+    let path = db.unwrap_or_else(earshot_app::default_db_path);
+    Ctx::open(&path).map_err(|e| anyhow!("{}", e.message)).with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn api<T>(r: Result<T, earshot_app::ApiError>) -> Result<T> {
+    r.map_err(|e| anyhow!("{}", e.message))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Bench { contacts, dir } => bench::run(contacts, dir),
+        Command::Demo { contacts } => {
+            let ctx = open(cli.db)?;
+            let n = api(demo::demo_create(&ctx, contacts))?;
+            println!(
+                "Created the demo workspace ({}) with {n} contacts in {}",
+                earshot_core::demo::BUSINESS_NAME,
+                ctx.store.path().display()
+            );
+            Ok(())
+        }
+        Command::Contacts { command } => {
+            let ctx = open(cli.db)?;
+            contacts_command(&ctx, command)
+        }
+        Command::Imports { command } => {
+            let ctx = open(cli.db)?;
+            match command {
+                ImportsCommand::List { json } => {
+                    let list = api(imports::imports_list(&ctx))?;
+                    if json {
+                        return print_json(&list);
+                    }
+                    for i in list {
+                        let undone = if i.undone_at.is_some() { " (undone)" } else { "" };
+                        println!(
+                            "{}\t{}\t{}\t{} added, {} merged, {} unchanged, {} rejected{undone}",
+                            i.id, i.started_at, i.file_name, i.added, i.merged, i.unchanged, i.rejected
+                        );
+                    }
+                    Ok(())
+                }
+                ImportsCommand::Undo { id } => {
+                    let s = api(imports::import_undo(&ctx, id))?;
+                    println!("Undid import {} of {}", s.id, s.file_name);
+                    Ok(())
+                }
+            }
+        }
+        Command::Duplicates { command } => {
+            let ctx = open(cli.db)?;
+            match command {
+                DuplicatesCommand::List { json } => {
+                    let list = api(merges::merge_suggestions(&ctx, 500))?;
+                    if json {
+                        return print_json(&list);
+                    }
+                    for s in list {
+                        let evidence: Vec<String> =
+                            s.evidence.iter().map(|e| format!("{} {}", e.kind.replace('_', " "), e.value)).collect();
+                        println!(
+                            "keep {} {}\tmerge {} {}\t{:.0}%\t{}",
+                            s.keep.id,
+                            s.keep.display_name,
+                            s.merge.id,
+                            s.merge.display_name,
+                            s.confidence * 100.0,
+                            evidence.join("; ")
+                        );
+                    }
+                    Ok(())
+                }
+                DuplicatesCommand::Merge { keep, merge } => {
+                    let id = api(merges::contact_merge(&ctx, keep, merge))?;
+                    println!("Merged {merge} into {keep} (merge {id}; undo with `earshot duplicates unmerge {id}`)");
+                    Ok(())
+                }
+                DuplicatesCommand::Unmerge { id } => {
+                    api(merges::merge_undo(&ctx, id))?;
+                    println!("Undid merge {id}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Turns `--map "E-mail=email"` options into a mapping over the file's header.
+fn mapping_from_options(bytes: &[u8], file: &str, map: &[String]) -> Result<Option<table::Mapping>> {
+    if map.is_empty() {
+        return Ok(None);
+    }
+    let preview = table::preview(bytes, 0).map_err(|e| anyhow!("{file}: {e}"))?;
+    let mut mapping = preview.mapping;
+    for item in map {
+        let (column, field) = item.split_once('=').ok_or_else(|| anyhow!("--map {item}: expected COLUMN=FIELD"))?;
+        let idx = preview.headers.iter().position(|h| h.eq_ignore_ascii_case(column.trim())).ok_or_else(|| {
+            anyhow!("--map {item}: {file} has no column \"{column}\" (columns: {})", preview.headers.join(", "))
+        })?;
+        let field: Field = serde_json::from_value(serde_json::Value::String(field.trim().to_string()))
+            .map_err(|_| anyhow!("--map {item}: \"{field}\" is not a field; see `earshot contacts import --help`"))?;
+        mapping.columns[idx] = table::ColumnRule { field, label: None };
+    }
+    Ok(Some(mapping))
+}
+
+fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
+    match command {
+        ContactsCommand::Import { file, format, map, json } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name =
+                file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| file.display().to_string());
+            let format = format.as_deref().and_then(ImportFormat::parse);
+            let mapping = mapping_from_options(&bytes, &name, &map)?;
+            let options = ImportOptions { format, mapping };
+            let show_progress = std::io::stderr().is_terminal();
+            let summary = api(imports::import_run(ctx, &name, &bytes, &options, &mut |p| {
+                if show_progress && p.total > 0 {
+                    eprint!("\rImporting {}/{}", p.done, p.total);
+                }
+            }))?;
+            if show_progress {
+                eprintln!();
+            }
+            if json {
+                return print_json(&summary);
+            }
+            println!(
+                "{}: {} added, {} merged into existing contacts, {} unchanged, {} rejected (import {}; undo with `earshot imports undo {}`)",
+                summary.file_name, summary.added, summary.merged, summary.unchanged, summary.rejected, summary.id, summary.id
+            );
+            for p in &summary.problems {
+                eprintln!("{}:{}: {}: {}", summary.file_name, p.line, p.severity, p.reason);
+            }
+            Ok(())
+        }
+        ContactsCommand::List { json, tag } => {
+            let mut all = api(contacts::contacts_all(ctx))?;
+            if let Some(tag) = tag {
+                let key = earshot_core::text::fold(&tag);
+                all.retain(|c| c.tags.iter().any(|t| earshot_core::text::fold(t) == key));
+            }
+            if json {
+                return print_json(&all);
+            }
+            for c in all {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    c.id,
+                    c.name,
+                    c.organization.unwrap_or_default(),
+                    c.emails.first().map(|e| e.address.as_str()).unwrap_or("")
+                );
+            }
+            Ok(())
+        }
+        ContactsCommand::Search { query, json, limit } => {
+            let found = api(contacts::contacts_search(ctx, &query, limit))?;
+            if json {
+                return print_json(&found);
+            }
+            for c in found {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    c.id,
+                    c.display_name,
+                    c.organization.unwrap_or_default(),
+                    c.email.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        ContactsCommand::Show { id } => print_json(&api(contacts::contact_get(ctx, id))?),
+        ContactsCommand::Export { format, output } => {
+            let format = ExportFormat::parse(&format).ok_or_else(|| anyhow!("unknown export format {format}"))?;
+            let text = api(export::export(ctx, format))?;
+            match output {
+                Some(path) => {
+                    write_atomically(&path, text.as_bytes())?;
+                    eprintln!("Wrote {}", path.display());
+                }
+                None => std::io::stdout().lock().write_all(text.as_bytes())?,
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes to a temporary file beside `path` and renames it, so a failed export never leaves half a file.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("earshot-tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,141 @@
+//! `earshot bench`: builds a large workspace from a generated CSV and prints a table of timings.
+//! Timings are printed, never asserted: record them in BENCHMARKS.md with the machine they ran on.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Result};
+use earshot_app::imports::ImportOptions;
+use earshot_app::{contacts, imports, Ctx};
+use earshot_core::demo::{person, Seeded};
+
+struct Row {
+    what: String,
+    samples: Vec<Duration>,
+    target: &'static str,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+pub fn run(count: usize, dir: Option<PathBuf>) -> Result<()> {
+    let tmp = tempdir()?;
+    let dir = dir.unwrap_or_else(|| tmp.clone());
+    std::fs::create_dir_all(&dir)?;
+    let db = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm", ".open"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let store = earshot_app::Store::open_with(&db, earshot_store_options())?;
+    let ctx = Ctx::with_store(store);
+
+    eprintln!("Generating {count} contacts...");
+    let mut rng = Seeded::new(42);
+    let people: Vec<_> = (0..count).map(|i| person(&mut rng, i)).collect();
+    let rows: Vec<(i64, &earshot_core::ContactDraft)> = people.iter().enumerate().map(|(i, p)| (i as i64, p)).collect();
+    let csv = earshot_core::csv_export::write(&rows)?;
+
+    eprintln!("Importing a {count}-row CSV ({:.1} MB)...", csv.len() as f64 / 1e6);
+    let (summary, import_time) =
+        timed(|| imports::import_run(&ctx, "bench.csv", csv.as_bytes(), &ImportOptions::default(), &mut |_| {}));
+    let summary = summary.map_err(|e| anyhow!(e.message))?;
+    let (again, reimport_time) =
+        timed(|| imports::import_run(&ctx, "bench.csv", csv.as_bytes(), &ImportOptions::default(), &mut |_| {}));
+    let again = again.map_err(|e| anyhow!(e.message))?;
+
+    let mut queries: Vec<String> = Vec::new();
+    for (i, p) in people.iter().step_by((count / 200).max(1)).enumerate() {
+        let q = match i % 5 {
+            0 => p.given_name.chars().take(1).collect(),
+            1 => p.given_name.chars().take(3).collect(),
+            2 => p.family_name.to_lowercase(),
+            3 => format!("{} {}", p.given_name, p.family_name.chars().take(2).collect::<String>()),
+            _ => p.emails[0].address.split('@').next().unwrap_or("").to_string(),
+        };
+        queries.push(q);
+    }
+    let mut search = Vec::new();
+    for q in queries.iter().cycle().take(1_000) {
+        let (r, t) = timed(|| contacts::contacts_search(&ctx, q, 50));
+        r.map_err(|e| anyhow!(e.message))?;
+        search.push(t);
+    }
+
+    let mut page_loads = Vec::new();
+    let mut rng = Seeded::new(7);
+    let total = summary.added.max(1);
+    for _ in 0..300 {
+        let id = rng.between(1, total);
+        let (r, t) = timed(|| contacts::contact_get(&ctx, id));
+        r.map_err(|e| anyhow!(e.message))?;
+        page_loads.push(t);
+    }
+    let mut list_loads = Vec::new();
+    for i in 0..300 {
+        let offset = rng.between(0, total - 1);
+        let tag = (i % 3 == 0).then_some("club");
+        let (r, t) = timed(|| contacts::contacts_page(&ctx, offset, 100, tag));
+        r.map_err(|e| anyhow!(e.message))?;
+        list_loads.push(t);
+    }
+
+    let rows = vec![
+        Row {
+            what: format!("import {count}-row CSV (added {})", summary.added),
+            samples: vec![import_time],
+            target: "<= 5000 ms",
+        },
+        Row {
+            what: format!("re-import same file (added {})", again.added),
+            samples: vec![reimport_time],
+            target: "adds nothing",
+        },
+        Row { what: "search as you type (1,000 queries, top 50)".into(), samples: search, target: "p95 <= 15 ms" },
+        Row { what: "contact page load (300 contacts)".into(), samples: page_loads, target: "" },
+        Row { what: "list page of 100 rows (300 windows)".into(), samples: list_loads, target: "" },
+    ];
+    println!("| measure | runs | p50 ms | p95 ms | p99 ms | max ms | target |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    for mut row in rows {
+        row.samples.sort();
+        let s = &row.samples;
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row.what,
+            s.len(),
+            ms(percentile(s, 0.5)),
+            ms(percentile(s, 0.95)),
+            ms(percentile(s, 0.99)),
+            ms(*s.last().unwrap_or(&Duration::ZERO)),
+            row.target
+        );
+    }
+    drop(ctx);
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+fn earshot_store_options() -> earshot_app::StoreOptions {
+    earshot_app::StoreOptions { backups: false }
+}
+
+fn tempdir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("earshot-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
