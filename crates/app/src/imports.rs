@@ -12,7 +12,7 @@ use crate::{ApiError, Ctx};
 
 /// Records written per transaction: big enough to be fast, small enough to keep the writer responsive
 /// and to report progress.
-const CHUNK: usize = 2_000;
+const CHUNK: usize = 10_000;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ImportPreview {
@@ -105,9 +105,10 @@ pub fn import_run(
     let total = parsed.records.len();
     let mut counts = Counts::default();
     let mut filled = Vec::new();
+    let mut matcher = ctx.store.read(store_imports::Matcher::load)?;
     progress(ImportProgress { done: 0, total });
     for (idx, chunk) in parsed.records.chunks(CHUNK).enumerate() {
-        let c = ctx.store.write(|tx| store_imports::apply(tx, import_id, chunk, &now, &mut filled))?;
+        let c = ctx.store.write(|tx| store_imports::apply(tx, import_id, chunk, &mut matcher, &now, &mut filled))?;
         counts.added += c.added;
         counts.merged += c.merged;
         counts.unchanged += c.unchanged;

@@ -174,7 +174,7 @@ pub fn insert(tx: &Transaction<'_>, d: &ContactDraft, import_id: Option<i64>, no
     for n in &d.notes {
         crate::notes::insert(tx, id, n, now, import_id)?;
     }
-    search::reindex(tx, id)?;
+    search::index_new(tx, id, d)?;
     Ok(id)
 }
 
@@ -332,12 +332,24 @@ pub fn page(conn: &Connection, offset: i64, limit: i64, tag: Option<&str>) -> Re
     let total: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM contacts c WHERE {filter}"))?
         .query_row([&tag_key], |r| r.get(0))?;
-    let mut stmt =
-        conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE {filter} ORDER BY c.sort_key, c.id LIMIT ?2 OFFSET ?3"))?;
-    let rows = stmt
-        .query_map(params![tag_key, limit.clamp(0, 1000), offset.max(0)], summary_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(ContactPage { total, offset: offset.max(0), rows })
+    // Ids first, straight from the name index, then the summaries of just those rows: skipping to a deep
+    // offset then walks only the index.
+    let ids: Vec<i64> = match &tag_key {
+        None => conn
+            .prepare_cached(
+                "SELECT id FROM contacts INDEXED BY contacts_live_sort WHERE deleted_at IS NULL
+                  ORDER BY sort_key, id LIMIT ?1 OFFSET ?2",
+            )?
+            .query_map(params![limit.clamp(0, 1000), offset.max(0)], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        Some(_) => conn
+            .prepare_cached(&format!(
+                "SELECT c.id FROM contacts c WHERE {filter} ORDER BY c.sort_key, c.id LIMIT ?2 OFFSET ?3"
+            ))?
+            .query_map(params![tag_key, limit.clamp(0, 1000), offset.max(0)], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    Ok(ContactPage { total, offset: offset.max(0), rows: summaries(conn, &ids)? })
 }
 
 /// Summaries of the given contacts, in the order given (search results keep their rank).

@@ -57,7 +57,7 @@ fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32000;
+         PRAGMA cache_size = -131072;
          PRAGMA trusted_schema = OFF;",
     )?;
     if read_only {

@@ -3,6 +3,8 @@
 //! file twice adds nothing. New contacts and every part added to an existing contact carry the import's id,
 //! so the whole import can be undone without touching what the owner added since.
 
+use std::collections::HashMap;
+
 use earshot_core::{text, ContactDraft, RecordError};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -60,35 +62,86 @@ pub fn begin(tx: &Transaction<'_>, file_name: &str, format: &str, now: &str) -> 
     Ok(tx.last_insert_rowid())
 }
 
-/// Which live contact a record is, if any.
-fn find_existing(tx: &Transaction<'_>, d: &ContactDraft) -> Result<Option<i64>> {
-    for e in &d.emails {
-        if let Some(id) = channels::contacts_with_email(tx, &e.address)?.first() {
-            return Ok(Some(*id));
+/// Finds which live contact a record is, from keys held in memory: loaded once per import and kept up
+/// to date as records are added, so a 100,000-row file costs no per-row lookups.
+#[derive(Debug, Default)]
+pub struct Matcher {
+    emails: HashMap<String, i64>,
+    phones: HashMap<String, i64>,
+    identities: HashMap<(String, String), i64>,
+    /// (folded name, folded organization) of contacts, for records with no email, phone or handle.
+    names: HashMap<(String, Option<String>), i64>,
+}
+
+impl Matcher {
+    pub fn load(conn: &Connection) -> Result<Matcher> {
+        let mut m = Matcher::default();
+        let live = "JOIN contacts c ON c.id = t.contact_id AND c.deleted_at IS NULL";
+        let mut stmt = conn.prepare(&format!("SELECT t.address_key, t.contact_id FROM emails t {live}"))?;
+        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (k, id) = row?;
+            m.emails.entry(k).or_insert(id);
         }
-    }
-    for i in &d.identities {
-        if let Some(id) = channels::contacts_with_identity(tx, &i.network, &i.handle)?.first() {
-            return Ok(Some(*id));
+        let mut stmt = conn.prepare(&format!("SELECT t.number_key, t.contact_id FROM phones t {live}"))?;
+        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+            let (k, id) = row?;
+            m.phones.entry(k).or_insert(id);
         }
-    }
-    for p in d.phones.iter().filter(|p| text::phone_key(&p.number).len() >= 6) {
-        if let Some(id) = channels::contacts_with_phone(tx, &p.number)?.first() {
-            return Ok(Some(*id));
+        let mut stmt =
+            conn.prepare(&format!("SELECT t.network, t.handle_key, t.contact_id FROM identities t {live}"))?;
+        for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
+            let (k, id) = row?;
+            m.identities.entry(k).or_insert(id);
         }
+        let mut stmt = conn.prepare(
+            "SELECT c.sort_key, o.name_key, c.id FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
+              WHERE c.deleted_at IS NULL",
+        )?;
+        for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
+            let (k, id) = row?;
+            m.names.entry(k).or_insert(id);
+        }
+        Ok(m)
     }
-    if d.emails.is_empty() && d.identities.is_empty() && d.phones.is_empty() {
-        let org_key = d.organization.as_deref().map(text::fold);
-        let id = tx
-            .prepare_cached(
-                "SELECT c.id FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
-                  WHERE c.sort_key = ?1 AND c.deleted_at IS NULL AND o.name_key IS ?2 LIMIT 1",
-            )?
-            .query_row(params![text::fold(&d.display_name), org_key], |r| r.get(0))
-            .optional()?;
-        return Ok(id);
+
+    fn name_key(d: &ContactDraft) -> (String, Option<String>) {
+        (text::fold(&d.display_name), d.organization.as_deref().map(text::fold))
     }
-    Ok(None)
+
+    /// The contact this record is: same email, then handle, then phone; by name (and organization) only
+    /// when the record has none of those.
+    pub fn find(&self, d: &ContactDraft) -> Option<i64> {
+        let by_email = d.emails.iter().find_map(|e| self.emails.get(&text::email_key(&e.address)));
+        let by_identity =
+            || d.identities.iter().find_map(|i| self.identities.get(&(i.network.clone(), text::handle_key(&i.handle))));
+        let by_phone = || {
+            d.phones
+                .iter()
+                .map(|p| text::phone_key(&p.number))
+                .filter(|k| k.len() >= 6)
+                .find_map(|k| self.phones.get(&k))
+        };
+        let nothing_else = d.emails.is_empty() && d.identities.is_empty() && d.phones.is_empty();
+        by_email
+            .or_else(by_identity)
+            .or_else(by_phone)
+            .or_else(|| if nothing_else { self.names.get(&Self::name_key(d)) } else { None })
+            .copied()
+    }
+
+    /// Remembers a record's keys as belonging to `id` (after inserting or enriching it).
+    pub fn learn(&mut self, id: i64, d: &ContactDraft) {
+        for e in &d.emails {
+            self.emails.entry(text::email_key(&e.address)).or_insert(id);
+        }
+        for p in &d.phones {
+            self.phones.entry(text::phone_key(&p.number)).or_insert(id);
+        }
+        for i in &d.identities {
+            self.identities.entry((i.network.clone(), text::handle_key(&i.handle))).or_insert(id);
+        }
+        self.names.entry(Self::name_key(d)).or_insert(id);
+    }
 }
 
 /// Adds what the record knows and the contact does not. Returns whether anything changed.
@@ -150,24 +203,27 @@ pub fn apply(
     tx: &Transaction<'_>,
     import_id: i64,
     records: &[(u64, ContactDraft)],
+    matcher: &mut Matcher,
     now: &str,
     filled: &mut Vec<(i64, String)>,
 ) -> Result<Counts> {
     let mut counts = Counts::default();
     for (_, d) in records {
-        match find_existing(tx, d)? {
+        let id = match matcher.find(d) {
             Some(id) => {
                 if enrich(tx, id, d, import_id, now, filled)? {
                     counts.merged += 1;
                 } else {
                     counts.unchanged += 1;
                 }
+                id
             }
             None => {
-                contacts::insert(tx, d, Some(import_id), now)?;
                 counts.added += 1;
+                contacts::insert(tx, d, Some(import_id), now)?
             }
-        }
+        };
+        matcher.learn(id, d);
     }
     Ok(counts)
 }
@@ -307,7 +363,8 @@ mod tests {
             .write(|tx| {
                 let id = begin(tx, "f.csv", "csv", NOW)?;
                 let mut filled = Vec::new();
-                let counts = apply(tx, id, records, NOW, &mut filled)?;
+                let mut matcher = Matcher::load(tx)?;
+                let counts = apply(tx, id, records, &mut matcher, NOW, &mut filled)?;
                 finish(tx, id, counts, 0, &filled, NOW)?;
                 Ok((id, counts))
             })

@@ -27,6 +27,32 @@ pub fn reindex(tx: &Transaction<'_>, contact_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Indexes a contact that was just inserted, straight from its draft (no read back): the import path.
+pub fn index_new(tx: &Transaction<'_>, contact_id: i64, d: &earshot_core::ContactDraft) -> Result<()> {
+    use earshot_core::text::{fold, phone_key};
+    let join = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(" ");
+    let name = fold(&format!("{} {} {}", d.display_name, d.given_name, d.family_name));
+    let organization = fold(&format!(
+        "{} {} {}",
+        d.organization.as_deref().unwrap_or(""),
+        d.title.as_deref().unwrap_or(""),
+        d.city.as_deref().unwrap_or("")
+    ));
+    let emails = fold(&join(&mut d.emails.iter().map(|e| e.address.clone())));
+    let phones = join(&mut d.phones.iter().map(|p| phone_key(&p.number)));
+    let handles = fold(&join(
+        &mut d.identities.iter().map(|i| format!("{} {}", i.handle, i.profile_url.as_deref().unwrap_or(""))),
+    ));
+    let tags = fold(&d.tags.join(" "));
+    let notes = fold(&d.notes.join(" "));
+    tx.prepare_cached(
+        "INSERT INTO contacts_fts (rowid, name, organization, emails, phones, handles, tags, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(rusqlite::params![contact_id, name, organization, emails, phones, handles, tags, notes])?;
+    Ok(())
+}
+
 pub fn remove(tx: &Transaction<'_>, contact_id: i64) -> Result<()> {
     tx.prepare_cached("DELETE FROM contacts_fts WHERE rowid = ?1")?.execute([contact_id])?;
     Ok(())
@@ -45,15 +71,50 @@ pub fn to_match_query(input: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Queries whose words are all shorter than this match too many contacts to rank them all by relevance
+/// while the owner types; they list names starting with the letters typed instead.
+const RANKED_FROM_CHARS: usize = 3;
+
 /// Ids of the best-matching live contacts, best first.
+///
+/// One or two letters ("a", "zo") list contacts whose name starts with them, in name order (like a phone's
+/// contact list), then others with a word starting with them; longer queries are ranked by BM25.
 pub fn contacts(conn: &Connection, input: &str, limit: i64) -> Result<Vec<i64>> {
     let Some(query) = to_match_query(input) else { return Ok(Vec::new()) };
-    let mut stmt = conn.prepare_cached(
-        "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1
-          ORDER BY bm25(contacts_fts, 10.0, 4.0, 3.0, 2.0, 3.0, 2.0, 1.0) LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![query, limit.clamp(1, 500)], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let limit = limit.clamp(1, 500);
+    let folded = earshot_core::text::fold(input);
+    let longest_word = folded.split(|c: char| !c.is_alphanumeric()).map(|w| w.chars().count()).max().unwrap_or(0);
+    if longest_word >= RANKED_FROM_CHARS {
+        let mut stmt = conn.prepare_cached(
+            "SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1
+              ORDER BY bm25(contacts_fts, 10.0, 4.0, 3.0, 2.0, 3.0, 2.0, 1.0) LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![query, limit], |r| r.get(0))?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+    }
+    // Names starting with what was typed, alphabetically: a range scan of the name index.
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT id FROM contacts WHERE deleted_at IS NULL AND sort_key >= ?1 AND sort_key < ?1 || char(1114111)
+              ORDER BY sort_key, id LIMIT ?2",
+        )?
+        .query_map(rusqlite::params![folded.trim(), limit], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if (ids.len() as i64) < limit {
+        let seen: std::collections::HashSet<i64> = ids.iter().copied().collect();
+        let mut stmt = conn.prepare_cached("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?1 LIMIT ?2")?;
+        let more = stmt.query_map(rusqlite::params![query, limit * 2], |r| r.get::<_, i64>(0))?;
+        for id in more {
+            let id = id?;
+            if !seen.contains(&id) {
+                ids.push(id);
+            }
+            if ids.len() as i64 >= limit {
+                break;
+            }
+        }
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -61,9 +61,7 @@ CREATE TABLE contacts (
   import_id INTEGER REFERENCES imports(id)
 );
 CREATE INDEX contacts_live_sort ON contacts(sort_key, id) WHERE deleted_at IS NULL;
-CREATE INDEX contacts_name_org ON contacts(sort_key, organization_id);
 CREATE INDEX contacts_org ON contacts(organization_id);
-CREATE INDEX contacts_import ON contacts(import_id) WHERE import_id IS NOT NULL;
 CREATE INDEX contacts_keep_in_touch ON contacts(keep_in_touch_days) WHERE keep_in_touch_days IS NOT NULL;
 
 CREATE TABLE emails (
@@ -176,5 +174,5 @@ CREATE TABLE distinct_pairs (
 CREATE VIRTUAL TABLE contacts_fts USING fts5(
   name, organization, emails, phones, handles, tags, notes,
   tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '1 2 3'
+  prefix = '2 3'
 );
