@@ -26,6 +26,16 @@ use chrono::{DateTime, Utc};
 pub use earshot_store::{OpenOptions as StoreOptions, Store};
 pub use error::{ApiError, ApiErrorCode};
 
+/// The read models of the store that the UI sees, named in one place for the shell's command adapters.
+pub mod store_types {
+    pub use earshot_store::activities::ActivityInput;
+    pub use earshot_store::contacts::{Contact, ContactInput, ContactPage, ContactSummary, Reconnect};
+    pub use earshot_store::imports::ImportSummary;
+    pub use earshot_store::merges::MergeSuggestion;
+    pub use earshot_store::tags::TagCount;
+    pub use earshot_store::tasks::Task;
+}
+
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// What every use case works on: the open workspace and the clock.

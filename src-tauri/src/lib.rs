@@ -1,0 +1,142 @@
+//! The desktop shell: opens the workspace, registers the plugins and the command adapters, and keeps the
+//! webview on the app's own pages. All behaviour lives in `earshot-app`; nothing here touches SQL.
+
+mod commands;
+include!("command_names.rs");
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use earshot_app::Ctx;
+use tauri::Manager;
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+
+/// The workspace file: `--db PATH` on the command line, else `$EARSHOT_DB`, else the OS app-data folder.
+fn workspace_path(app: &tauri::App) -> PathBuf {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--db" {
+            if let Some(path) = args.next() {
+                return PathBuf::from(path);
+            }
+        } else if let Some(path) = arg.strip_prefix("--db=") {
+            return PathBuf::from(path);
+        }
+    }
+    if let Some(path) = std::env::var_os("EARSHOT_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    app.path()
+        .app_data_dir()
+        .map(|dir| dir.join("earshot.db"))
+        .unwrap_or_else(|_| earshot_app::default_db_path())
+}
+
+/// Only the app's own pages load in the webview; a link anywhere else is refused (the UI opens links
+/// through `url_open`, which checks them and hands them to the browser).
+fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_webview, url| {
+            let app_origin = matches!(url.scheme(), "tauri") || url.host_str() == Some("tauri.localhost");
+            let dev_server = cfg!(debug_assertions) && url.host_str() == Some("localhost") && url.port() == Some(1420);
+            app_origin || dev_server
+        })
+        .build()
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(navigation_guard())
+        .setup(|app| {
+            let path = workspace_path(app);
+            match Ctx::open(&path) {
+                Ok(ctx) => {
+                    app.manage(Arc::new(ctx));
+                }
+                Err(e) => {
+                    let handle = app.handle().clone();
+                    app.dialog()
+                        .message(format!("Earshot cannot open its workspace.\n\n{}", e.message))
+                        .title("Earshot")
+                        .kind(MessageDialogKind::Error)
+                        .show(move |_| handle.exit(1));
+                }
+            }
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace_info,
+            commands::workspace_start,
+            commands::contacts_page,
+            commands::contacts_search,
+            commands::contact_get,
+            commands::contact_create,
+            commands::contact_update,
+            commands::contact_delete,
+            commands::contact_restore,
+            commands::contact_tag,
+            commands::tags_list,
+            commands::note_add,
+            commands::note_edit,
+            commands::note_delete,
+            commands::activity_log,
+            commands::activity_delete,
+            commands::task_add,
+            commands::task_done,
+            commands::task_delete,
+            commands::tasks_open,
+            commands::keep_in_touch_set,
+            commands::reconnect_list,
+            commands::import_preview,
+            commands::import_run,
+            commands::import_undo,
+            commands::imports_list,
+            commands::merge_suggestions,
+            commands::contact_merge,
+            commands::merge_undo,
+            commands::merge_dismiss,
+            commands::export_save,
+            commands::url_open,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("earshot: the app could not start: {e}");
+            std::process::exit(1);
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMANDS;
+
+    #[test]
+    fn every_command_is_granted_to_the_main_window_and_nothing_else() {
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).expect("capability file is JSON");
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| p.starts_with("allow-"))
+            .map(str::to_string)
+            .collect();
+        let expected: Vec<String> = COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
+        assert_eq!(granted, expected);
+        assert_eq!(capability["windows"], serde_json::json!(["main"]));
+        let all = capability["permissions"].to_string();
+        for plugin in ["shell:", "fs:", "http:", "opener:", "dialog:"] {
+            assert!(!all.contains(plugin), "the webview must not get {plugin} permissions");
+        }
+    }
+}

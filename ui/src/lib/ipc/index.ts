@@ -1,0 +1,116 @@
+// The only module that talks to the Rust side. Everything else imports from here, never from @tauri-apps.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  ActivityInput,
+  ApiError,
+  ApiErrorCode,
+  Contact,
+  ContactDetail,
+  ContactInput,
+  ContactPage,
+  ContactSummary,
+  ExportFormat,
+  ImportOptions,
+  ImportPreview,
+  ImportProgress,
+  ImportSummary,
+  MergeSuggestion,
+  Reconnect,
+  TagCount,
+  Task,
+  TaskInput,
+  WorkspaceInfo,
+  WorkspaceStart,
+} from "./bindings";
+
+export type * from "./bindings";
+
+/** An error from the Rust side, with the code the UI can branch on. */
+export class IpcError extends Error {
+  readonly code: ApiErrorCode;
+  constructor(code: ApiErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function isApiError(e: unknown): e is ApiError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    if (isApiError(e)) throw new IpcError(e.code, e.message);
+    throw new IpcError("storage", String(e));
+  }
+}
+
+/** Header values must be ASCII: names like "Zoë.vcf" travel percent-encoded. */
+function headerValue(value: string): string {
+  return encodeURIComponent(value);
+}
+
+async function callWithFile<T>(command: string, file: { name: string; bytes: Uint8Array }, options?: ImportOptions): Promise<T> {
+  const headers: Record<string, string> = { "x-file-name": headerValue(file.name) };
+  if (options) headers["x-import-options"] = headerValue(JSON.stringify(options));
+  try {
+    return await invoke<T>(command, file.bytes, { headers });
+  } catch (e) {
+    if (isApiError(e)) throw new IpcError(e.code, e.message);
+    throw new IpcError("storage", String(e));
+  }
+}
+
+export interface PickedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export const api = {
+  workspaceInfo: () => call<WorkspaceInfo>("workspace_info"),
+  workspaceStart: (start: WorkspaceStart) => call<WorkspaceInfo>("workspace_start", { start }),
+
+  contactsPage: (offset: number, limit: number, tag: string | null) =>
+    call<ContactPage>("contacts_page", { offset, limit, tag }),
+  contactsSearch: (query: string, limit = 50) => call<ContactSummary[]>("contacts_search", { query, limit }),
+  contactGet: (id: number) => call<ContactDetail>("contact_get", { id }),
+  contactCreate: (input: ContactInput) => call<Contact>("contact_create", { input }),
+  contactUpdate: (id: number, input: ContactInput) => call<Contact>("contact_update", { id, input }),
+  contactDelete: (id: number) => call<void>("contact_delete", { id }),
+  contactRestore: (id: number) => call<Contact>("contact_restore", { id }),
+  contactTag: (id: number, tag: string, on: boolean) => call<string[]>("contact_tag", { id, tag, on }),
+  tagsList: () => call<TagCount[]>("tags_list"),
+
+  noteAdd: (contactId: number, body: string) => call<number>("note_add", { contactId, body }),
+  noteEdit: (id: number, body: string) => call<void>("note_edit", { id, body }),
+  noteDelete: (id: number, deleted: boolean) => call<void>("note_delete", { id, deleted }),
+  activityLog: (contactId: number, input: ActivityInput) => call<number>("activity_log", { contactId, input }),
+  activityDelete: (id: number, deleted: boolean) => call<void>("activity_delete", { id, deleted }),
+  taskAdd: (contactId: number, input: TaskInput) => call<number>("task_add", { contactId, input }),
+  taskDone: (id: number, done: boolean) => call<void>("task_done", { id, done }),
+  taskDelete: (id: number, deleted: boolean) => call<void>("task_delete", { id, deleted }),
+  tasksOpen: () => call<Task[]>("tasks_open"),
+  keepInTouchSet: (contactId: number, days: number | null) => call<Contact>("keep_in_touch_set", { contactId, days }),
+  reconnectList: () => call<Reconnect[]>("reconnect_list"),
+
+  importPreview: (file: PickedFile) => callWithFile<ImportPreview>("import_preview", file),
+  importRun: (file: PickedFile, options: ImportOptions) => callWithFile<ImportSummary>("import_run", file, options),
+  importUndo: (id: number) => call<ImportSummary>("import_undo", { id }),
+  importsList: () => call<ImportSummary[]>("imports_list"),
+
+  mergeSuggestions: () => call<MergeSuggestion[]>("merge_suggestions"),
+  contactMerge: (keep: number, merge: number) => call<number>("contact_merge", { keep, merge }),
+  mergeUndo: (id: number) => call<void>("merge_undo", { id }),
+  mergeDismiss: (a: number, b: number) => call<void>("merge_dismiss", { a, b }),
+
+  exportSave: (format: ExportFormat) => call<string | null>("export_save", { format }),
+  urlOpen: (url: string) => call<void>("url_open", { url }),
+};
+
+/** Import progress, as the Rust side reports it between chunks. */
+export function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
+  return listen<ImportProgress>("import-progress", (event) => handler(event.payload));
+}

@@ -1,0 +1,29 @@
+// Short messages at the bottom of the window, with an Undo button when the action can be undone.
+
+export interface Toast {
+  id: number;
+  text: string;
+  tone: "info" | "error";
+  undo?: () => Promise<void> | void;
+}
+
+let next = 1;
+export const toasts = $state<Toast[]>([]);
+
+export function dismiss(id: number): void {
+  const idx = toasts.findIndex((t) => t.id === id);
+  if (idx >= 0) toasts.splice(idx, 1);
+}
+
+export function notify(text: string, undo?: Toast["undo"]): void {
+  const id = next++;
+  toasts.push({ id, text, tone: "info", undo });
+  setTimeout(() => dismiss(id), undo ? 10_000 : 4_000);
+}
+
+export function fail(error: unknown): void {
+  const id = next++;
+  const text = error instanceof Error ? error.message : String(error);
+  toasts.push({ id, text, tone: "error" });
+  setTimeout(() => dismiss(id), 8_000);
+}
