@@ -1,0 +1,88 @@
+// An in-memory stand-in for the Rust side, for UI tests in a plain browser. It answers the same commands
+// with the same shapes (see ui/src/lib/ipc/bindings.ts), and records every call in window.__calls.
+import { mockIPC } from "/__tauri_mocks.js";
+
+const now = "2026-11-25T12:00:00Z";
+const state = { kind: null, contacts: [], nextId: 1 };
+window.__calls = [];
+
+function summary(c) {
+  return {
+    id: c.id,
+    display_name: c.display_name,
+    organization: c.organization,
+    title: c.title,
+    email: c.emails[0]?.address ?? null,
+    phone: c.phones[0]?.number ?? null,
+    tags: c.tags,
+  };
+}
+
+function contact(input, id) {
+  const name = input.display_name || [input.given_name, input.family_name].filter(Boolean).join(" ");
+  if (!name) throw { code: "invalid_input", message: "a contact needs a name, an organization, an email or a phone" };
+  return {
+    ...input,
+    id,
+    display_name: name,
+    photo: null,
+    keep_in_touch_days: null,
+    last_touch_at: null,
+    next_touch_due: null,
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+    merged_into_id: null,
+  };
+}
+
+function fold(s) {
+  return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+function info() {
+  return { path: "/tmp/fake.db", contacts: state.contacts.length, kind: state.kind, business_name: null, currency: "USD", recovered_from_unclean_shutdown: false };
+}
+
+const handlers = {
+  workspace_info: () => info(),
+  workspace_start: ({ start }) => ((state.kind = start), info()),
+  contacts_page: ({ offset, limit }) => ({
+    total: state.contacts.length,
+    offset,
+    rows: [...state.contacts].sort((a, b) => fold(a.display_name).localeCompare(fold(b.display_name))).slice(offset, offset + limit).map(summary),
+  }),
+  contacts_search: ({ query }) => {
+    const words = fold(query).split(/\W+/).filter(Boolean);
+    return state.contacts
+      .filter((c) => words.every((w) => fold([c.display_name, c.organization ?? "", ...c.emails.map((e) => e.address)].join(" ")).split(/\W+/).some((t) => t.startsWith(w))))
+      .map(summary);
+  },
+  contact_create: ({ input }) => {
+    const c = contact(input, state.nextId++);
+    state.contacts.push(c);
+    return c;
+  },
+  contact_get: ({ id }) => {
+    const c = state.contacts.find((x) => x.id === id);
+    if (!c) throw { code: "not_found", message: `contact ${id} does not exist` };
+    return { contact: c, notes: [], activities: [], tasks: [] };
+  },
+  tags_list: () => [],
+  imports_list: () => [],
+  import_preview: () => ({ file_name: "people.vcf", format: "vcard", table: null, cards: 2 }),
+  import_run: () => {
+    for (const name of ["Ann Lee", "Bob Day"]) state.contacts.push(contact({ display_name: name, given_name: "", family_name: "", organization: null, title: null, city: null, website: null, birthday: null, emails: [], phones: [], identities: [], tags: [] }, state.nextId++));
+    return { id: 1, file_name: "people.vcf", format: "vcard", started_at: now, finished_at: now, added: 2, merged: 0, unchanged: 0, rejected: 1, warnings: 0, problems: [{ line: 9, severity: "error", reason: "the card has no name, organization, email or phone" }], undone_at: null };
+  },
+};
+
+mockIPC(
+  (cmd, args) => {
+    window.__calls.push(cmd);
+    const handler = handlers[cmd];
+    if (!handler) throw { code: "not_found", message: `the fake backend has no ${cmd}` };
+    return handler(args ?? {});
+  },
+  { shouldMockEvents: true },
+);

@@ -1,0 +1,126 @@
+// The UI in headless Chromium against the in-memory fake backend: fast checks of screens and keyboard
+// flows, no Rust needed. Run `npm run ui:build` first.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dist = join(root, "ui", "dist");
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml" };
+let server;
+let browser;
+let base;
+
+before(async () => {
+  server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, "http://localhost");
+      let body;
+      let path = url.pathname;
+      if (path === "/__tauri_mocks.js") body = await readFile(join(root, "node_modules/@tauri-apps/api/mocks.js"));
+      else if (path === "/__fake_backend.js") body = await readFile(join(root, "e2e/fake-backend.js"));
+      else {
+        if (path === "/") path = "/index.html";
+        body = await readFile(join(dist, normalize(path)));
+        if (path === "/index.html") {
+          body = body.toString().replace("<head>", '<head><script type="module" src="/__fake_backend.js"></script>');
+        }
+      }
+      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "text/javascript" });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function page() {
+  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  p.on("pageerror", (e) => errors.push(e.message));
+  await p.goto(base);
+  return { p, errors };
+}
+
+test("first launch offers the demo or an empty book, and an empty book shows the contacts screen", async () => {
+  const { p, errors } = await page();
+  await p.getByRole("button", { name: /Explore the demo bike shop/ }).waitFor();
+  await p.click("#start-empty");
+  await p.locator("#search").waitFor();
+  assert.match(await p.textContent(".empty"), /No contacts yet/);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test("a new contact is saved, opened, and found by typing part of the name without accents", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.keyboard.press("n");
+  await p.fill("#given-name", "Zoë");
+  await p.fill("#family-name", "Martin");
+  await p.fill("#organization", "Spoke & Chain");
+  await p.fill(".email-input", "zoe@example.com");
+  await p.click("#save-contact");
+  await p.locator("#contact-name").waitFor();
+  assert.equal(await p.textContent("#contact-name"), "Zoë Martin");
+  await p.keyboard.press("Escape");
+  await p.keyboard.press("/");
+  await p.keyboard.type("zoe");
+  await p.locator(".row .name", { hasText: "Zoë Martin" }).waitFor();
+  await p.keyboard.press("Enter");
+  await p.locator("#contact-name").waitFor();
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test("a form error is shown next to the form, and nothing is lost", async () => {
+  const { p } = await page();
+  await p.click("#start-empty");
+  await p.click("#new-contact");
+  await p.click("#save-contact");
+  await p.getByRole("alert").waitFor();
+  assert.match(await p.getByRole("alert").textContent(), /needs a name/);
+  await p.close();
+});
+
+test("import shows what was found, then what was added and which rows were rejected", async () => {
+  const { p } = await page();
+  await p.click("#start-empty");
+  await p.click("#nav-import");
+  await p.setInputFiles("#import-file", { name: "people.vcf", mimeType: "text/vcard", buffer: Buffer.from("BEGIN:VCARD\r\nEND:VCARD\r\n") });
+  await p.getByText("2 cards").waitFor();
+  await p.click("#run-import");
+  await p.locator("#import-summary").waitFor();
+  assert.equal(await p.textContent("#import-added"), "2");
+  assert.match(await p.textContent("#import-summary"), /Line 9: the card has no name/);
+  const calls = await p.evaluate(() => window.__calls);
+  assert.ok(calls.includes("import_run"));
+  await p.close();
+});
+
+test("the shortcuts help opens with ? and closes with Escape", async () => {
+  const { p } = await page();
+  await p.click("#start-empty");
+  await p.keyboard.press("?");
+  await p.getByRole("dialog").waitFor();
+  assert.match(await p.getByRole("dialog").textContent(), /Search contacts/);
+  await p.keyboard.press("Escape");
+  await p.getByRole("dialog").waitFor({ state: "detached" });
+  await p.close();
+});
