@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
+DATA_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/earshot
+DEMO_DB ?= $(DATA_DIR)/demo.db
+
+.PHONY: run test deps app bundle bench test-rust test-ui test-e2e
+
+deps:
+	scripts/install-deps.sh
+
+app: deps
+	npx tauri build --debug --no-bundle
+	cargo build -p earshot-cli
+
+# Opens the app on the demo workspace (created on first run, kept in $(DEMO_DB)).
+run: app
+	@test -f "$(DEMO_DB)" || $(TARGET_DIR)/debug/earshot --db "$(DEMO_DB)" demo
+	$(TARGET_DIR)/debug/earshot-desktop --db "$(DEMO_DB)"
+
+test: deps test-rust test-ui test-e2e
+	@echo "All tests passed."
+
+test-rust:
+	cargo fmt --all -- --check
+	EARSHOT_REAL_KEYRING=1 scripts/with-keyring.sh cargo test --workspace --locked
+
+test-ui:
+	npm run ui:check
+	npm run test:unit
+	npm run ui:build
+	npm run test:ui
+
+test-e2e:
+	scripts/e2e.sh
+
+# Installers: .deb and .rpm under $(TARGET_DIR)/release/bundle/.
+bundle: deps
+	npx tauri build --bundles deb rpm
+	cargo build --release -p earshot-cli
+
+bench: deps
+	cargo build --release -p earshot-cli
+	$(TARGET_DIR)/release/earshot bench --contacts 100000

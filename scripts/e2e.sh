@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real app: builds it with the UI bundled (debug, no installer), then drives it
+# through tauri-driver in a virtual X display inside a private D-Bus session.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="${CARGO_TARGET_DIR:-target}"
+npx tauri build --debug --no-bundle
+export APP_BIN="$target/debug/earshot-desktop"
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" npm run test:e2e
