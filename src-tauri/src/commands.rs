@@ -6,9 +6,9 @@ use earshot_app::contacts::{self, ContactDetail, TaskInput};
 use earshot_app::export::{self, ExportFormat};
 use earshot_app::imports::{self, ImportOptions, ImportPreview, ImportProgress};
 use earshot_app::merges;
+use earshot_app::store_types::*;
 use earshot_app::workspace::{self, WorkspaceInfo, WorkspaceStart};
 use earshot_app::{ApiError, Ctx};
-use earshot_app::store_types::*;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -251,5 +251,7 @@ pub async fn export_save(app: AppHandle, ctx: Shared<'_>, format: ExportFormat) 
 #[tauri::command]
 pub async fn url_open(app: AppHandle, url: String) -> Result<(), ApiError> {
     let url = earshot_core::url_safety::safe_external_url(&url).map_err(|e| ApiError::invalid(e.to_string()))?;
-    app.opener().open_url(url.as_str(), None::<&str>).map_err(|e| ApiError::invalid(format!("cannot open the link: {e}")))
+    app.opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| ApiError::invalid(format!("cannot open the link: {e}")))
 }

@@ -26,10 +26,7 @@ fn workspace_path(app: &tauri::App) -> PathBuf {
     if let Some(path) = std::env::var_os("EARSHOT_DB").filter(|p| !p.is_empty()) {
         return PathBuf::from(path);
     }
-    app.path()
-        .app_data_dir()
-        .map(|dir| dir.join("earshot.db"))
-        .unwrap_or_else(|_| earshot_app::default_db_path())
+    app.path().app_data_dir().map(|dir| dir.join("earshot.db")).unwrap_or_else(|_| earshot_app::default_db_path())
 }
 
 /// Only the app's own pages load in the webview; a link anywhere else is refused (the UI opens links

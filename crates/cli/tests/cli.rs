@@ -1,0 +1,86 @@
+//! The `earshot` binary as a script would use it: real files, real exit codes, stable JSON.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn earshot(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_earshot")).arg("--db").arg(db).args(args).output().expect("earshot runs")
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name).display().to_string()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON on stdout")
+}
+
+#[test]
+fn the_demo_workspace_lists_as_json_with_every_documented_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(earshot(&db, &["demo"]).status.success());
+    let list = json(&earshot(&db, &["contacts", "list", "--json"]));
+    let contacts = list.as_array().unwrap();
+    assert_eq!(contacts.len(), 320);
+    for field in ["id", "name", "organization", "title", "emails", "phones", "identities", "tags"] {
+        assert!(contacts[0].get(field).is_some(), "contacts list --json has {field}");
+    }
+    assert!(contacts.iter().any(|c| c["organization"].is_string()));
+    let again = earshot(&db, &["demo"]);
+    assert!(!again.status.success(), "the demo is not added twice");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has 320 contacts"));
+}
+
+#[test]
+fn an_imported_vcard_is_found_by_search_and_exported_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let out = earshot(&db, &["contacts", "import", &fixture("bike-club.vcf")]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("2 added"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bike-club.vcf:") && stderr.contains("error"), "bad cards are reported: {stderr}");
+
+    let found = json(&earshot(&db, &["contacts", "search", "müller", "--json"]));
+    assert_eq!(found[0]["display_name"], "Jürgen Müller");
+
+    let file = dir.path().join("out.vcf");
+    assert!(earshot(&db, &["contacts", "export", "--format", "vcard", "-o", file.to_str().unwrap()]).status.success());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.matches("BEGIN:VCARD").count(), 2);
+    assert!(text.contains("VERSION:4.0"));
+}
+
+#[test]
+fn a_generic_csv_imports_with_a_column_mapping_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "Who,Reach\nAnn Lee,ann@x.example\n").unwrap();
+    let refused = earshot(&db, &["contacts", "import", csv.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("choose what each column holds"));
+    let out = earshot(
+        &db,
+        &["contacts", "import", csv.to_str().unwrap(), "--map", "Who=full_name", "--map", "Reach=email", "--json"],
+    );
+    assert_eq!(json(&out)["added"], 1);
+}
+
+#[test]
+fn errors_name_the_input_and_exit_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let missing = earshot(&db, &["contacts", "import", "/nonexistent/people.vcf"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/people.vcf"));
+
+    let binary = dir.path().join("photo.jpg");
+    std::fs::write(&binary, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0]).unwrap();
+    let out = earshot(&db, &["contacts", "import", binary.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("photo.jpg: this does not look like a contacts file"));
+}
