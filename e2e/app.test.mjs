@@ -43,8 +43,14 @@ async function find(css, timeout = 15_000) {
   }
 }
 
+/** The text of the first element matching `css` (textContent: the virtual list positions its rows in ways
+ * WebDriver's visibility rules do not always see). */
 async function text(css) {
-  return wd("GET", s(`/element/${await find(css)}/text`));
+  await find(css);
+  return wd("POST", s("/execute/sync"), {
+    script: "const el = document.querySelector(arguments[0]); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : '';",
+    args: [css],
+  });
 }
 
 async function waitForText(css, pattern, timeout = 15_000) {
@@ -59,6 +65,7 @@ async function waitForText(css, pattern, timeout = 15_000) {
     }
     await new Promise((r) => setTimeout(r, 150));
   }
+  await screenshot(`failed-${Date.now()}-${css.replace(/[^a-z0-9]+/gi, "_")}`).catch(() => {});
   throw new Error(`${css} never matched ${pattern}; last text: ${JSON.stringify(last)}`);
 }
 
