@@ -4,8 +4,22 @@ use deunicode::deunicode;
 
 /// Folds case, accents and spacing: "  Zoë  O'Brien " and "zoe o'brien" get the same key.
 pub fn fold(s: &str) -> String {
-    let plain = deunicode(s).to_lowercase();
-    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut push_words = |text: &str| {
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    };
+    if s.is_ascii() {
+        // Most names and emails: no transliteration needed, just case and spacing.
+        push_words(&s.to_ascii_lowercase());
+    } else {
+        push_words(&deunicode(s).to_lowercase());
+    }
+    out
 }
 
 /// Emails compare case-insensitively; the local part is kept as written otherwise.

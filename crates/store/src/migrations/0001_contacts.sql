@@ -70,7 +70,7 @@ CREATE TABLE emails (
   address TEXT NOT NULL,
   address_key TEXT NOT NULL,
   label TEXT,
-  import_id INTEGER REFERENCES imports(id),
+  import_id INTEGER,
   UNIQUE (contact_id, address_key)
 );
 CREATE INDEX emails_key ON emails(address_key);
@@ -81,7 +81,7 @@ CREATE TABLE phones (
   number TEXT NOT NULL,
   number_key TEXT NOT NULL,
   label TEXT,
-  import_id INTEGER REFERENCES imports(id),
+  import_id INTEGER,
   UNIQUE (contact_id, number_key)
 );
 CREATE INDEX phones_key ON phones(number_key);
@@ -94,7 +94,7 @@ CREATE TABLE identities (
   handle_key TEXT NOT NULL,
   profile_url TEXT,
   follower_count INTEGER,
-  import_id INTEGER REFERENCES imports(id),
+  import_id INTEGER,
   UNIQUE (contact_id, network, handle_key)
 );
 CREATE INDEX identities_key ON identities(network, handle_key);
@@ -108,7 +108,7 @@ CREATE TABLE tags (
 CREATE TABLE contact_tags (
   contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
   tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
-  import_id INTEGER REFERENCES imports(id),
+  import_id INTEGER,
   PRIMARY KEY (contact_id, tag_id)
 ) WITHOUT ROWID;
 CREATE INDEX contact_tags_tag ON contact_tags(tag_id, contact_id);
@@ -120,7 +120,7 @@ CREATE TABLE notes (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   deleted_at TEXT,
-  import_id INTEGER REFERENCES imports(id)
+  import_id INTEGER
 );
 CREATE INDEX notes_contact ON notes(contact_id, created_at);
 
@@ -170,9 +170,13 @@ CREATE TABLE distinct_pairs (
   PRIMARY KEY (low_id, high_id)
 ) WITHOUT ROWID;
 
+-- The import_id of parts (emails ... notes) is the import that added them, for undo. It is a plain number,
+-- not a foreign key: checking it on every row would slow imports, and import rows are never deleted.
+
 -- Live contacts only; text folded (accents, case) by the application before it is indexed and searched.
 CREATE VIRTUAL TABLE contacts_fts USING fts5(
   name, organization, emails, phones, handles, tags, notes,
   tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '2 3'
+  prefix = '2 3',
+  detail = column
 );
