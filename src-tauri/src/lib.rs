@@ -41,8 +41,19 @@ fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+/// With `EARSHOT_STARTUP_TRACE=1`, prints one line when the window's page has loaded, so start-up can be
+/// timed from outside (scripts/measure-startup.sh).
+pub fn trace_page_load<R: tauri::Runtime>(_webview: &tauri::Webview<R>, payload: &tauri::webview::PageLoadPayload<'_>) {
+    if payload.event() == tauri::webview::PageLoadEvent::Finished
+        && std::env::var("EARSHOT_STARTUP_TRACE").as_deref() == Ok("1")
+    {
+        eprintln!("earshot-startup: page loaded");
+    }
+}
+
 pub fn run() {
     tauri::Builder::default()
+        .on_page_load(trace_page_load)
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
@@ -105,10 +116,19 @@ pub fn run() {
             commands::export_save,
             commands::url_open,
         ])
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("earshot: the app could not start: {e}");
             std::process::exit(1);
+        })
+        .run(|app, event| {
+            // Tauri ends the process without dropping managed state: close the workspace cleanly here, or
+            // every start would look like a recovery from a crash.
+            if let tauri::RunEvent::Exit = event {
+                if let Some(ctx) = app.try_state::<Arc<Ctx>>() {
+                    ctx.store.close_cleanly();
+                }
+            }
         });
 }
 

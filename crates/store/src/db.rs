@@ -167,12 +167,20 @@ impl Store {
     }
 }
 
-impl Drop for Store {
-    /// A clean close: optimise, checkpoint the WAL, and remove the marker so the next open skips the check.
-    fn drop(&mut self) {
-        let conn = self.writer.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
+impl Store {
+    /// A clean close: optimise, checkpoint the WAL, and remove the marker so the next open skips the
+    /// integrity check. Apps that exit without dropping their state call it on their way out, after the
+    /// last write. Calling it again (as `Drop` does) is harmless.
+    pub fn close_cleanly(&self) {
+        let conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let _ = conn.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
         let _ = std::fs::remove_file(marker_path(&self.path));
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.close_cleanly();
     }
 }
 
