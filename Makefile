@@ -18,7 +18,7 @@ run: app
 	@test -f "$(DEMO_DB)" || $(TARGET_DIR)/debug/earshot --db "$(DEMO_DB)" demo
 	$(TARGET_DIR)/debug/earshot-desktop --db "$(DEMO_DB)"
 
-test: deps test-rust test-ui test-e2e
+test: deps test-ui test-rust test-e2e
 	@echo "All tests passed."
 
 test-rust:

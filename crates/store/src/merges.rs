@@ -38,6 +38,20 @@ struct Moved {
     tag_ids: Vec<i64>,
 }
 
+impl Moved {
+    /// The moved row ids of each table that has a `contact_id` (tags are moved separately).
+    fn by_table(&self) -> [(&'static str, &Vec<i64>); 6] {
+        [
+            ("emails", &self.emails),
+            ("phones", &self.phones),
+            ("identities", &self.identities),
+            ("notes", &self.notes),
+            ("activities", &self.activities),
+            ("tasks", &self.tasks),
+        ]
+    }
+}
+
 /// The kept contact's fields before the merge filled them.
 #[derive(Debug, Serialize, Deserialize)]
 struct KeptBefore {
@@ -109,14 +123,7 @@ pub fn merge(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Re
         tasks: ids(tx, "SELECT id FROM tasks WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
         tag_ids: ids(tx, "SELECT tag_id FROM contact_tags WHERE contact_id = ?1 AND tag_id NOT IN (SELECT tag_id FROM contact_tags WHERE contact_id = ?2)", merge_id, keep_id)?,
     };
-    for (table, rows) in [
-        ("emails", &moved.emails),
-        ("phones", &moved.phones),
-        ("identities", &moved.identities),
-        ("notes", &moved.notes),
-        ("activities", &moved.activities),
-        ("tasks", &moved.tasks),
-    ] {
+    for (table, rows) in moved.by_table() {
         move_rows(tx, table, rows, keep_id)?;
     }
     for tag in &moved.tag_ids {
@@ -181,14 +188,7 @@ pub fn undo(tx: &Transaction<'_>, merge_row: i64, now: &str) -> Result<()> {
     }
     let moved: Moved = serde_json::from_str(&moved).map_err(json_err)?;
     let before: KeptBefore = serde_json::from_str(&before).map_err(json_err)?;
-    for (table, rows) in [
-        ("emails", &moved.emails),
-        ("phones", &moved.phones),
-        ("identities", &moved.identities),
-        ("notes", &moved.notes),
-        ("activities", &moved.activities),
-        ("tasks", &moved.tasks),
-    ] {
+    for (table, rows) in moved.by_table() {
         move_rows(tx, table, rows, merge_id)?;
     }
     for tag in &moved.tag_ids {
