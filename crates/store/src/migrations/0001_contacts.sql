@@ -177,6 +177,5 @@ CREATE TABLE distinct_pairs (
 CREATE VIRTUAL TABLE contacts_fts USING fts5(
   name, organization, emails, phones, handles, tags, notes,
   tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '2 3',
-  detail = column
+  prefix = '2 3'
 );
