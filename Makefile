@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing first.
 SHELL := /bin/bash
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
-DATA_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/earshot
+DATA_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/app.earshot.desktop
 DEMO_DB ?= $(DATA_DIR)/demo.db
 
 .PHONY: run test deps app bundle bench test-rust test-ui test-e2e

@@ -11,8 +11,9 @@ use earshot_app::Ctx;
 use tauri::Manager;
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
-/// The workspace file: `--db PATH` on the command line, else `$EARSHOT_DB`, else the OS app-data folder.
-fn workspace_path(app: &tauri::App) -> PathBuf {
+/// The workspace file: `--db PATH` on the command line, else the one the `earshot` command line uses too
+/// (`$EARSHOT_DB`, else the OS app-data folder).
+fn workspace_path() -> PathBuf {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--db" {
@@ -23,10 +24,7 @@ fn workspace_path(app: &tauri::App) -> PathBuf {
             return PathBuf::from(path);
         }
     }
-    if let Some(path) = std::env::var_os("EARSHOT_DB").filter(|p| !p.is_empty()) {
-        return PathBuf::from(path);
-    }
-    app.path().app_data_dir().map(|dir| dir.join("earshot.db")).unwrap_or_else(|_| earshot_app::default_db_path())
+    earshot_app::default_db_path()
 }
 
 /// Only the app's own pages load in the webview; a link anywhere else is refused (the UI opens links
@@ -66,7 +64,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())
         .setup(|app| {
-            let path = workspace_path(app);
+            let path = workspace_path();
             match Ctx::open(&path) {
                 Ok(ctx) => {
                     app.manage(Arc::new(ctx));

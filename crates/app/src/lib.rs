@@ -67,26 +67,26 @@ impl Ctx {
     }
 }
 
-/// Where the workspace lives when no `--db` is given: the OS app-data folder
-/// (`~/.local/share/earshot/earshot.db` on Linux), or `$EARSHOT_DB` when set.
+/// The folder name of Earshot's data, the app's identifier (what Tauri uses for its app-data folder).
+pub const APP_ID: &str = "app.earshot.desktop";
+
+/// Where the workspace lives when no `--db` is given, for the app and the command line alike:
+/// `$EARSHOT_DB` when set, else `earshot.db` in the OS app-data folder (`~/.local/share/app.earshot.desktop`
+/// on Linux, `~/Library/Application Support/app.earshot.desktop` on macOS, `%APPDATA%\app.earshot.desktop`
+/// on Windows).
 pub fn default_db_path() -> std::path::PathBuf {
     if let Some(path) = std::env::var_os("EARSHOT_DB").filter(|p| !p.is_empty()) {
         return path.into();
     }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            let home = std::env::var_os("HOME")?;
-            Some(if cfg!(target_os = "macos") {
-                Path::new(&home).join("Library/Application Support")
-            } else {
-                Path::new(&home).join(".local/share")
-            })
-        })
-        .or_else(|| std::env::var_os("APPDATA").map(Into::into))
-        .unwrap_or_else(|| ".".into());
-    base.join("earshot").join("earshot.db")
+    let var = |name: &str| std::env::var_os(name).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    let base = if cfg!(target_os = "windows") {
+        var("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        var("HOME").map(|home| home.join("Library/Application Support"))
+    } else {
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|home| home.join(".local/share")))
+    };
+    base.unwrap_or_else(|| ".".into()).join(APP_ID).join("earshot.db")
 }
 
 #[cfg(test)]

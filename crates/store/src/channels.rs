@@ -125,27 +125,3 @@ pub fn identities_of(conn: &Connection, contact_id: i64) -> Result<Vec<Identity>
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-
-/// Live contacts that have this email, phone or identity: how imports find who a record is.
-pub fn contacts_with_email(tx: &Connection, address: &str) -> Result<Vec<i64>> {
-    ids(tx, "SELECT e.contact_id FROM emails e JOIN contacts c ON c.id = e.contact_id AND c.deleted_at IS NULL WHERE e.address_key = ?1", &email_key(address))
-}
-
-pub fn contacts_with_phone(tx: &Connection, number: &str) -> Result<Vec<i64>> {
-    ids(tx, "SELECT p.contact_id FROM phones p JOIN contacts c ON c.id = p.contact_id AND c.deleted_at IS NULL WHERE p.number_key = ?1", &phone_key(number))
-}
-
-pub fn contacts_with_identity(tx: &Connection, network: &str, handle: &str) -> Result<Vec<i64>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT i.contact_id FROM identities i JOIN contacts c ON c.id = i.contact_id AND c.deleted_at IS NULL
-          WHERE i.network = ?1 AND i.handle_key = ?2",
-    )?;
-    let rows = stmt.query_map(params![network, handle_key(handle)], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn ids(conn: &Connection, sql: &str, key: &str) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([key], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}

@@ -326,30 +326,48 @@ pub fn get(conn: &Connection, id: i64) -> Result<Contact> {
 
 /// A window of live contacts in name order, optionally only those with a tag.
 pub fn page(conn: &Connection, offset: i64, limit: i64, tag: Option<&str>) -> Result<ContactPage> {
-    let tag_key = tag.map(text::fold);
-    let filter = "c.deleted_at IS NULL AND (?1 IS NULL OR c.id IN
-        (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.name_key = ?1))";
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM contacts c WHERE {filter}"))?
-        .query_row([&tag_key], |r| r.get(0))?;
-    // Ids first, straight from the name index, then the summaries of just those rows: skipping to a deep
-    // offset then walks only the index.
-    let ids: Vec<i64> = match &tag_key {
-        None => conn
-            .prepare_cached(
-                "SELECT id FROM contacts INDEXED BY contacts_live_sort WHERE deleted_at IS NULL
-                  ORDER BY sort_key, id LIMIT ?1 OFFSET ?2",
-            )?
-            .query_map(params![limit.clamp(0, 1000), offset.max(0)], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
-        Some(_) => conn
-            .prepare_cached(&format!(
-                "SELECT c.id FROM contacts c WHERE {filter} ORDER BY c.sort_key, c.id LIMIT ?2 OFFSET ?3"
-            ))?
-            .query_map(params![tag_key, limit.clamp(0, 1000), offset.max(0)], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
+    let (limit, offset) = (limit.clamp(0, 1000), offset.max(0));
+    // Ids first, walking the name index (for a tag, checking each row's tag by primary key), then the
+    // summaries of just those rows: the first pages of any list come back at once.
+    let (total, ids): (i64, Vec<i64>) = match tag {
+        None => {
+            let total = conn
+                .prepare_cached("SELECT count(*) FROM contacts WHERE deleted_at IS NULL")?
+                .query_row([], |r| r.get(0))?;
+            let ids = conn
+                .prepare_cached(
+                    "SELECT id FROM contacts INDEXED BY contacts_live_sort WHERE deleted_at IS NULL
+                      ORDER BY sort_key, id LIMIT ?1 OFFSET ?2",
+                )?
+                .query_map(params![limit, offset], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            (total, ids)
+        }
+        Some(tag) => {
+            let tag_id: Option<i64> = conn
+                .prepare_cached("SELECT id FROM tags WHERE name_key = ?1")?
+                .query_row([text::fold(tag)], |r| r.get(0))
+                .optional()?;
+            let Some(tag_id) = tag_id else { return Ok(ContactPage { total: 0, offset, rows: Vec::new() }) };
+            let total = conn
+                .prepare_cached(
+                    "SELECT count(*) FROM contact_tags ct JOIN contacts c ON c.id = ct.contact_id
+                      WHERE ct.tag_id = ?1 AND c.deleted_at IS NULL",
+                )?
+                .query_row([tag_id], |r| r.get(0))?;
+            let ids = conn
+                .prepare_cached(
+                    "SELECT c.id FROM contacts c INDEXED BY contacts_live_sort
+                      WHERE c.deleted_at IS NULL
+                        AND EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ?1)
+                      ORDER BY c.sort_key, c.id LIMIT ?2 OFFSET ?3",
+                )?
+                .query_map(params![tag_id, limit, offset], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            (total, ids)
+        }
     };
-    Ok(ContactPage { total, offset: offset.max(0), rows: summaries(conn, &ids)? })
+    Ok(ContactPage { total, offset, rows: summaries(conn, &ids)? })
 }
 
 /// Summaries of the given contacts, in the order given (search results keep their rank).
