@@ -327,8 +327,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Contact> {
 /// A window of live contacts in name order, optionally only those with a tag.
 pub fn page(conn: &Connection, offset: i64, limit: i64, tag: Option<&str>) -> Result<ContactPage> {
     let (limit, offset) = (limit.clamp(0, 1000), offset.max(0));
-    // Ids first, walking the name index (for a tag, checking each row's tag by primary key), then the
-    // summaries of just those rows: the first pages of any list come back at once.
+    // Ids first (walking the name index; for a tag, sorting just the tagged contacts), then the summaries
+    // of just those rows.
     let (total, ids): (i64, Vec<i64>) = match tag {
         None => {
             let total = conn
@@ -357,9 +357,8 @@ pub fn page(conn: &Connection, offset: i64, limit: i64, tag: Option<&str>) -> Re
                 .query_row([tag_id], |r| r.get(0))?;
             let ids = conn
                 .prepare_cached(
-                    "SELECT c.id FROM contacts c INDEXED BY contacts_live_sort
-                      WHERE c.deleted_at IS NULL
-                        AND EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id = ?1)
+                    "SELECT c.id FROM contact_tags ct JOIN contacts c ON c.id = ct.contact_id
+                      WHERE ct.tag_id = ?1 AND c.deleted_at IS NULL
                       ORDER BY c.sort_key, c.id LIMIT ?2 OFFSET ?3",
                 )?
                 .query_map(params![tag_id, limit, offset], |r| r.get(0))?

@@ -174,8 +174,11 @@ CREATE TABLE distinct_pairs (
 -- not a foreign key: checking it on every row would slow imports, and import rows are never deleted.
 
 -- Live contacts only; text folded (accents, case) by the application before it is indexed and searched.
+-- Contentless: searches need only the contact ids, so the folded text is not stored a second time.
 CREATE VIRTUAL TABLE contacts_fts USING fts5(
   name, organization, emails, phones, handles, tags, notes,
   tokenize = 'unicode61 remove_diacritics 2',
-  prefix = '2 3'
+  prefix = '2 3',
+  content = '',
+  contentless_delete = 1
 );
