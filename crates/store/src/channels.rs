@@ -81,6 +81,27 @@ pub fn add_identity(tx: &Transaction<'_>, contact_id: i64, i: &IdentityDraft, im
     Ok(n > 0)
 }
 
+/// Adds emails, phones and identities a contact does not have yet.
+pub fn add_all(
+    tx: &Transaction<'_>,
+    contact_id: i64,
+    emails: &[EmailDraft],
+    phones: &[PhoneDraft],
+    identities: &[IdentityDraft],
+    import_id: Option<i64>,
+) -> Result<()> {
+    for e in emails {
+        add_email(tx, contact_id, e, import_id)?;
+    }
+    for p in phones {
+        add_phone(tx, contact_id, p, import_id)?;
+    }
+    for i in identities {
+        add_identity(tx, contact_id, i, import_id)?;
+    }
+    Ok(())
+}
+
 /// Replaces a contact's emails, phones and identities with the given lists (an edit from the contact page).
 pub fn replace_all(
     tx: &Transaction<'_>,
@@ -92,16 +113,7 @@ pub fn replace_all(
     tx.execute("DELETE FROM emails WHERE contact_id = ?1", [contact_id])?;
     tx.execute("DELETE FROM phones WHERE contact_id = ?1", [contact_id])?;
     tx.execute("DELETE FROM identities WHERE contact_id = ?1", [contact_id])?;
-    for e in emails {
-        add_email(tx, contact_id, e, None)?;
-    }
-    for p in phones {
-        add_phone(tx, contact_id, p, None)?;
-    }
-    for i in identities {
-        add_identity(tx, contact_id, i, None)?;
-    }
-    Ok(())
+    add_all(tx, contact_id, emails, phones, identities, None)
 }
 
 pub fn emails_of(conn: &Connection, contact_id: i64) -> Result<Vec<Email>> {

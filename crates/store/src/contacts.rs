@@ -159,15 +159,7 @@ pub fn insert(tx: &Transaction<'_>, d: &ContactDraft, import_id: Option<i64>, no
         import_id,
     ])?;
     let id = tx.last_insert_rowid();
-    for e in &d.emails {
-        channels::add_email(tx, id, e, import_id)?;
-    }
-    for p in &d.phones {
-        channels::add_phone(tx, id, p, import_id)?;
-    }
-    for i in &d.identities {
-        channels::add_identity(tx, id, i, import_id)?;
-    }
+    channels::add_all(tx, id, &d.emails, &d.phones, &d.identities, import_id)?;
     for t in &d.tags {
         tags::add(tx, id, t, import_id)?;
     }
