@@ -15,6 +15,7 @@ pub mod dedupe;
 pub mod demo;
 pub mod import;
 pub mod money;
+pub mod query;
 pub mod table;
 pub mod text;
 pub mod url_safety;
