@@ -125,18 +125,14 @@ pub fn tidy_lines(text: &str) -> String {
     out
 }
 
-/// Whether a string looks like HTML markup rather than plain text (feeds often don't say).
+/// Whether a string looks like HTML markup rather than plain text (feeds often don't say): a tag start
+/// (`<` then a letter, `/` or `!`) with a `>` after it, or an entity.
 pub fn looks_like_html(s: &str) -> bool {
-    let s = s.trim_start();
-    s.contains("</")
-        || s.contains("/>")
-        || s.contains("<br")
-        || s.contains("<p>")
-        || s.contains("&lt;")
-        || s.contains("&amp;")
-        || s.contains("&#")
-        || s.contains("&quot;")
-        || s.contains("&nbsp;")
+    let bytes = s.as_bytes();
+    let tag =
+        bytes.windows(2).position(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
+    tag.is_some_and(|at| s[at..].contains('>'))
+        || ["&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;", "&#"].iter().any(|e| s.contains(e))
 }
 
 #[cfg(test)]
@@ -173,6 +169,14 @@ mod tests {
     fn text_of_plain_text_is_the_text_itself() {
         assert_eq!(to_text("  just   words \n\n\n here "), "just words\n\nhere");
         assert_eq!(to_text("a < b and c > d"), "a < b and c > d");
+    }
+
+    #[test]
+    fn markup_is_recognised_in_text_that_does_not_declare_it() {
+        assert!(looks_like_html("<img src=x>Hi"));
+        assert!(looks_like_html("Fish &amp; chips"));
+        assert!(!looks_like_html("a < b and c > d"));
+        assert!(!looks_like_html("plain words"));
     }
 
     #[test]

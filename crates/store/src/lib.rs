@@ -13,12 +13,15 @@ pub mod channels;
 pub mod contacts;
 pub mod db;
 pub mod imports;
+pub mod listening_queries;
+pub mod mentions;
 pub mod merges;
 pub mod migrations;
 pub mod notes;
 pub mod organizations;
 pub mod search;
 pub mod settings;
+pub mod sources;
 pub mod tags;
 pub mod tasks;
 

@@ -5,6 +5,8 @@
 //! only http and https are fetched, and never a URL with credentials in it. Source adapters (feeds,
 //! Mastodon, Bluesky, Hacker News) are added as modules that call [`Fetcher::get`].
 
+pub mod feeds;
+
 use std::time::Duration;
 
 use futures_util::StreamExt;

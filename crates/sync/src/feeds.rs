@@ -1,0 +1,280 @@
+//! RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.x, read by feed-rs and normalised into mentions.
+//!
+//! Entry ids are the feed's own (`guid`, `atom:id`, JSON Feed `id`) when it has them; otherwise the entry's
+//! cleaned link, otherwise a hash of the feed, title, date and text. Never random: an entry must get the
+//! same id on every poll or it would come back as new each time.
+
+use chrono::{DateTime, Utc};
+use earshot_core::html;
+use earshot_core::mention::{clean_url, MentionAuthor, NewMention};
+use feed_rs::model::{Entry, Text};
+use sha2::{Digest, Sha256};
+
+/// At most this many entries are taken from one fetch (the first ones: feeds list the newest first).
+pub const MAX_ENTRIES: usize = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("this is not a feed Earshot can read (RSS, Atom or JSON Feed): {0}")]
+    Unreadable(String),
+}
+
+#[derive(Debug)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    /// The site the feed belongs to, when it says.
+    pub site_url: Option<String>,
+    pub entries: Vec<NewMention>,
+    /// Entries beyond [`MAX_ENTRIES`] that were left out.
+    pub skipped: usize,
+}
+
+/// Parses a feed body. `feed_url` resolves relative links and seeds ids of entries that have none.
+pub fn parse(body: &[u8], feed_url: Option<&str>, fetched_at: DateTime<Utc>) -> Result<ParsedFeed, FeedError> {
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(feed_url)
+        // Entries without an id are keyed below; the empty id marks them (feed-rs would otherwise invent one,
+        // possibly random).
+        .id_generator(|_links, _title, _uri| String::new())
+        .build();
+    // The parser must never take the process down: a panic inside it is a feed we cannot read.
+    let feed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(body)))
+        .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
+        .map_err(|e| FeedError::Unreadable(e.to_string()))?;
+    let base = feed_url.and_then(|u| url::Url::parse(u).ok());
+    let language = feed.language.clone();
+    let skipped = feed.entries.len().saturating_sub(MAX_ENTRIES);
+    let entries = feed
+        .entries
+        .into_iter()
+        .take(MAX_ENTRIES)
+        .map(|e| normalise(e, feed_url.unwrap_or(""), base.as_ref(), language.as_deref(), fetched_at))
+        .collect();
+    let site_url =
+        feed.links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate")).map(|l| l.href.clone());
+    Ok(ParsedFeed {
+        title: feed.title.map(|t| text_of(&t)).filter(|t| !t.is_empty()),
+        site_url: site_url.and_then(|u| clean_url(&u)),
+        entries,
+        skipped,
+    })
+}
+
+/// Whether a body is HTML: declared so, or plain text that carries markup anyway (common in RSS).
+fn is_html_body(mime_subtype: &str, body: &str) -> bool {
+    matches!(mime_subtype, "html" | "xhtml" | "xhtml+xml") || html::looks_like_html(body)
+}
+
+fn is_html(t: &Text) -> bool {
+    is_html_body(t.content_type.subty().as_str(), &t.content)
+}
+
+/// Plain text of a feed text construct, whatever its declared type.
+fn text_of(t: &Text) -> String {
+    if is_html(t) {
+        html::to_text(&t.content)
+    } else {
+        html::tidy_lines(&t.content)
+    }
+}
+
+fn normalise(
+    entry: Entry,
+    feed_url: &str,
+    base: Option<&url::Url>,
+    language: Option<&str>,
+    fetched_at: DateTime<Utc>,
+) -> NewMention {
+    let link = entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or(entry.links.first())
+        .and_then(|l| clean_url(&l.href));
+    let title = entry.title.as_ref().map(text_of).filter(|t| !t.is_empty());
+
+    // The body: full content, else the summary, else a media description (YouTube).
+    let media_description = entry.media.iter().find_map(|m| m.description.clone());
+    let (text, rich) = match (&entry.content, &entry.summary, &media_description) {
+        (Some(content), _, _) if content.body.as_deref().is_some_and(|b| !b.trim().is_empty()) => {
+            let body = content.body.as_deref().unwrap_or_default();
+            if is_html_body(content.content_type.subty().as_str(), body) {
+                (html::to_text(body), Some(html::sanitize(body, base)))
+            } else {
+                (html::tidy_lines(body), None)
+            }
+        }
+        (_, Some(summary), _) if !summary.content.trim().is_empty() => {
+            (text_of(summary), is_html(summary).then(|| html::sanitize(&summary.content, base)))
+        }
+        (_, _, Some(description)) => (text_of(description), None),
+        _ => (String::new(), None),
+    };
+    let html = rich.filter(|h| !h.is_empty());
+
+    let author = entry.authors.first().map(|p| MentionAuthor {
+        name: p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
+        handle: None,
+        profile_url: p.uri.as_deref().and_then(clean_url),
+        followers: None,
+    });
+    let published = entry.published.or(entry.updated);
+    let raw = serde_json::json!({
+        "id": entry.id,
+        "links": entry.links.iter().map(|l| &l.href).collect::<Vec<_>>(),
+        "title": entry.title.as_ref().map(|t| &t.content),
+        "summary": entry.summary.as_ref().map(|t| &t.content),
+        "content": entry.content.as_ref().and_then(|c| c.body.as_ref()),
+        "authors": entry.authors.iter().map(|p| serde_json::json!({"name": p.name, "uri": p.uri})).collect::<Vec<_>>(),
+        "published": entry.published,
+        "updated": entry.updated,
+    });
+
+    let external_id = if !entry.id.trim().is_empty() {
+        entry.id.trim().to_string()
+    } else if let Some(link) = &link {
+        link.clone()
+    } else {
+        let mut hash = Sha256::new();
+        for part in
+            [feed_url, title.as_deref().unwrap_or(""), &published.map(|p| p.to_rfc3339()).unwrap_or_default(), &text]
+        {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        format!("sha256:{:x}", hash.finalize())
+    };
+
+    NewMention {
+        external_id,
+        url: link,
+        author: author.unwrap_or_default(),
+        title,
+        text,
+        html,
+        language: entry.language.or(language.map(str::to_string)),
+        published_at: published,
+        engagement: Default::default(),
+        raw: Some(raw.to_string()),
+    }
+    .made_safe(fetched_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{}/../../tests/fixtures/apis/feeds/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc()
+    }
+
+    #[test]
+    fn a_youtube_channel_feed_gives_videos_with_their_description() {
+        let feed = parse(&fixture("youtube_channel_feed.xml"), None, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("PBS Space Time"));
+        let video = &feed.entries[0];
+        assert_eq!(video.external_id, "yt:video:0A1ouV7iD8o");
+        assert_eq!(video.url.as_deref(), Some("https://www.youtube.com/watch?v=0A1ouV7iD8o"));
+        assert_eq!(video.author.name.as_deref(), Some("PBS Space Time"));
+        assert!(video.text.contains("Weathered on PBS Terra"), "{}", video.text);
+        assert_eq!(video.published_at.unwrap().to_rfc3339(), "2020-12-22T19:15:01+00:00");
+    }
+
+    #[test]
+    fn reddit_feeds_give_plain_text_and_safe_html() {
+        for name in ["reddit_search_rss.xml", "reddit_atom_example.xml"] {
+            let feed = parse(&fixture(name), Some("https://www.reddit.com/r/rust/.rss"), now()).unwrap();
+            assert!(!feed.entries.is_empty(), "{name}");
+            for e in &feed.entries {
+                assert!(!e.text.contains("<a") && !e.text.contains("&lt;"), "{name}: {}", e.text);
+                assert!(e.html.as_deref().is_none_or(|h| !h.contains("<script")), "{name}");
+                assert!(e.url.as_deref().is_some_and(|u| u.starts_with("https://")), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_json_feed_is_read_like_any_other() {
+        let feed = parse(&fixture("jsonfeed_spec_1.json"), None, now()).unwrap();
+        assert!(!feed.entries.is_empty());
+        assert!(feed.entries.iter().all(|e| !e.external_id.is_empty()));
+    }
+
+    #[test]
+    fn google_alerts_entries_link_to_the_article_and_lose_the_highlighting() {
+        let atom = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing">
+ <id>tag:google.com,2005:reader/user/0123/state/com.google/alerts/456</id>
+ <title>Google Alert - spoke and chain</title>
+ <entry>
+  <id>tag:google.com,2013:googlealerts/feed:1234567890</id>
+  <title type="html">Best bike shops: &lt;b&gt;Spoke and Chain&lt;/b&gt; tops the list</title>
+  <link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://news.example/bikes%3Fref%3Dx%26utm_source%3Dalerts&amp;ct=ga&amp;cd=CAIyGg&amp;usg=AOvVaw"/>
+  <published>2026-11-24T08:00:00Z</published>
+  <updated>2026-11-24T08:00:00Z</updated>
+  <content type="html">Leeds&amp;#39;s &lt;b&gt;Spoke and Chain&lt;/b&gt;&amp;nbsp;wins</content>
+  <author><name></name></author>
+ </entry>
+</feed>"#;
+        let feed = parse(atom.as_bytes(), None, now()).unwrap();
+        let e = &feed.entries[0];
+        assert_eq!(e.url.as_deref(), Some("https://news.example/bikes?ref=x"));
+        assert_eq!(e.title.as_deref(), Some("Best bike shops: Spoke and Chain tops the list"));
+        assert_eq!(e.text, "Leeds's Spoke and Chain wins");
+        assert_eq!(e.author.name, None);
+    }
+
+    #[test]
+    fn entries_without_ids_get_the_same_id_on_every_poll() {
+        let rss = r#"<rss version="2.0"><channel><title>t</title>
+            <item><title>With link</title><link>https://blog.example/a?utm_medium=x</link></item>
+            <item><title>No link</title><description>just text</description></item>
+        </channel></rss>"#;
+        let first = parse(rss.as_bytes(), Some("https://blog.example/feed"), now()).unwrap();
+        let second = parse(rss.as_bytes(), Some("https://blog.example/feed"), now()).unwrap();
+        assert_eq!(first.entries[0].external_id, "https://blog.example/a");
+        assert!(first.entries[1].external_id.starts_with("sha256:"));
+        let ids = |f: &ParsedFeed| f.entries.iter().map(|e| e.external_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&first), ids(&second));
+    }
+
+    #[test]
+    fn hostile_markup_in_every_field_is_neutralised() {
+        let rss = r#"<rss version="2.0"><channel><title>&lt;script&gt;alert(1)&lt;/script&gt;Feed</title>
+            <item><guid>1</guid><title>&lt;img src=x onerror=alert(1)&gt;Hi</title>
+            <link>javascript:alert(1)</link><author>&lt;b&gt;x&lt;/b&gt;</author>
+            <description>&lt;p onclick="x()"&gt;text&lt;script&gt;alert(2)&lt;/script&gt;&lt;a href="javascript:y()"&gt;l&lt;/a&gt;&lt;/p&gt;</description></item>
+        </channel></rss>"#;
+        let feed = parse(rss.as_bytes(), None, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Feed"));
+        let e = &feed.entries[0];
+        assert_eq!(e.title.as_deref(), Some("Hi"));
+        assert_eq!(e.url, None);
+        assert_eq!(e.text, "textl");
+        let html = e.html.as_deref().unwrap();
+        assert!(!html.contains("script") && !html.contains("onclick") && !html.contains("javascript"), "{html}");
+    }
+
+    #[test]
+    fn garbage_is_refused_with_a_reason_not_a_panic() {
+        for bytes in
+            [&b""[..], b"\x00\xff\xfe", b"<html><body>captive portal</body></html>", b"{\"version\": 3}", b"<rss"]
+        {
+            let err = parse(bytes, None, now());
+            assert!(err.is_err(), "{:?}", String::from_utf8_lossy(bytes));
+        }
+    }
+
+    #[test]
+    fn at_most_a_thousand_entries_are_taken_from_one_fetch() {
+        let items: String = (0..1_200).map(|i| format!("<item><guid>{i}</guid><title>t{i}</title></item>")).collect();
+        let rss = format!("<rss version=\"2.0\"><channel><title>big</title>{items}</channel></rss>");
+        let feed = parse(rss.as_bytes(), None, now()).unwrap();
+        assert_eq!((feed.entries.len(), feed.skipped), (MAX_ENTRIES, 200));
+    }
+}
