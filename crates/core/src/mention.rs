@@ -78,6 +78,16 @@ impl NewMention {
     }
 }
 
+/// What a source remembers between checks to ask only for what is new: HTTP validators, a hash of the
+/// last body, and the source's own cursor.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncState {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub body_hash: Option<String>,
+    pub cursor: Option<String>,
+}
+
 /// Query parameters that only track where a click came from.
 fn is_tracking_param(name: &str) -> bool {
     let name = name.to_ascii_lowercase();

@@ -44,14 +44,7 @@ pub struct Source {
     pub mentions: i64,
 }
 
-/// What a source remembers between checks to ask only for what is new.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SyncState {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub body_hash: Option<String>,
-    pub cursor: Option<String>,
-}
+pub use earshot_core::mention::SyncState;
 
 #[derive(Debug, Clone)]
 pub struct NewSource<'a> {

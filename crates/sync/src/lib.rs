@@ -5,7 +5,10 @@
 //! only http and https are fetched, and never a URL with credentials in it. Source adapters (feeds,
 //! Mastodon, Bluesky, Hacker News) are added as modules that call [`Fetcher::get`].
 
+pub mod check;
 pub mod feeds;
+pub mod hn;
+pub mod schedule;
 
 use std::time::Duration;
 
@@ -36,7 +39,21 @@ pub struct Fetched {
     pub final_url: String,
     pub etag: Option<String>,
     pub last_modified: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
+}
+
+impl Fetched {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Validators from the last fetch, sent back so an unchanged resource answers 304 with no body.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Conditional<'a> {
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
 }
 
 pub struct Fetcher {
@@ -79,6 +96,16 @@ impl Fetcher {
 
     /// GETs `url`, reading at most `cap` bytes of the decompressed body.
     pub async fn get(&self, url: &str, cap: usize) -> Result<Fetched, FetchError> {
+        self.get_conditional(url, cap, Conditional::default()).await
+    }
+
+    /// GETs `url` with `If-None-Match` / `If-Modified-Since` from the last fetch, verbatim.
+    pub async fn get_conditional(
+        &self,
+        url: &str,
+        cap: usize,
+        validators: Conditional<'_>,
+    ) -> Result<Fetched, FetchError> {
         let refused = |reason: String| FetchError::Refused { url: url.to_string(), reason };
         let parsed = reqwest::Url::parse(url).map_err(|e| refused(format!("not a valid link ({e})")))?;
         check_url(&parsed).map_err(refused)?;
@@ -92,7 +119,14 @@ impl Fetcher {
             }
             FetchError::Http { url: url.to_string(), reason }
         };
-        let response = self.client.get(parsed).send().await.map_err(http)?;
+        let mut request = self.client.get(parsed);
+        if let Some(etag) = validators.etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = validators.last_modified {
+            request = request.header(reqwest::header::IF_MODIFIED_SINCE, date);
+        }
+        let response = request.send().await.map_err(http)?;
         if response.content_length().is_some_and(|len| len as usize > cap) {
             return Err(FetchError::TooLarge { url: url.to_string(), cap });
         }
@@ -103,6 +137,7 @@ impl Fetcher {
         let last_modified = header(reqwest::header::LAST_MODIFIED);
         let status = response.status().as_u16();
         let final_url = response.url().to_string();
+        let headers = response.headers().clone();
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
@@ -112,7 +147,7 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched { status, final_url, etag, last_modified, body })
+        Ok(Fetched { status, final_url, etag, last_modified, headers, body })
     }
 }
 
