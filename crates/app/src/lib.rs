@@ -15,7 +15,9 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod imports;
+pub mod listening;
 pub mod merges;
+pub mod sync;
 pub mod workspace;
 
 use std::path::Path;

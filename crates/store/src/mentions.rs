@@ -204,42 +204,53 @@ pub fn remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
     Ok(())
 }
 
-/// The newest mentions (items that matched a query, each page once), newest first.
-pub fn list(conn: &Connection, limit: i64) -> Result<Vec<Mention>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name, m.author_handle,
-                m.author_url, m.author_followers, m.title, m.text, m.published_at, m.fetched_at, m.likes, m.reposts,
-                m.replies, m.state
-           FROM mentions m JOIN sources s ON s.id = m.source_id
-          WHERE m.matches > 0 AND m.duplicate_of IS NULL
-          ORDER BY coalesce(m.published_at, m.fetched_at) DESC, m.id DESC
-          LIMIT ?1",
+/// Stores an item the owner captured by hand and returns its id. It is shown in the inbox even when no
+/// query matches it: the owner chose it. Capturing the same link again updates it.
+pub fn capture(tx: &Transaction<'_>, source_id: i64, m: &NewMention, query_ids: &[i64], now: &str) -> Result<i64> {
+    tx.execute(
+        "DELETE FROM mention_tombstones WHERE source_id = ?1 AND external_id = ?2",
+        params![source_id, m.external_id],
     )?;
-    let mut mentions = stmt
-        .query_map([limit], |r| {
-            Ok(Mention {
-                id: r.get(0)?,
-                source_id: r.get(1)?,
-                source_kind: r.get(2)?,
-                source_name: r.get(3)?,
-                external_id: r.get(4)?,
-                url: r.get(5)?,
-                author_name: r.get(6)?,
-                author_handle: r.get(7)?,
-                author_url: r.get(8)?,
-                author_followers: r.get(9)?,
-                title: r.get(10)?,
-                text: r.get(11)?,
-                published_at: r.get(12)?,
-                fetched_at: r.get(13)?,
-                likes: r.get(14)?,
-                reposts: r.get(15)?,
-                replies: r.get(16)?,
-                state: r.get(17)?,
-                queries: Vec::new(),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ingest(tx, source_id, &[(m.clone(), query_ids.to_vec())], now)?;
+    let id: i64 = tx.query_row(
+        "SELECT id FROM mentions WHERE source_id = ?1 AND external_id = ?2",
+        params![source_id, m.external_id],
+        |r| r.get(0),
+    )?;
+    tx.execute("UPDATE mentions SET matches = max(matches, 1), duplicate_of = NULL WHERE id = ?1", [id])?;
+    Ok(id)
+}
+
+const MENTION_SELECT: &str = "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name,
+        m.author_handle, m.author_url, m.author_followers, m.title, m.text, m.published_at, m.fetched_at, m.likes,
+        m.reposts, m.replies, m.state
+   FROM mentions m JOIN sources s ON s.id = m.source_id";
+
+fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
+    Ok(Mention {
+        id: r.get(0)?,
+        source_id: r.get(1)?,
+        source_kind: r.get(2)?,
+        source_name: r.get(3)?,
+        external_id: r.get(4)?,
+        url: r.get(5)?,
+        author_name: r.get(6)?,
+        author_handle: r.get(7)?,
+        author_url: r.get(8)?,
+        author_followers: r.get(9)?,
+        title: r.get(10)?,
+        text: r.get(11)?,
+        published_at: r.get(12)?,
+        fetched_at: r.get(13)?,
+        likes: r.get(14)?,
+        reposts: r.get(15)?,
+        replies: r.get(16)?,
+        state: r.get(17)?,
+        queries: Vec::new(),
+    })
+}
+
+fn with_queries(conn: &Connection, mut mentions: Vec<Mention>) -> Result<Vec<Mention>> {
     let mut queries = conn.prepare_cached(
         "SELECT q.id, q.kind, q.query FROM mention_matches mm JOIN listening_queries q ON q.id = mm.query_id
           WHERE mm.mention_id = ?1 ORDER BY q.id",
@@ -250,6 +261,27 @@ pub fn list(conn: &Connection, limit: i64) -> Result<Vec<Mention>> {
             .collect::<rusqlite::Result<_>>()?;
     }
     Ok(mentions)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Mention> {
+    let m = conn
+        .prepare_cached(&format!("{MENTION_SELECT} WHERE m.id = ?1"))?
+        .query_row([id], mention_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "mention", id })?;
+    Ok(with_queries(conn, vec![m])?.remove(0))
+}
+
+/// The newest mentions (items that matched a query, each page once), newest first.
+pub fn list(conn: &Connection, limit: i64) -> Result<Vec<Mention>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MENTION_SELECT}
+          WHERE m.matches > 0 AND m.duplicate_of IS NULL
+          ORDER BY coalesce(m.published_at, m.fetched_at) DESC, m.id DESC
+          LIMIT ?1"
+    ))?;
+    let mentions = stmt.query_map([limit], mention_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    with_queries(conn, mentions)
 }
 
 #[cfg(test)]

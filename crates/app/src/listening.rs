@@ -1,0 +1,273 @@
+//! Listening: the queries the owner listens for, the sources Earshot checks, the mentions it heard, and
+//! manual capture. Matching is local: every stored item is matched against every live query, and when the
+//! queries change every stored item is matched again, so a new competitor query finds past chatter too.
+
+use earshot_core::mention::{clean_url, NewMention};
+use earshot_core::query::{MatchText, Query};
+use earshot_store::listening_queries::{self, ListeningQuery};
+use earshot_store::mentions::{self, Mention};
+use earshot_store::sources::{self, NewSource, Source};
+use serde::Serialize;
+
+use crate::{ApiError, Ctx};
+
+/// The live queries, parsed, ready to match items.
+pub struct Matcher {
+    queries: Vec<(i64, Query)>,
+}
+
+impl Matcher {
+    pub fn load(ctx: &Ctx) -> Result<Matcher, ApiError> {
+        let stored = ctx.store.read(listening_queries::list)?;
+        // A stored query always parsed when it was added; one that no longer does is skipped, not fatal.
+        let queries = stored.into_iter().filter_map(|q| Query::parse(&q.query).ok().map(|p| (q.id, p))).collect();
+        Ok(Matcher { queries })
+    }
+
+    /// The ids of the queries an item matches.
+    pub fn matches(&self, title: Option<&str>, text: &str) -> Vec<i64> {
+        if self.queries.is_empty() {
+            return Vec::new();
+        }
+        let prepared = match title {
+            Some(t) if !text.starts_with(t) => MatchText::new(&format!("{t}\n{text}")),
+            _ => MatchText::new(text),
+        };
+        self.queries.iter().filter(|(_, q)| q.matches(&prepared)).map(|(id, _)| *id).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queries.is_empty()
+    }
+
+    /// Pairs each item with the queries it matches, ready for `mentions::ingest`.
+    pub fn pair(&self, items: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
+        items
+            .into_iter()
+            .map(|m| {
+                let ids = self.matches(m.title.as_deref(), &m.text);
+                (m, ids)
+            })
+            .collect()
+    }
+}
+
+fn parse_query(text: &str) -> Result<Query, ApiError> {
+    Query::parse(text).map_err(|e| ApiError::invalid(format!("query \"{}\": {e}", text.trim())))
+}
+
+/// Matches every stored item again against the live queries (after a query was added or removed).
+fn rematch_all(ctx: &Ctx) -> Result<usize, ApiError> {
+    let matcher = Matcher::load(ctx)?;
+    let texts = ctx.store.read(mentions::match_texts)?;
+    Ok(ctx.store.write(|tx| {
+        let mut matched = 0;
+        for (id, title, text) in &texts {
+            let ids = matcher.matches(title.as_deref(), text);
+            matched += usize::from(!ids.is_empty());
+            mentions::set_matches(tx, *id, &ids)?;
+        }
+        Ok(matched)
+    })?)
+}
+
+pub fn queries_add(ctx: &Ctx, kind: &str, query: &str) -> Result<ListeningQuery, ApiError> {
+    parse_query(query)?;
+    let id = ctx.store.write(|tx| listening_queries::add(tx, kind, query, &ctx.now_text()))?;
+    rematch_all(ctx)?;
+    let all = ctx.store.read(listening_queries::list)?;
+    all.into_iter().find(|q| q.id == id).ok_or_else(|| ApiError::invalid("the query was not saved"))
+}
+
+pub fn queries_list(ctx: &Ctx) -> Result<Vec<ListeningQuery>, ApiError> {
+    Ok(ctx.store.read(listening_queries::list)?)
+}
+
+pub fn queries_remove(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
+    ctx.store.write(|tx| listening_queries::remove(tx, id, &ctx.now_text()))?;
+    Ok(())
+}
+
+/// How a query would be understood, and which stored items it would match (the live preview).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryPreview {
+    pub understood_as: String,
+    pub matching: usize,
+    pub examples: Vec<PreviewItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewItem {
+    pub mention_id: i64,
+    pub title: Option<String>,
+    pub text: String,
+}
+
+pub fn query_preview(ctx: &Ctx, query: &str, limit: usize) -> Result<QueryPreview, ApiError> {
+    let parsed = parse_query(query)?;
+    let texts = ctx.store.read(mentions::match_texts)?;
+    let mut matching = 0;
+    let mut examples = Vec::new();
+    for (id, title, text) in texts.into_iter().rev() {
+        let prepared = MatchText::new(&format!("{}\n{text}", title.as_deref().unwrap_or("")));
+        if parsed.matches(&prepared) {
+            matching += 1;
+            if examples.len() < limit {
+                examples.push(PreviewItem {
+                    mention_id: id,
+                    title,
+                    text: earshot_core::text::truncate_chars(&text, 280),
+                });
+            }
+        }
+    }
+    Ok(QueryPreview { understood_as: parsed.to_string(), matching, examples })
+}
+
+pub fn sources_list(ctx: &Ctx) -> Result<Vec<Source>, ApiError> {
+    Ok(ctx.store.read(|c| sources::list(c, &ctx.now_text()))?)
+}
+
+/// Checks a feed address before it is stored: http(s), no credentials, no tracking noise.
+pub fn feed_url(input: &str) -> Result<String, ApiError> {
+    let trimmed = input.trim();
+    let with_scheme = if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
+    let parsed = url::Url::parse(&with_scheme)
+        .map_err(|e| ApiError::invalid(format!("\"{trimmed}\" is not a web address ({e})")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(ApiError::invalid(format!("\"{trimmed}\" is not an http or https address")));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(ApiError::invalid(format!(
+            "\"{trimmed}\" has a user name or password in it; Earshot does not store those in addresses"
+        )));
+    }
+    Ok(parsed.to_string())
+}
+
+/// Adds a feed by its address. `name` is what the owner sees (the feed's title, once known).
+pub fn source_add_feed(ctx: &Ctx, url: &str, name: Option<&str>) -> Result<Source, ApiError> {
+    let url = feed_url(url)?;
+    let host = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&host);
+    add_source(ctx, &NewSource { kind: "feed", name, url: &url, config: "{}", credential_id: None })
+}
+
+/// Adds a Hacker News search (stories and comments) through Algolia at `base`.
+pub fn source_add_hn(ctx: &Ctx, query: &str, base: &str) -> Result<Source, ApiError> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(ApiError::invalid("a Hacker News source needs words to search for"));
+    }
+    let base = feed_url(base)?;
+    let config = serde_json::json!({ "query": query }).to_string();
+    add_source(
+        ctx,
+        &NewSource {
+            kind: "hn",
+            name: &format!("Hacker News: {query}"),
+            url: &base,
+            config: &config,
+            credential_id: None,
+        },
+    )
+}
+
+fn add_source(ctx: &Ctx, s: &NewSource<'_>) -> Result<Source, ApiError> {
+    let now = ctx.now_text();
+    let id = ctx.store.write(|tx| sources::add(tx, s, &now))?;
+    Ok(ctx.store.read(|c| sources::get(c, id, &now))?)
+}
+
+/// Removes a source (its mentions stay) and deletes its secret from the keychain.
+pub fn source_remove(ctx: &Ctx, secrets: &dyn earshot_secrets::SecretStore, id: i64) -> Result<(), ApiError> {
+    let credential = ctx.store.write(|tx| sources::remove(tx, id, &ctx.now_text()))?;
+    if let Some(credential) = credential {
+        secrets
+            .delete(&credential)
+            .map_err(|e| ApiError::invalid(format!("source {id} was removed, but its keychain item was not: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Lets a paused source be checked again at the next round.
+pub fn source_resume(ctx: &Ctx, id: i64) -> Result<Source, ApiError> {
+    let now = ctx.now_text();
+    ctx.store.write(|tx| sources::resume(tx, id, &now))?;
+    Ok(ctx.store.read(|c| sources::get(c, id, &now))?)
+}
+
+pub fn mentions_list(ctx: &Ctx, limit: i64) -> Result<Vec<Mention>, ApiError> {
+    Ok(ctx.store.read(|c| mentions::list(c, limit.clamp(1, 10_000)))?)
+}
+
+/// The networks manual capture knows; anything else is filed under "other".
+pub const CAPTURE_NETWORKS: [&str; 9] =
+    ["facebook", "instagram", "linkedin", "yelp", "google", "email", "x", "tiktok", "other"];
+
+/// What the owner pasted: a link, the text (when the page cannot be read), who said it, and where.
+#[derive(Debug, Clone, Default)]
+pub struct Capture {
+    pub url: String,
+    pub text: String,
+    pub author: Option<String>,
+    pub network: Option<String>,
+}
+
+/// Files a mention from a network with no usable API. It is stored whether or not a query matches it: the
+/// owner chose it.
+pub fn capture(ctx: &Ctx, c: &Capture) -> Result<Mention, ApiError> {
+    let url = clean_url(&feed_url(&c.url)?)
+        .ok_or_else(|| ApiError::invalid(format!("\"{}\" is not a link Earshot can keep", c.url.trim())))?;
+    let network = match c.network.as_deref().map(str::trim).map(str::to_lowercase) {
+        Some(n) if CAPTURE_NETWORKS.contains(&n.as_str()) => n,
+        Some(n) if !n.is_empty() => {
+            return Err(ApiError::invalid(format!(
+                "\"{n}\" is not a network Earshot knows ({}); use \"other\"",
+                CAPTURE_NETWORKS.join(", ")
+            )))
+        }
+        _ => network_of(&url).to_string(),
+    };
+    let now = ctx.now();
+    let mention = NewMention {
+        external_id: url.clone(),
+        url: Some(url),
+        text: c.text.trim().to_string(),
+        author: earshot_core::mention::MentionAuthor { name: c.author.clone(), ..Default::default() },
+        published_at: Some(now),
+        ..Default::default()
+    }
+    .made_safe(now);
+    let matcher = Matcher::load(ctx)?;
+    let ids = matcher.matches(None, &mention.text);
+    let now_text = ctx.now_text();
+    let id = ctx.store.write(|tx| {
+        let source = sources::manual(tx, &network, &now_text)?;
+        mentions::capture(tx, source, &mention, &ids, &now_text)
+    })?;
+    Ok(ctx.store.read(|c| mentions::get(c, id))?)
+}
+
+/// Guesses the network of a captured link from its host.
+fn network_of(url: &str) -> &'static str {
+    let host = url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_lowercase)).unwrap_or_default();
+    let is = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
+    if is("facebook.com") || is("fb.com") {
+        "facebook"
+    } else if is("instagram.com") {
+        "instagram"
+    } else if is("linkedin.com") {
+        "linkedin"
+    } else if is("yelp.com") {
+        "yelp"
+    } else if is("google.com") || is("goo.gl") {
+        "google"
+    } else if is("x.com") || is("twitter.com") {
+        "x"
+    } else if is("tiktok.com") {
+        "tiktok"
+    } else {
+        "other"
+    }
+}

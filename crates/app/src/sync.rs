@@ -1,0 +1,187 @@
+//! The listening round: check every due source (a few at a time), match what came back against the live
+//! queries, and store the items together with the source's new sync state in one transaction; or record the
+//! failure beside the last success. The desktop app runs rounds in the background; the CLI runs one
+//! (`sync --once`) or keeps going (`sync --watch`).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use earshot_store::sources::{self, Failure, Source};
+use earshot_store::{mentions, timestamp};
+use earshot_sync::check::{self, Outcome, SourceSpec};
+use earshot_sync::schedule::{self, FailureClass};
+use earshot_sync::Fetcher;
+use futures_util::StreamExt;
+use serde::Serialize;
+
+use crate::listening::Matcher;
+use crate::{ApiError, Ctx};
+
+/// Sources checked at the same time.
+const CONCURRENT_CHECKS: usize = 4;
+
+/// What happened to one source in a round.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceResult {
+    pub source_id: i64,
+    pub name: String,
+    /// `new_items`, `unchanged`, `failed`, `rate_limited` or `paused`.
+    pub result: String,
+    pub new_items: usize,
+    pub new_mentions: usize,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncSummary {
+    pub checked: usize,
+    pub new_items: usize,
+    pub new_mentions: usize,
+    pub failed: usize,
+    /// True when every source failed to connect: the machine is most likely offline.
+    pub offline: bool,
+    pub sources: Vec<SourceResult>,
+}
+
+/// Progress of a round, for a status line or the UI.
+#[derive(Debug, Clone, Serialize)]
+pub enum SyncEvent {
+    Checking { source_id: i64, name: String },
+    Done(SourceResult),
+}
+
+/// Checks every due source once and waits for all of them.
+pub async fn sync_once(
+    ctx: &Ctx,
+    fetcher: &Fetcher,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, ApiError> {
+    let now = ctx.now();
+    let due = ctx.store.read(|c| sources::due(c, &timestamp(now)))?;
+    let matcher = Matcher::load(ctx)?;
+    for s in &due {
+        on_event(SyncEvent::Checking { source_id: s.id, name: s.name.clone() });
+    }
+    let checks = futures_util::stream::iter(due.into_iter().map(|source| async move {
+        let state = ctx.store.read(|c| sources::sync_state(c, source.id));
+        let outcome = match state {
+            Ok(state) => {
+                let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config };
+                check::check(fetcher, spec, &state, now).await
+            }
+            Err(e) => Outcome::Failed { message: e.to_string(), class: FailureClass::Refused(0), retry_after: None },
+        };
+        (source, outcome)
+    }))
+    .buffer_unordered(CONCURRENT_CHECKS);
+    futures_util::pin_mut!(checks);
+
+    let mut summary = SyncSummary::default();
+    let mut transport_failures = 0;
+    while let Some((source, outcome)) = checks.next().await {
+        if matches!(&outcome, Outcome::Failed { class: FailureClass::Transport, .. }) {
+            transport_failures += 1;
+        }
+        let result = record(ctx, &matcher, &source, outcome, now)?;
+        summary.checked += 1;
+        summary.new_items += result.new_items;
+        summary.new_mentions += result.new_mentions;
+        summary.failed += usize::from(result.error.is_some());
+        on_event(SyncEvent::Done(result.clone()));
+        summary.sources.push(result);
+    }
+    summary.offline = summary.checked > 0 && transport_failures == summary.checked;
+    Ok(summary)
+}
+
+/// Saves what one check brought: items and state in one transaction, or the failure.
+fn record(
+    ctx: &Ctx,
+    matcher: &Matcher,
+    source: &Source,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> Result<SourceResult, ApiError> {
+    let now_text = timestamp(now);
+    let mut result = SourceResult {
+        source_id: source.id,
+        name: source.name.clone(),
+        result: "unchanged".into(),
+        new_items: 0,
+        new_mentions: 0,
+        error: None,
+    };
+    let next_check = |min_interval: Option<chrono::Duration>| {
+        let regular = schedule::interval(&source.kind);
+        timestamp(now + min_interval.map_or(regular, |m| m.max(regular)))
+    };
+    match outcome {
+        Outcome::Unchanged { state, min_interval } => {
+            ctx.store
+                .write(|tx| sources::record_success(tx, source.id, &state, 0, &next_check(min_interval), &now_text))?;
+        }
+        Outcome::Items { state, items, skipped: _, min_interval } => {
+            let seen = items.len();
+            let mut ids = HashSet::new();
+            // A feed that repeats an id within one answer keeps the first (newest) copy.
+            let items: Vec<_> = items.into_iter().filter(|m| ids.insert(m.external_id.clone())).collect();
+            let paired = matcher.pair(items);
+            let counts = ctx.store.write(|tx| {
+                let counts = mentions::ingest(tx, source.id, &paired, &now_text)?;
+                sources::record_success(tx, source.id, &state, seen, &next_check(min_interval), &now_text)?;
+                Ok(counts)
+            })?;
+            result.new_items = counts.new;
+            result.new_mentions = counts.new_mentions;
+            result.result = if counts.new > 0 { "new_items".into() } else { "unchanged".into() };
+        }
+        Outcome::Failed { message, class, retry_after } => {
+            let decision = schedule::after_failure(
+                &class,
+                source.failures,
+                source.parse_failures,
+                retry_after,
+                now,
+                fastrand::f64(),
+            );
+            let next = timestamp(decision.next_check_at);
+            let not_before = decision.not_before.map(timestamp);
+            ctx.store.write(|tx| {
+                if class == FailureClass::RateLimited {
+                    sources::record_rate_limited(
+                        tx,
+                        source.id,
+                        not_before.as_deref().unwrap_or(&next),
+                        &message,
+                        &now_text,
+                    )
+                } else {
+                    let failure = Failure {
+                        message: &message,
+                        parse: class == FailureClass::Parse,
+                        next_check_at: &next,
+                        not_before: not_before.as_deref(),
+                        pause: decision.pause.as_deref(),
+                    };
+                    sources::record_failure(tx, source.id, &failure, &now_text)
+                }
+            })?;
+            result.result = if decision.pause.is_some() {
+                "paused"
+            } else if class == FailureClass::RateLimited {
+                "rate_limited"
+            } else {
+                "failed"
+            }
+            .into();
+            result.error = Some(message);
+        }
+    }
+    Ok(result)
+}
+
+/// When the next source falls due (for the scheduler's sleep), if any is waiting.
+pub fn next_due_at(ctx: &Ctx) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let next = ctx.store.read(sources::next_due_at)?;
+    Ok(next.as_deref().and_then(earshot_store::parse_timestamp))
+}
