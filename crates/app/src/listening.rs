@@ -201,6 +201,55 @@ pub fn mentions_list(ctx: &Ctx, limit: i64) -> Result<Vec<Mention>, ApiError> {
     Ok(ctx.store.read(|c| mentions::list(c, limit.clamp(1, 10_000)))?)
 }
 
+/// A feed file as `earshot feed parse` prints it. Stable: fields are only added.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedFile {
+    pub title: Option<String>,
+    pub entries: Vec<FeedEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedEntry {
+    pub id: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    /// RFC 3339, UTC.
+    pub published: Option<String>,
+    /// Plain text.
+    pub text: String,
+    /// Sanitized HTML, when the entry has rich content.
+    pub html: Option<String>,
+}
+
+/// Reads a feed file (RSS, Atom or JSON Feed) without storing anything.
+pub fn feed_parse(ctx_now: chrono::DateTime<chrono::Utc>, file_name: &str, bytes: &[u8]) -> Result<FeedFile, ApiError> {
+    if bytes.len() > earshot_sync::FEED_BODY_CAP {
+        return Err(ApiError::invalid(format!(
+            "{file_name} is larger than {} MiB, the most Earshot reads from one feed",
+            earshot_sync::FEED_BODY_CAP / (1024 * 1024)
+        )));
+    }
+    let feed =
+        earshot_sync::feeds::parse(bytes, None, ctx_now).map_err(|e| ApiError::invalid(format!("{file_name}: {e}")))?;
+    Ok(FeedFile {
+        title: feed.title,
+        entries: feed
+            .entries
+            .into_iter()
+            .map(|e| FeedEntry {
+                id: e.external_id,
+                url: e.url,
+                title: e.title,
+                author: e.author.name,
+                published: e.published_at.map(earshot_store::timestamp),
+                text: e.text,
+                html: e.html,
+            })
+            .collect(),
+    })
+}
+
 /// The networks manual capture knows; anything else is filed under "other".
 pub const CAPTURE_NETWORKS: [&str; 9] =
     ["facebook", "instagram", "linkedin", "yelp", "google", "email", "x", "tiktok", "other"];

@@ -120,7 +120,7 @@ fn record(
             ctx.store
                 .write(|tx| sources::record_success(tx, source.id, &state, 0, &next_check(min_interval), &now_text))?;
         }
-        Outcome::Items { state, items, skipped: _, min_interval } => {
+        Outcome::Items { state, items, skipped: _, min_interval, title } => {
             let seen = items.len();
             let mut ids = HashSet::new();
             // A feed that repeats an id within one answer keeps the first (newest) copy.
@@ -129,6 +129,9 @@ fn record(
             let counts = ctx.store.write(|tx| {
                 let counts = mentions::ingest(tx, source.id, &paired, &now_text)?;
                 sources::record_success(tx, source.id, &state, seen, &next_check(min_interval), &now_text)?;
+                if let Some(title) = &title {
+                    sources::name_from_feed(tx, source.id, title)?;
+                }
                 Ok(counts)
             })?;
             result.new_items = counts.new;

@@ -2,6 +2,7 @@
 //! exports and benchmarks. Errors go to stderr with a non-zero exit; `--json` output is stable (README).
 
 mod bench;
+mod listen;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -41,6 +42,50 @@ enum Command {
     Duplicates {
         #[command(subcommand)]
         command: DuplicatesCommand,
+    },
+    /// Listening queries: what Earshot listens for
+    Queries {
+        #[command(subcommand)]
+        command: QueriesCommand,
+    },
+    /// Sources: the feeds and searches Earshot checks
+    Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
+    },
+    /// Mentions: what Earshot heard that matched a query
+    Mentions {
+        #[command(subcommand)]
+        command: MentionsCommand,
+    },
+    /// File a mention by hand from a network with no usable API (Facebook, Instagram, LinkedIn, Yelp...)
+    Capture {
+        url: String,
+        /// What was said (paste it)
+        #[arg(long)]
+        text: Option<String>,
+        /// Who said it
+        #[arg(long)]
+        author: Option<String>,
+        /// facebook, instagram, linkedin, yelp, google, email, x, tiktok or other (default: from the link)
+        #[arg(long)]
+        network: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check sources now (--once) or keep checking them as they fall due (--watch)
+    Sync {
+        #[arg(long, conflicts_with = "watch", required_unless_present = "watch")]
+        once: bool,
+        #[arg(long)]
+        watch: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Feed files
+    Feed {
+        #[command(subcommand)]
+        command: FeedCommand,
     },
     /// Fill an empty workspace with the demo bike shop
     Demo {
@@ -120,6 +165,76 @@ enum DuplicatesCommand {
     Unmerge { id: i64 },
 }
 
+#[derive(Subcommand)]
+enum QueriesCommand {
+    /// Listen for QUERY: words, "exact phrases", OR, -exclusions, prefix*
+    Add {
+        #[arg(long, value_parser = ["brand", "competitor", "industry"])]
+        kind: String,
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop listening for a query (the mentions it found stay)
+    Remove { id: i64 },
+    /// Show how QUERY is understood and which stored items it matches
+    Preview { query: String },
+}
+
+#[derive(Subcommand)]
+enum SourcesCommand {
+    /// Add a source: `feed URL` or `hn "QUERY"`
+    Add {
+        #[command(subcommand)]
+        source: AddSource,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a source (its mentions stay; its keychain item is deleted)
+    Remove { id: i64 },
+    /// Check a paused source again
+    Resume { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum AddSource {
+    /// An RSS, Atom or JSON feed (Google Alerts, YouTube channels, Reddit .rss, blogs, news)
+    Feed {
+        url: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// A Hacker News search (stories and comments)
+    Hn {
+        query: String,
+        /// The Algolia API address
+        #[arg(long, default_value = "https://hn.algolia.com")]
+        api: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MentionsCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeedCommand {
+    /// Print a feed file as JSON: {"title", "entries": [{"id", "url", "title", "author", "published", "text", "html"}]}
+    Parse { file: PathBuf },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -164,6 +279,16 @@ fn run(cli: Cli) -> Result<()> {
             let ctx = open(cli.db)?;
             contacts_command(&ctx, command)
         }
+        Command::Queries { command } => listen::queries(&open(cli.db)?, command),
+        Command::Sources { command } => listen::sources(&open(cli.db)?, command),
+        Command::Mentions { command: MentionsCommand::List { json, limit } } => {
+            listen::mentions(&open(cli.db)?, json, limit)
+        }
+        Command::Capture { url, text, author, network, json } => {
+            listen::capture(&open(cli.db)?, url, text, author, network, json)
+        }
+        Command::Sync { once: _, watch, json } => listen::sync(&open(cli.db)?, watch, json),
+        Command::Feed { command: FeedCommand::Parse { file } } => listen::feed_parse(&file),
         Command::Imports { command } => {
             let ctx = open(cli.db)?;
             match command {

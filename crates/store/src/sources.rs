@@ -261,6 +261,19 @@ pub fn record_rate_limited(tx: &Transaction<'_>, id: i64, not_before: &str, mess
     Ok(())
 }
 
+/// Names a source after its feed's title, unless the owner named it: a source added by address alone is
+/// called by its host until the first check.
+pub fn name_from_feed(tx: &Transaction<'_>, id: i64, title: &str) -> Result<()> {
+    let title = earshot_core::text::truncate_chars(title.trim(), 200);
+    if title.is_empty() {
+        return Ok(());
+    }
+    let url: String = tx.query_row("SELECT url FROM sources WHERE id = ?1", [id], |r| r.get(0))?;
+    let host = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    tx.execute("UPDATE sources SET name = ?2 WHERE id = ?1 AND name = ?3", params![id, title, host])?;
+    Ok(())
+}
+
 /// Lets a paused or waiting source be checked again now.
 pub fn resume(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
     let n = tx.execute(

@@ -109,6 +109,7 @@ async fn check_feed(fetcher: &Fetcher, url: &str, state: &SyncState, now: DateTi
             items: feed.entries,
             skipped: feed.skipped,
             min_interval,
+            title: feed.title,
         },
         Err(e) => failed(format!("{url}: {e}"), FailureClass::Parse),
     }
@@ -131,9 +132,13 @@ async fn check_hn(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, no
         return status_failure(&fetched, spec.url, now);
     }
     match hn::parse(&fetched.body, state.cursor.as_deref(), now) {
-        Ok((items, cursor)) => {
-            Outcome::Items { state: SyncState { cursor, ..state.clone() }, items, skipped: 0, min_interval: None }
-        }
+        Ok((items, cursor)) => Outcome::Items {
+            state: SyncState { cursor, ..state.clone() },
+            items,
+            skipped: 0,
+            min_interval: None,
+            title: None,
+        },
         Err(e) => failed(format!("{}: {e}", spec.url), FailureClass::Parse),
     }
 }

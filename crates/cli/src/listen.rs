@@ -1,0 +1,187 @@
+//! The listening commands: queries, sources, mentions, capture, sync and feed parsing.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use earshot_app::listening::{self, Capture};
+use earshot_app::sync::{self, SyncEvent, SyncSummary};
+use earshot_app::Ctx;
+
+use crate::{api, print_json, AddSource, QueriesCommand, SourcesCommand};
+
+pub fn queries(ctx: &Ctx, command: QueriesCommand) -> Result<()> {
+    match command {
+        QueriesCommand::Add { kind, query, json } => {
+            let q = api(listening::queries_add(ctx, &kind, &query))?;
+            if json {
+                return print_json(&q);
+            }
+            println!("Listening for {} ({}; query {}), {} stored items match", q.query, q.kind, q.id, q.mentions);
+            Ok(())
+        }
+        QueriesCommand::List { json } => {
+            let list = api(listening::queries_list(ctx))?;
+            if json {
+                return print_json(&list);
+            }
+            for q in list {
+                println!("{}\t{}\t{}\t{} mentions", q.id, q.kind, q.query, q.mentions);
+            }
+            Ok(())
+        }
+        QueriesCommand::Remove { id } => {
+            api(listening::queries_remove(ctx, id))?;
+            println!("Stopped listening for query {id}");
+            Ok(())
+        }
+        QueriesCommand::Preview { query } => print_json(&api(listening::query_preview(ctx, &query, 10))?),
+    }
+}
+
+pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
+    match command {
+        SourcesCommand::Add { source } => {
+            let s = match source {
+                AddSource::Feed { url, name } => api(listening::source_add_feed(ctx, &url, name.as_deref()))?,
+                AddSource::Hn { query, api: base } => api(listening::source_add_hn(ctx, &query, &base))?,
+            };
+            println!("Added source {} ({} {}); `earshot sync --once` checks it now", s.id, s.kind, s.name);
+            Ok(())
+        }
+        SourcesCommand::List { json } => {
+            let list = api(listening::sources_list(ctx))?;
+            if json {
+                return print_json(&list);
+            }
+            for s in list {
+                let error = s.last_error.map(|e| format!("\t{e}")).unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}\tlast success {}\tnext check {}{error}",
+                    s.id,
+                    s.kind,
+                    s.name,
+                    s.status,
+                    s.last_success_at.as_deref().unwrap_or("never"),
+                    s.next_check_at.as_deref().unwrap_or("now"),
+                );
+            }
+            Ok(())
+        }
+        SourcesCommand::Remove { id } => {
+            api(listening::source_remove(ctx, &earshot_secrets::Keychain::new(), id))?;
+            println!("Removed source {id}");
+            Ok(())
+        }
+        SourcesCommand::Resume { id } => {
+            let s = api(listening::source_resume(ctx, id))?;
+            println!("Source {} ({}) will be checked at the next sync", s.id, s.name);
+            Ok(())
+        }
+    }
+}
+
+pub fn mentions(ctx: &Ctx, json: bool, limit: i64) -> Result<()> {
+    let list = api(listening::mentions_list(ctx, limit))?;
+    if json {
+        return print_json(&list);
+    }
+    for m in list {
+        let queries: Vec<&str> = m.queries.iter().map(|q| q.query.as_str()).collect();
+        let first_line = m.title.as_deref().unwrap_or_else(|| m.text.lines().next().unwrap_or(""));
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t[{}]",
+            m.id,
+            m.published_at.as_deref().unwrap_or(&m.fetched_at),
+            m.source_name,
+            m.author_name.as_deref().unwrap_or("-"),
+            earshot_core::text::truncate_chars(first_line, 100),
+            queries.join(", ")
+        );
+    }
+    Ok(())
+}
+
+pub fn capture(
+    ctx: &Ctx,
+    url: String,
+    text: Option<String>,
+    author: Option<String>,
+    network: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let text = text.filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+        anyhow!("capture needs the text of the post or review: add --text \"...\" (paste what was said)")
+    })?;
+    let m = api(listening::capture(ctx, &Capture { url, text, author, network }))?;
+    if json {
+        return print_json(&m);
+    }
+    println!("Captured mention {} from {}", m.id, m.source_name);
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the network runtime")
+}
+
+fn print_summary(summary: &SyncSummary) {
+    for s in &summary.sources {
+        match &s.error {
+            Some(e) => eprintln!("{}: {} ({e})", s.name, s.result.replace('_', " ")),
+            None => eprintln!("{}: {} new items, {} new mentions", s.name, s.new_items, s.new_mentions),
+        }
+    }
+    if summary.offline {
+        eprintln!("No source could be reached: this machine seems to be offline. Earshot will try again later.");
+    }
+    println!(
+        "Checked {} sources: {} new items, {} new mentions, {} failed",
+        summary.checked, summary.new_items, summary.new_mentions, summary.failed
+    );
+}
+
+pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
+    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
+    let rt = runtime()?;
+    let mut on_event = |e: SyncEvent| {
+        if let SyncEvent::Checking { name, .. } = e {
+            eprintln!("Checking {name}...");
+        }
+    };
+    if !watch {
+        let summary = rt.block_on(sync::sync_once(ctx, &fetcher, &mut on_event)).map_err(|e| anyhow!(e.message))?;
+        if json {
+            return print_json(&summary);
+        }
+        print_summary(&summary);
+        return Ok(());
+    }
+    rt.block_on(async {
+        loop {
+            let summary = sync::sync_once(ctx, &fetcher, &mut on_event).await.map_err(|e| anyhow!(e.message))?;
+            if summary.checked > 0 {
+                print_summary(&summary);
+            }
+            // Sleep until the next source is due, at most a minute (new sources are picked up quickly).
+            let wait = api(sync::next_due_at(ctx))?
+                .map(|at| (at - ctx.now()).to_std().unwrap_or(Duration::ZERO))
+                .unwrap_or(Duration::from_secs(60))
+                .clamp(Duration::from_secs(1), Duration::from_secs(60));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::signal::ctrl_c() => {
+                    eprintln!("Stopped.");
+                    return Ok(());
+                }
+            }
+        }
+    })
+}
+
+pub fn feed_parse(file: &Path) -> Result<()> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
+    let feed = api(listening::feed_parse(chrono::Utc::now(), &name, &bytes))?;
+    print_json(&feed)
+}
