@@ -30,6 +30,8 @@ pub enum Outcome {
         items: Vec<NewMention>,
         skipped: usize,
         min_interval: Option<Duration>,
+        /// The feed's own title, to name a source added by address alone.
+        title: Option<String>,
     },
     Failed {
         message: String,
