@@ -1,0 +1,110 @@
+//! Listening end to end below the UI: sources served by a fake server over 127.0.0.1, checked by the real
+//! sync round, matched against real queries and stored in a real workspace file.
+
+mod fake_http;
+
+use chrono::{DateTime, Duration, Utc};
+use earshot_app::listening::{mentions_list, queries_add, source_add_feed, sources_list};
+use earshot_app::sync::sync_once;
+use earshot_app::{Ctx, Store};
+use fake_http::{response, serve};
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/apis").join(path)).unwrap()
+}
+
+fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc()
+}
+
+/// The workspace as seen at `now` (each call reopens the file, as a later run of the app would).
+fn at(db: &std::path::Path, now: DateTime<Utc>) -> Ctx {
+    Ctx::with_clock(Store::open(db).unwrap(), now)
+}
+
+async fn round(db: &std::path::Path, now: DateTime<Utc>) -> earshot_app::sync::SyncSummary {
+    let ctx = at(db, now);
+    sync_once(&ctx, &earshot_sync::Fetcher::new().unwrap(), &mut |_| {}).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_feed_is_fetched_once_then_asked_conditionally_and_a_429_is_waited_out() {
+    let youtube = fixture("feeds/youtube_channel_feed.xml");
+    let server = serve(vec![
+        response("200 OK", &[("ETag", "W/\"v1\""), ("Content-Type", "application/atom+xml")], &youtube),
+        response("304 Not Modified", &[("ETag", "W/\"v1\"")], b""),
+        response("429 Too Many Requests", &[("Retry-After", "120")], b""),
+        response("200 OK", &[("ETag", "W/\"v1\"")], &youtube),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    {
+        let ctx = at(&db, start());
+        queries_add(&ctx, "industry", "quantum").unwrap();
+        source_add_feed(&ctx, &format!("{}/feed.xml", server.base), None).unwrap();
+    }
+
+    let first = round(&db, start()).await;
+    assert_eq!((first.new_items, first.new_mentions), (1, 1));
+    let ctx = at(&db, start());
+    let source = &sources_list(&ctx).unwrap()[0];
+    assert_eq!((source.status.as_str(), source.name.as_str()), ("ok", "PBS Space Time"));
+    assert_eq!(mentions_list(&ctx, 10).unwrap()[0].title.as_deref(), Some("Navigating with Quantum Entanglement"));
+
+    let not_yet = round(&db, start() + Duration::minutes(5)).await;
+    assert_eq!(not_yet.checked, 0, "a healthy feed is not asked again within its interval");
+
+    let second = round(&db, start() + Duration::minutes(31)).await;
+    assert_eq!((second.checked, second.new_items), (1, 0));
+    assert!(server.requests.lock().unwrap()[1].to_ascii_lowercase().contains("if-none-match: w/\"v1\""));
+
+    let limited_at = start() + Duration::minutes(62);
+    let third = round(&db, limited_at).await;
+    assert_eq!(third.sources[0].result, "rate_limited");
+    let ctx = at(&db, limited_at);
+    let source = &sources_list(&ctx).unwrap()[0];
+    assert_eq!(source.status, "rate_limited");
+    assert_eq!(source.not_before.as_deref(), Some("2026-11-25T13:04:00Z"));
+    assert!(source.last_success_at.is_some(), "a failure never erases the last success");
+
+    assert_eq!(round(&db, limited_at + Duration::seconds(60)).await.checked, 0, "Retry-After is honoured");
+    let after = round(&db, limited_at + Duration::seconds(121)).await;
+    assert_eq!((after.checked, after.new_items, after.failed), (1, 0, 0));
+    assert_eq!(mentions_list(&at(&db, limited_at), 10).unwrap().len(), 1, "no duplicates");
+}
+
+#[tokio::test]
+async fn a_source_that_keeps_sending_something_unreadable_is_paused_until_resumed() {
+    let portal =
+        response("200 OK", &[("Content-Type", "text/html")], b"<html><body>Sign in to the Wi-Fi</body></html>");
+    let server = serve(vec![portal.clone(), portal.clone(), portal]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    source_add_feed(&at(&db, start()), &format!("{}/feed", server.base), None).unwrap();
+    let mut now = start();
+    for _ in 0..3 {
+        let summary = round(&db, now).await;
+        assert_eq!(summary.failed, 1);
+        now += Duration::hours(7);
+    }
+    let source = &sources_list(&at(&db, now)).unwrap()[0];
+    assert_eq!(source.status, "paused");
+    assert!(source.paused_reason.as_deref().unwrap().contains("resume"));
+    assert_eq!(round(&db, now + Duration::days(1)).await.checked, 0, "a paused source is left alone");
+}
+
+#[tokio::test]
+async fn when_nothing_can_be_reached_the_round_says_offline() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/feed", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    source_add_feed(&at(&db, start()), &url, None).unwrap();
+    let summary = round(&db, start()).await;
+    assert!(summary.offline);
+    let source = &sources_list(&at(&db, start())).unwrap()[0];
+    assert_eq!(source.status, "failing");
+    assert!(source.last_error.as_deref().unwrap().contains(&url), "the error names the address");
+}
