@@ -24,7 +24,9 @@ fn at(db: &std::path::Path, now: DateTime<Utc>) -> Ctx {
 
 async fn round(db: &std::path::Path, now: DateTime<Utc>) -> earshot_app::sync::SyncSummary {
     let ctx = at(db, now);
-    sync_once(&ctx, &earshot_sync::Fetcher::new().unwrap(), &mut |_| {}).await.unwrap()
+    sync_once(&ctx, &earshot_sync::Fetcher::new().unwrap(), &earshot_secrets::MemorySecrets::default(), &mut |_| {})
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

@@ -40,6 +40,20 @@ impl Matcher {
         self.queries.is_empty()
     }
 
+    /// Server-side searches standing for the live queries (brand and competitor first), at most `limit`.
+    pub fn searches(&self, limit: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, q) in &self.queries {
+            for s in q.search_texts(4) {
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+        }
+        out.truncate(limit);
+        out
+    }
+
     /// Pairs each item with the queries it matches, ready for `mentions::ingest`.
     pub fn pair(&self, items: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
         items

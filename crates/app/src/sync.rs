@@ -6,9 +6,10 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use earshot_secrets::SecretStore;
 use earshot_store::sources::{self, Failure, Source};
 use earshot_store::{mentions, timestamp};
-use earshot_sync::check::{self, Outcome, SourceSpec};
+use earshot_sync::check::{self, Credential, Outcome, SourceSpec};
 use earshot_sync::schedule::{self, FailureClass};
 use earshot_sync::Fetcher;
 use futures_util::StreamExt;
@@ -19,6 +20,8 @@ use crate::{ApiError, Ctx};
 
 /// Sources checked at the same time.
 const CONCURRENT_CHECKS: usize = 4;
+/// Server-side searches run per searching source and check: a few, politely.
+const SEARCHES_PER_SOURCE: usize = 8;
 
 /// What happened to one source in a round.
 #[derive(Debug, Clone, Serialize)]
@@ -54,22 +57,47 @@ pub enum SyncEvent {
 pub async fn sync_once(
     ctx: &Ctx,
     fetcher: &Fetcher,
+    secrets: &dyn SecretStore,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<SyncSummary, ApiError> {
     let now = ctx.now();
     let due = ctx.store.read(|c| sources::due(c, &timestamp(now)))?;
     let matcher = Matcher::load(ctx)?;
+    let searches = matcher.searches(SEARCHES_PER_SOURCE);
+    let searches = &searches;
     for s in &due {
         on_event(SyncEvent::Checking { source_id: s.id, name: s.name.clone() });
     }
     let checks = futures_util::stream::iter(due.into_iter().map(|source| async move {
         let state = ctx.store.read(|c| sources::sync_state(c, source.id));
-        let outcome = match state {
-            Ok(state) => {
-                let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config };
-                check::check(fetcher, spec, &state, now).await
+        let credential = match &source.credential_id {
+            Some(id) => secrets.get(id).map_err(|e| format!("{}: the keychain could not be read: {e}", source.name)),
+            None => Ok(None),
+        };
+        let outcome = match (state, credential) {
+            (Ok(state), Ok(secret)) => {
+                let mut credential = Credential::new(secret);
+                let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches };
+                let outcome = check::check(fetcher, spec, &state, &mut credential, now).await;
+                match (&source.credential_id, credential.renewed()) {
+                    (Some(id), Some(renewed)) => match secrets.set(id, &renewed) {
+                        Ok(()) => outcome,
+                        Err(e) => Outcome::Failed {
+                            message: format!(
+                                "{}: the renewed sign-in could not be saved in the keychain: {e}",
+                                source.name
+                            ),
+                            class: FailureClass::Refused(0),
+                            retry_after: None,
+                        },
+                    },
+                    _ => outcome,
+                }
             }
-            Err(e) => Outcome::Failed { message: e.to_string(), class: FailureClass::Refused(0), retry_after: None },
+            (Err(e), _) => {
+                Outcome::Failed { message: e.to_string(), class: FailureClass::Refused(0), retry_after: None }
+            }
+            (_, Err(message)) => Outcome::Failed { message, class: FailureClass::Refused(0), retry_after: None },
         };
         (source, outcome)
     }))
@@ -117,10 +145,11 @@ fn record(
     };
     match outcome {
         Outcome::Unchanged { state, min_interval } => {
-            ctx.store
-                .write(|tx| sources::record_success(tx, source.id, &state, 0, &next_check(min_interval), &now_text))?;
+            ctx.store.write(|tx| {
+                sources::record_success(tx, source.id, &state, 0, &next_check(min_interval), None, &now_text)
+            })?;
         }
-        Outcome::Items { state, items, skipped: _, min_interval, title } => {
+        Outcome::Items { state, items, skipped: _, min_interval, title, notice } => {
             let seen = items.len();
             let mut ids = HashSet::new();
             // A feed that repeats an id within one answer keeps the first (newest) copy.
@@ -128,7 +157,15 @@ fn record(
             let paired = matcher.pair(items);
             let counts = ctx.store.write(|tx| {
                 let counts = mentions::ingest(tx, source.id, &paired, &now_text)?;
-                sources::record_success(tx, source.id, &state, seen, &next_check(min_interval), &now_text)?;
+                sources::record_success(
+                    tx,
+                    source.id,
+                    &state,
+                    seen,
+                    &next_check(min_interval),
+                    notice.as_deref(),
+                    &now_text,
+                )?;
                 if let Some(title) = &title {
                     sources::name_from_feed(tx, source.id, title)?;
                 }

@@ -143,6 +143,7 @@ fn print_summary(summary: &SyncSummary) {
 
 pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
+    let keychain = earshot_secrets::Keychain::new();
     let rt = runtime()?;
     let mut on_event = |e: SyncEvent| {
         if let SyncEvent::Checking { name, .. } = e {
@@ -150,7 +151,8 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
         }
     };
     if !watch {
-        let summary = rt.block_on(sync::sync_once(ctx, &fetcher, &mut on_event)).map_err(|e| anyhow!(e.message))?;
+        let summary =
+            rt.block_on(sync::sync_once(ctx, &fetcher, &keychain, &mut on_event)).map_err(|e| anyhow!(e.message))?;
         if json {
             return print_json(&summary);
         }
@@ -159,7 +161,8 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     }
     rt.block_on(async {
         loop {
-            let summary = sync::sync_once(ctx, &fetcher, &mut on_event).await.map_err(|e| anyhow!(e.message))?;
+            let summary =
+                sync::sync_once(ctx, &fetcher, &keychain, &mut on_event).await.map_err(|e| anyhow!(e.message))?;
             if summary.checked > 0 {
                 print_summary(&summary);
             }

@@ -46,6 +46,8 @@ pub struct NewMention {
     pub engagement: Engagement,
     /// The item as the source sent it (JSON), kept for re-processing.
     pub raw: Option<String>,
+    /// Addressed to the owner (a mention of their account): shown whether or not a query matches it.
+    pub direct: bool,
 }
 
 impl NewMention {

@@ -158,6 +158,34 @@ impl Query {
         Ok(Query { groups, excluded })
     }
 
+    /// Plain searches that together find what this query matches, for sources that search server-side
+    /// (one per combination of `OR` alternatives, at most `limit`). Exclusions and prefixes are left to the
+    /// local match that every fetched item still goes through.
+    pub fn search_texts(&self, limit: usize) -> Vec<String> {
+        let phrase = |p: &Phrase| {
+            let words: Vec<&str> =
+                p.0.iter()
+                    .map(|piece| match piece {
+                        Piece::Word(w) | Piece::Prefix(w) => w.as_str(),
+                    })
+                    .collect();
+            if words.len() > 1 {
+                format!("\"{}\"", words.join(" "))
+            } else {
+                words.join(" ")
+            }
+        };
+        let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+        for group in &self.groups {
+            combos = combos
+                .iter()
+                .flat_map(|c| group.iter().map(move |p| [c.clone(), vec![phrase(p)]].concat()))
+                .take(limit)
+                .collect();
+        }
+        combos.into_iter().map(|c| c.join(" ")).collect()
+    }
+
     pub fn matches(&self, text: &MatchText) -> bool {
         self.groups.iter().all(|group| group.iter().any(|p| p.found_in(text)))
             && !self.excluded.iter().any(|p| p.found_in(text))
@@ -304,6 +332,14 @@ mod tests {
     fn the_normalised_form_shows_how_the_query_was_understood() {
         let q = Query::parse("Spoke  \"Café Central\" bike OR Bicycle -job cycl*").unwrap();
         assert_eq!(q.to_string(), "spoke \"cafe central\" bike OR bicycle cycl* -job");
+    }
+
+    #[test]
+    fn server_searches_cover_each_alternative() {
+        let q = Query::parse("\"spoke and chain\" bike OR bicycle -job").unwrap();
+        assert_eq!(q.search_texts(4), vec!["\"spoke and chain\" bike", "\"spoke and chain\" bicycle"]);
+        let many = Query::parse("a OR b OR c x OR y OR z").unwrap();
+        assert_eq!(many.search_texts(4).len(), 4);
     }
 
     #[test]

@@ -80,8 +80,8 @@ pub fn ingest(
     let mut insert = tx.prepare_cached(
         "INSERT INTO mentions (source_id, external_id, url, url_key, duplicate_of, author_name, author_handle,
                 author_url, author_followers, title, text, html, language, published_at, fetched_at, likes, reposts,
-                replies, raw, matches)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                replies, raw, matches, direct)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?;
     // Only what a source may change is compared and rewritten; `IS NOT` treats two NULLs as equal.
     let mut update = tx.prepare_cached(
@@ -127,11 +127,12 @@ pub fn ingest(
                     m.engagement.replies,
                     m.raw,
                     query_ids.len() as i64,
+                    m.direct,
                 ])?;
                 let id = tx.last_insert_rowid();
                 set_matches(tx, id, query_ids)?;
                 counts.new += 1;
-                if !query_ids.is_empty() && duplicate_of.is_none() {
+                if (m.direct || !query_ids.is_empty()) && duplicate_of.is_none() {
                     counts.new_mentions += 1;
                 }
             }
@@ -217,7 +218,7 @@ pub fn capture(tx: &Transaction<'_>, source_id: i64, m: &NewMention, query_ids: 
         params![source_id, m.external_id],
         |r| r.get(0),
     )?;
-    tx.execute("UPDATE mentions SET matches = max(matches, 1), duplicate_of = NULL WHERE id = ?1", [id])?;
+    tx.execute("UPDATE mentions SET direct = 1, duplicate_of = NULL WHERE id = ?1", [id])?;
     Ok(id)
 }
 
@@ -276,7 +277,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Mention> {
 pub fn list(conn: &Connection, limit: i64) -> Result<Vec<Mention>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{MENTION_SELECT}
-          WHERE m.matches > 0 AND m.duplicate_of IS NULL
+          WHERE (m.matches > 0 OR m.direct = 1) AND m.duplicate_of IS NULL
           ORDER BY coalesce(m.published_at, m.fetched_at) DESC, m.id DESC
           LIMIT ?1"
     ))?;

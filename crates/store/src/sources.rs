@@ -39,9 +39,12 @@ pub struct Source {
     /// Items fetched from this source, matching or not.
     #[ts(type = "number")]
     pub items_seen: i64,
-    /// Items from this source that matched a query.
+    /// Items from this source that matched a query (or were addressed to the owner).
     #[ts(type = "number")]
     pub mentions: i64,
+    /// Something the owner should know about this source that is not a failure (e.g. an instance without
+    /// full-text search).
+    pub notice: Option<String>,
 }
 
 pub use earshot_core::mention::SyncState;
@@ -57,7 +60,7 @@ pub struct NewSource<'a> {
 
 const COLUMNS: &str = "s.id, s.kind, s.name, s.url, s.config, s.credential_id, s.paused_reason, s.next_check_at,
     s.not_before, s.last_checked_at, s.last_success_at, s.last_error, s.failing_since, s.failures, s.parse_failures,
-    s.items_seen, (SELECT count(*) FROM mentions m WHERE m.source_id = s.id AND m.matches > 0)";
+    s.items_seen, (SELECT count(*) FROM mentions m WHERE m.source_id = s.id AND (m.matches > 0 OR m.direct = 1)), s.notice";
 
 fn from_row(r: &Row<'_>, now: &str) -> rusqlite::Result<Source> {
     let paused_reason: Option<String> = r.get(6)?;
@@ -94,6 +97,7 @@ fn from_row(r: &Row<'_>, now: &str) -> rusqlite::Result<Source> {
         parse_failures: r.get(14)?,
         items_seen: r.get(15)?,
         mentions: r.get(16)?,
+        notice: r.get(17)?,
     })
 }
 
@@ -195,19 +199,20 @@ pub fn sync_state(conn: &Connection, id: i64) -> Result<SyncState> {
 }
 
 /// Records a successful check: the new sync state (in the same transaction as the items it covers), the
-/// next check, and the failure counters reset.
+/// next check, the source's notice (set or cleared), and the failure counters reset.
 pub fn record_success(
     tx: &Transaction<'_>,
     id: i64,
     state: &SyncState,
     items_seen: usize,
     next_check_at: &str,
+    notice: Option<&str>,
     now: &str,
 ) -> Result<()> {
     tx.prepare_cached(
         "UPDATE sources SET etag = ?2, last_modified = ?3, body_hash = ?4, cursor = ?5, next_check_at = ?6,
                 last_checked_at = ?7, last_success_at = ?7, failures = 0, parse_failures = 0, failing_since = NULL,
-                not_before = NULL, last_error = NULL, items_seen = items_seen + ?8
+                not_before = NULL, last_error = NULL, items_seen = items_seen + ?8, notice = ?9
           WHERE id = ?1",
     )?
     .execute(params![
@@ -218,7 +223,8 @@ pub fn record_success(
         state.cursor,
         next_check_at,
         now,
-        items_seen as i64
+        items_seen as i64,
+        notice
     ])?;
     Ok(())
 }
@@ -318,7 +324,7 @@ mod tests {
         let id = store.write(|tx| add(tx, &feed("https://blog.example/feed"), NOW)).unwrap();
         assert_eq!(store.read(|c| get(c, id, NOW)).unwrap().status, "new");
         let state = SyncState { etag: Some("\"v1\"".into()), ..Default::default() };
-        store.write(|tx| record_success(tx, id, &state, 5, "2026-11-25T13:00:00Z", NOW)).unwrap();
+        store.write(|tx| record_success(tx, id, &state, 5, "2026-11-25T13:00:00Z", None, NOW)).unwrap();
         let failure = Failure {
             message: "connection refused",
             parse: false,

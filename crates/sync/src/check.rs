@@ -6,15 +6,21 @@ use chrono::{DateTime, Duration, Utc};
 use earshot_core::mention::{NewMention, SyncState};
 use sha2::{Digest, Sha256};
 
+use earshot_secrets::Sensitive;
+use serde_json::Value;
+
+use crate::mastodon::{self, StreamError, StreamKind};
 use crate::schedule::{self, FailureClass};
 use crate::{feeds, hn, Conditional, FetchError, Fetched, Fetcher, API_BODY_CAP, FEED_BODY_CAP};
 
-/// The source to check: its kind, address and settings (JSON), as stored.
+/// The source to check: its kind, address and settings (JSON), as stored, and the searches that stand for
+/// the owner's queries on sources that search server-side.
 #[derive(Debug, Clone, Copy)]
 pub struct SourceSpec<'a> {
     pub kind: &'a str,
     pub url: &'a str,
     pub config: &'a str,
+    pub searches: &'a [String],
 }
 
 #[derive(Debug)]
@@ -32,6 +38,8 @@ pub enum Outcome {
         min_interval: Option<Duration>,
         /// The feed's own title, to name a source added by address alone.
         title: Option<String>,
+        /// Something the owner should know that is not a failure (set or cleared on every success).
+        notice: Option<String>,
     },
     Failed {
         message: String,
@@ -73,11 +81,50 @@ fn fetch_failure(e: FetchError) -> Outcome {
     }
 }
 
-/// Checks one source now.
-pub async fn check(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, now: DateTime<Utc>) -> Outcome {
+/// A source's secret from the keychain, as a check holds it: a check may renew it (a refreshed session),
+/// and the caller then saves it back.
+#[derive(Debug, Default)]
+pub struct Credential {
+    secret: Option<Sensitive<String>>,
+    renewed: bool,
+}
+
+impl Credential {
+    pub fn new(secret: Option<Sensitive<String>>) -> Credential {
+        Credential { secret, renewed: false }
+    }
+
+    pub fn secret(&self) -> Option<&str> {
+        self.secret.as_ref().map(|s| s.expose().as_str())
+    }
+
+    pub fn renew(&mut self, secret: Sensitive<String>) {
+        self.secret = Some(secret);
+        self.renewed = true;
+    }
+
+    /// The new secret to save, when the check renewed it.
+    pub fn renewed(self) -> Option<Sensitive<String>> {
+        if self.renewed {
+            self.secret
+        } else {
+            None
+        }
+    }
+}
+
+/// Checks one source now, with its keychain secret if it has one.
+pub async fn check(
+    fetcher: &Fetcher,
+    spec: SourceSpec<'_>,
+    state: &SyncState,
+    credential: &mut Credential,
+    now: DateTime<Utc>,
+) -> Outcome {
     match spec.kind {
         "feed" => check_feed(fetcher, spec.url, state, now).await,
         "hn" => check_hn(fetcher, spec, state, now).await,
+        "mastodon" => check_mastodon(fetcher, spec, state, credential.secret(), now).await,
         other => failed(format!("Earshot cannot check {other} sources from here"), FailureClass::Refused(0)),
     }
 }
@@ -112,6 +159,7 @@ async fn check_feed(fetcher: &Fetcher, url: &str, state: &SyncState, now: DateTi
             skipped: feed.skipped,
             min_interval,
             title: feed.title,
+            notice: None,
         },
         Err(e) => failed(format!("{url}: {e}"), FailureClass::Parse),
     }
@@ -140,7 +188,112 @@ async fn check_hn(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, no
             skipped: 0,
             min_interval: None,
             title: None,
+            notice: None,
         },
         Err(e) => failed(format!("{}: {e}", spec.url), FailureClass::Parse),
+    }
+}
+
+fn stream_failure(e: StreamError, url: &str, now: DateTime<Utc>) -> Outcome {
+    match e {
+        StreamError::Fetch(e) => fetch_failure(e),
+        StreamError::Status(f) => status_failure(&f, url, now),
+        StreamError::Parse(message) => failed(format!("{url}: {message}"), FailureClass::Parse),
+    }
+}
+
+/// The notice shown on an account whose searches have never found anything.
+const NO_SEARCH_NOTICE: &str = "Status search has found nothing here yet: this instance may not offer full-text \
+search (it needs Elasticsearch, and covers only posts whose authors allow it). Mentions of your account and \
+hashtags still arrive.";
+
+async fn check_mastodon(
+    fetcher: &Fetcher,
+    spec: SourceSpec<'_>,
+    state: &SyncState,
+    token: Option<&str>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let config: Value = serde_json::from_str(spec.config).unwrap_or_default();
+    let mut cursor: Value = state.cursor.as_deref().and_then(|c| serde_json::from_str(c).ok()).unwrap_or_default();
+    let cursor_of = |cursor: &Value, key: &str| cursor.get(key).and_then(Value::as_str).map(str::to_string);
+    let mut items = Vec::new();
+    let mut notice = None;
+
+    if let Some(tag) = config.get("hashtag").and_then(Value::as_str) {
+        let url = match mastodon::hashtag_url(spec.url, tag, cursor_of(&cursor, "timeline").as_deref()) {
+            Ok(u) => u,
+            Err(e) => return failed(e, FailureClass::Refused(0)),
+        };
+        match mastodon::read_stream(fetcher, url, token, mastodon::PAGE_SIZE, StreamKind::Timeline, now).await {
+            Ok(stream) => {
+                items = stream.items;
+                if let Some(newest) =
+                    mastodon::newer_id(cursor_of(&cursor, "timeline").as_deref(), stream.newest.as_deref())
+                {
+                    cursor["timeline"] = Value::String(newest.to_string());
+                }
+            }
+            Err(e) => return stream_failure(e, spec.url, now),
+        }
+    } else {
+        let Some(token) = token else {
+            return failed(format!("{}: the account is not signed in; sign in again", spec.url), FailureClass::SignIn);
+        };
+        let since = cursor_of(&cursor, "notifications");
+        let url = match mastodon::notifications_url(spec.url, since.as_deref()) {
+            Ok(u) => u,
+            Err(e) => return failed(e, FailureClass::Refused(0)),
+        };
+        match mastodon::read_stream(
+            fetcher,
+            url,
+            Some(token),
+            mastodon::NOTIFICATIONS_PAGE_SIZE,
+            StreamKind::Notifications,
+            now,
+        )
+        .await
+        {
+            Ok(stream) => {
+                items.extend(stream.items);
+                if let Some(newest) = mastodon::newer_id(since.as_deref(), stream.newest.as_deref()) {
+                    cursor["notifications"] = Value::String(newest.to_string());
+                }
+            }
+            Err(e) => return stream_failure(e, spec.url, now),
+        }
+        let mut searches_found_anything = false;
+        for q in spec.searches {
+            let since = cursor.get("search").and_then(|s| s.get(q)).and_then(Value::as_str).map(str::to_string);
+            let url = match mastodon::search_url(spec.url, q, since.as_deref()) {
+                Ok(u) => u,
+                Err(e) => return failed(e, FailureClass::Refused(0)),
+            };
+            match mastodon::read_stream(fetcher, url, Some(token), mastodon::PAGE_SIZE, StreamKind::Search, now).await {
+                Ok(stream) => {
+                    searches_found_anything |= since.is_some() || !stream.items.is_empty();
+                    items.extend(stream.items);
+                    if let Some(newest) = mastodon::newer_id(since.as_deref(), stream.newest.as_deref()) {
+                        if !cursor.get("search").is_some_and(Value::is_object) {
+                            cursor["search"] = Value::Object(Default::default());
+                        }
+                        cursor["search"][q.as_str()] = Value::String(newest.to_string());
+                    }
+                }
+                Err(e) => return stream_failure(e, spec.url, now),
+            }
+        }
+        if !spec.searches.is_empty() && !searches_found_anything {
+            notice = Some(NO_SEARCH_NOTICE.to_string());
+        }
+    }
+    Outcome::Items {
+        state: SyncState { cursor: Some(cursor.to_string()), ..state.clone() },
+        items,
+        skipped: 0,
+        min_interval: None,
+        title: None,
+        notice,
     }
 }

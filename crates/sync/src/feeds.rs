@@ -156,6 +156,7 @@ fn normalise(
         published_at: published,
         engagement: Default::default(),
         raw: Some(raw.to_string()),
+        direct: false,
     }
     .made_safe(fetched_at)
 }

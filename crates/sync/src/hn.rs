@@ -82,6 +82,7 @@ pub fn parse(
                 published_at: hit.created_at_i.and_then(|t| DateTime::from_timestamp(t, 0)),
                 engagement: Engagement { likes: hit.points, reposts: None, replies: hit.num_comments },
                 raw: Some(raw),
+                direct: false,
                 external_id: id,
             }
             .made_safe(fetched_at),

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod feeds;
 pub mod hn;
+pub mod mastodon;
 pub mod schedule;
 
 use std::time::Duration;
@@ -54,6 +55,23 @@ impl Fetched {
 pub struct Conditional<'a> {
     pub etag: Option<&'a str>,
     pub last_modified: Option<&'a str>,
+}
+
+/// What to send beyond a plain GET. A body makes the request a POST.
+#[derive(Clone, Copy, Default)]
+pub struct Request<'a> {
+    pub conditional: Conditional<'a>,
+    /// Sent as `Authorization: Bearer`, never in the URL; reqwest drops it on a redirect to another host.
+    pub bearer: Option<&'a str>,
+    pub json: Option<&'a serde_json::Value>,
+    pub form: Option<&'a [(&'a str, &'a str)]>,
+}
+
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The bearer token and the bodies (passwords, codes) are never printed.
+        f.debug_struct("Request").field("conditional", &self.conditional).finish_non_exhaustive()
+    }
 }
 
 pub struct Fetcher {
@@ -106,6 +124,11 @@ impl Fetcher {
         cap: usize,
         validators: Conditional<'_>,
     ) -> Result<Fetched, FetchError> {
+        self.send(url, cap, Request { conditional: validators, ..Request::default() }).await
+    }
+
+    /// Sends a request to `url` and reads at most `cap` bytes of the decompressed answer.
+    pub async fn send(&self, url: &str, cap: usize, req: Request<'_>) -> Result<Fetched, FetchError> {
         let refused = |reason: String| FetchError::Refused { url: url.to_string(), reason };
         let parsed = reqwest::Url::parse(url).map_err(|e| refused(format!("not a valid link ({e})")))?;
         check_url(&parsed).map_err(refused)?;
@@ -119,12 +142,34 @@ impl Fetcher {
             }
             FetchError::Http { url: url.to_string(), reason }
         };
-        let mut request = self.client.get(parsed);
-        if let Some(etag) = validators.etag {
-            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, IF_MODIFIED_SINCE, IF_NONE_MATCH};
+        let mut request = match (req.json, req.form) {
+            (Some(json), _) => self
+                .client
+                .post(parsed)
+                .header(CONTENT_TYPE, "application/json")
+                .body(serde_json::to_vec(json).unwrap_or_default()),
+            (None, Some(form)) => self
+                .client
+                .post(parsed)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()),
+            (None, None) => self.client.get(parsed),
+        };
+        if let Some(etag) = req.conditional.etag {
+            request = request.header(IF_NONE_MATCH, etag);
         }
-        if let Some(date) = validators.last_modified {
-            request = request.header(reqwest::header::IF_MODIFIED_SINCE, date);
+        if let Some(date) = req.conditional.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, date);
+        }
+        if let Some(token) = req.bearer {
+            let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+                .map_err(|_| refused("the saved sign-in is not usable; sign in again".into()))?;
+            value.set_sensitive(true);
+            request = request.header(AUTHORIZATION, value);
+        }
+        if req.json.is_some() || req.bearer.is_some() {
+            request = request.header(ACCEPT, "application/json");
         }
         let response = request.send().await.map_err(http)?;
         if response.content_length().is_some_and(|len| len as usize > cap) {

@@ -22,6 +22,7 @@ CREATE TABLE sources (
   created_at           TEXT NOT NULL,
   deleted_at           TEXT,
   paused_reason        TEXT,
+  notice               TEXT,
   next_check_at        TEXT,
   not_before           TEXT,
   last_checked_at      TEXT,
@@ -42,7 +43,8 @@ CREATE UNIQUE INDEX sources_live_unique ON sources(kind, url, config) WHERE dele
 -- Every item fetched, normalised. Content is what the source said (rewritten only when it changes: edits,
 -- counts); state and contact_id belong to the owner and are never touched by a fetch. duplicate_of points
 -- at the same page first heard through another source. `matches` counts rows in mention_matches: a mention
--- with none is kept (a new query may match it) but not shown.
+-- with none is kept (a new query may match it) but not shown, unless it is `direct`: addressed to the owner
+-- (a mention of their account) or captured by hand.
 CREATE TABLE mentions (
   id                INTEGER PRIMARY KEY,
   source_id         INTEGER NOT NULL REFERENCES sources(id),
@@ -65,13 +67,14 @@ CREATE TABLE mentions (
   replies           INTEGER,
   raw               TEXT,
   matches           INTEGER NOT NULL DEFAULT 0,
+  direct            INTEGER NOT NULL DEFAULT 0,
   state             TEXT NOT NULL DEFAULT 'new',
   contact_id        INTEGER REFERENCES contacts(id),
   decided_at        TEXT,
   UNIQUE (source_id, external_id)
 );
 CREATE INDEX mentions_url_key ON mentions(url_key) WHERE url_key IS NOT NULL;
-CREATE INDEX mentions_inbox ON mentions(coalesce(published_at, fetched_at) DESC, id DESC) WHERE matches > 0 AND duplicate_of IS NULL;
+CREATE INDEX mentions_inbox ON mentions(coalesce(published_at, fetched_at) DESC, id DESC) WHERE (matches > 0 OR direct = 1) AND duplicate_of IS NULL;
 
 CREATE TABLE mention_matches (
   mention_id  INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
