@@ -9,6 +9,7 @@
 //! To add a use case: a function in the module of its noun (`contacts::contact_create`), its input and
 //! output types beside it, their names in [`bindings::declarations`], and a command in `src-tauri`.
 
+pub mod accounts;
 pub mod bindings;
 pub mod contacts;
 pub mod demo;

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
+use earshot_app::accounts;
 use earshot_app::listening::{self, Capture};
 use earshot_app::sync::{self, SyncEvent, SyncSummary};
 use earshot_app::Ctx;
@@ -45,6 +46,26 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
             let s = match source {
                 AddSource::Feed { url, name } => api(listening::source_add_feed(ctx, &url, name.as_deref()))?,
                 AddSource::Hn { query, api: base } => api(listening::source_add_hn(ctx, &query, &base))?,
+                AddSource::Mastodon { instance, hashtag: Some(tag) } => {
+                    api(accounts::source_add_mastodon_hashtag(ctx, &instance, &tag))?
+                }
+                AddSource::Mastodon { instance, hashtag: None } => {
+                    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
+                    let keychain = secret_store(true)?;
+                    let mut show = |url: &str| {
+                        eprintln!(
+                            "Sign in to {instance} in your browser (this window waits up to 5 minutes):\n\n  {url}\n"
+                        );
+                        Ok(())
+                    };
+                    api(runtime()?.block_on(accounts::source_add_mastodon_account(
+                        ctx,
+                        &fetcher,
+                        keychain.as_ref(),
+                        &instance,
+                        &mut show,
+                    )))?
+                }
             };
             println!("Added source {} ({} {}); `earshot sync --once` checks it now", s.id, s.kind, s.name);
             Ok(())
@@ -69,7 +90,7 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
             Ok(())
         }
         SourcesCommand::Remove { id } => {
-            api(listening::source_remove(ctx, &earshot_secrets::Keychain::new(), id))?;
+            api(listening::source_remove(ctx, secret_store(false)?.as_ref(), id))?;
             println!("Removed source {id}");
             Ok(())
         }
@@ -121,6 +142,25 @@ pub fn capture(
     Ok(())
 }
 
+/// Where sign-ins are kept: the OS keychain, else the session keyring (with a warning). A command line
+/// process cannot keep them in its own memory: without either, signing in stops with the reason, and
+/// other commands keep using the keychain so that its errors (locked, missing) name the problem.
+fn secret_store(signing_in: bool) -> Result<Box<dyn earshot_secrets::SecretStore>> {
+    let opened = earshot_secrets::open();
+    let problem = opened.problem.unwrap_or_default();
+    match opened.persistence {
+        earshot_secrets::Persistence::Keychain => Ok(opened.store),
+        earshot_secrets::Persistence::Session => {
+            eprintln!("{problem}. Sign-ins are kept in the session keyring until you log out.");
+            Ok(opened.store)
+        }
+        earshot_secrets::Persistence::Process if signing_in => Err(anyhow!(
+            "{problem}. Earshot never keeps sign-ins in plain text; use the desktop app for a session-only sign-in"
+        )),
+        earshot_secrets::Persistence::Process => Ok(Box::new(earshot_secrets::Keychain::new())),
+    }
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the network runtime")
 }
@@ -143,7 +183,7 @@ fn print_summary(summary: &SyncSummary) {
 
 pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-    let keychain = earshot_secrets::Keychain::new();
+    let keychain = secret_store(false)?;
     let rt = runtime()?;
     let mut on_event = |e: SyncEvent| {
         if let SyncEvent::Checking { name, .. } = e {
@@ -151,8 +191,9 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
         }
     };
     if !watch {
-        let summary =
-            rt.block_on(sync::sync_once(ctx, &fetcher, &keychain, &mut on_event)).map_err(|e| anyhow!(e.message))?;
+        let summary = rt
+            .block_on(sync::sync_once(ctx, &fetcher, keychain.as_ref(), &mut on_event))
+            .map_err(|e| anyhow!(e.message))?;
         if json {
             return print_json(&summary);
         }
@@ -161,8 +202,9 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     }
     rt.block_on(async {
         loop {
-            let summary =
-                sync::sync_once(ctx, &fetcher, &keychain, &mut on_event).await.map_err(|e| anyhow!(e.message))?;
+            let summary = sync::sync_once(ctx, &fetcher, keychain.as_ref(), &mut on_event)
+                .await
+                .map_err(|e| anyhow!(e.message))?;
             if summary.checked > 0 {
                 print_summary(&summary);
             }

@@ -210,6 +210,14 @@ enum AddSource {
         #[arg(long)]
         name: Option<String>,
     },
+    /// A Mastodon hashtag (no sign-in), or your account's mentions and status search (signs in through your
+    /// browser; the token is kept in the OS keychain)
+    Mastodon {
+        /// The instance, e.g. mastodon.social
+        instance: String,
+        #[arg(long)]
+        hashtag: Option<String>,
+    },
     /// A Hacker News search (stories and comments)
     Hn {
         query: String,

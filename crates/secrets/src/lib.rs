@@ -5,6 +5,10 @@
 //! there is no plaintext fallback: when the keychain is missing or locked, callers get
 //! [`SecretError::Unavailable`] and must tell the owner. [`self_test`] proves at start-up that the keychain
 //! really stores and returns items (keyring's mock store would "succeed" and lose everything).
+//!
+//! [`open`] picks where secrets go: the persistent keychain when it passes the self-test, else (on Linux)
+//! the kernel session keyring, which keeps them until the owner logs out, else this process's memory;
+//! it always says which, so the UI can tell the owner that sign-ins will not survive.
 
 use std::fmt;
 
@@ -74,6 +78,15 @@ impl Keychain {
     }
 
     fn entry(&self, id: &str) -> Result<keyring::Entry, SecretError> {
+        // The backend is named, not left to keyring's default: with several compiled in, the default could
+        // be a store that does not persist.
+        #[cfg(target_os = "linux")]
+        {
+            let credential =
+                keyring::secret_service::SsCredential::new_with_target(None, &self.service, id).map_err(map_err)?;
+            Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+        }
+        #[cfg(not(target_os = "linux"))]
         keyring::Entry::new(&self.service, id).map_err(map_err)
     }
 }
@@ -92,25 +105,119 @@ fn map_err(e: keyring::Error) -> SecretError {
     }
 }
 
+fn entry_set(entry: keyring::Entry, secret: &Sensitive<String>) -> Result<(), SecretError> {
+    entry.set_password(secret.expose()).map_err(map_err)
+}
+
+fn entry_get(entry: keyring::Entry) -> Result<Option<Sensitive<String>>, SecretError> {
+    match entry.get_password() {
+        Ok(value) => Ok(Some(Sensitive::new(value))),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(map_err(e)),
+    }
+}
+
+fn entry_delete(entry: keyring::Entry) -> Result<(), SecretError> {
+    match entry.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(map_err(e)),
+    }
+}
+
 impl SecretStore for Keychain {
     fn set(&self, id: &str, secret: &Sensitive<String>) -> Result<(), SecretError> {
-        self.entry(id)?.set_password(secret.expose()).map_err(map_err)
+        entry_set(self.entry(id)?, secret)
     }
 
     fn get(&self, id: &str) -> Result<Option<Sensitive<String>>, SecretError> {
-        match self.entry(id)?.get_password() {
-            Ok(value) => Ok(Some(Sensitive::new(value))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_err(e)),
-        }
+        entry_get(self.entry(id)?)
     }
 
     fn delete(&self, id: &str) -> Result<(), SecretError> {
-        match self.entry(id)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_err(e)),
+        entry_delete(self.entry(id)?)
+    }
+}
+
+/// The Linux kernel's session keyring (keyutils): secret, in kernel memory, gone at logout or reboot. Used
+/// only when no persistent keychain is available, and then announced as such.
+#[cfg(target_os = "linux")]
+pub struct SessionKeyring {
+    service: String,
+}
+
+#[cfg(target_os = "linux")]
+impl SessionKeyring {
+    pub fn new() -> Self {
+        SessionKeyring { service: SERVICE.to_string() }
+    }
+
+    pub fn with_service(service: &str) -> Self {
+        SessionKeyring { service: service.to_string() }
+    }
+
+    fn entry(&self, id: &str) -> Result<keyring::Entry, SecretError> {
+        let credential =
+            keyring::keyutils::KeyutilsCredential::new_with_target(None, &self.service, id).map_err(map_err)?;
+        Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Default for SessionKeyring {
+    fn default() -> Self {
+        SessionKeyring::new()
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl SecretStore for SessionKeyring {
+    fn set(&self, id: &str, secret: &Sensitive<String>) -> Result<(), SecretError> {
+        entry_set(self.entry(id)?, secret)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Sensitive<String>>, SecretError> {
+        entry_get(self.entry(id)?)
+    }
+
+    fn delete(&self, id: &str) -> Result<(), SecretError> {
+        entry_delete(self.entry(id)?)
+    }
+}
+
+/// How long secrets kept by the chosen store last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Persistence {
+    /// The OS keychain: sign-ins survive restarts.
+    Keychain,
+    /// The kernel session keyring: sign-ins last until the owner logs out.
+    Session,
+    /// This process only: sign-ins last while Earshot runs.
+    Process,
+}
+
+/// The secret store Earshot will use, how long it keeps things, and why it is not the keychain if not.
+pub struct Opened {
+    pub store: Box<dyn SecretStore>,
+    pub persistence: Persistence,
+    pub problem: Option<String>,
+}
+
+/// Picks the best store that passes the self-test (see the crate docs).
+pub fn open() -> Opened {
+    let keychain = Keychain::new();
+    let problem = match self_test(&keychain) {
+        Ok(()) => return Opened { store: Box::new(keychain), persistence: Persistence::Keychain, problem: None },
+        Err(e) => e.to_string(),
+    };
+    #[cfg(target_os = "linux")]
+    {
+        let session = SessionKeyring::new();
+        if self_test(&session).is_ok() {
+            return Opened { store: Box::new(session), persistence: Persistence::Session, problem: Some(problem) };
         }
     }
+    Opened { store: Box::new(MemorySecrets::default()), persistence: Persistence::Process, problem: Some(problem) }
 }
 
 /// Secrets in memory, for unit tests of code that needs a [`SecretStore`].

@@ -24,3 +24,26 @@ fn the_os_keychain_stores_reads_and_deletes_a_credential() {
     keychain.delete(&id).unwrap();
     assert!(again.get(&id).unwrap().is_none());
 }
+
+/// Joins a fresh session keyring for this process, as a login session has (a bare CI shell has none, and
+/// keyutils then "stores" items it cannot read back).
+#[cfg(target_os = "linux")]
+fn join_session_keyring() {
+    const KEYCTL_JOIN_SESSION_KEYRING: libc::c_long = 1;
+    let rc = unsafe { libc::syscall(libc::SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, std::ptr::null::<libc::c_char>()) };
+    assert!(rc >= 0, "cannot join a session keyring: {}", std::io::Error::last_os_error());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_kernel_session_keyring_keeps_a_credential_for_the_session() {
+    join_session_keyring();
+    let session = earshot_secrets::SessionKeyring::with_service("app.earshot.desktop.test");
+    self_test(&session).expect("the session keyring keeps what it is given");
+    let id = format!("session-{}:token", std::process::id());
+    session.set(&id, &Sensitive::new("s3cret-session".to_string())).unwrap();
+    let again = earshot_secrets::SessionKeyring::with_service("app.earshot.desktop.test");
+    assert_eq!(again.get(&id).unwrap().unwrap().expose(), "s3cret-session");
+    session.delete(&id).unwrap();
+    assert!(again.get(&id).unwrap().is_none());
+}

@@ -9,6 +9,7 @@ pub mod check;
 pub mod feeds;
 pub mod hn;
 pub mod mastodon;
+pub mod mastodon_auth;
 pub mod schedule;
 
 use std::time::Duration;

@@ -1,0 +1,148 @@
+//! Mastodon end to end against a fake instance on 127.0.0.1 that speaks the real protocol: app
+//! registration, the browser sign-in with PKCE and a loopback redirect, the token exchange, then mentions,
+//! status search and hashtags served from real recorded answers.
+
+mod fake_http;
+
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use earshot_app::accounts::{source_add_mastodon_account, source_add_mastodon_hashtag};
+use earshot_app::listening::{mentions_list, queries_add, source_remove, sources_list};
+use earshot_app::sync::sync_once;
+use earshot_app::{Ctx, Store};
+use earshot_secrets::{MemorySecrets, SecretStore};
+use fake_http::{json, response, serve_with, HttpRequest};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// A token no one could guess, so finding it anywhere it must not be is proof of a leak.
+const CANARY: &str = "canary-token-5f1d0c7e9a";
+
+fn recorded(name: &str) -> (Value, Option<String>) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/apis/mastodon").join(name);
+    let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let link = v["response"]["headers"]["link"].as_str().map(str::to_string);
+    (v["response"]["body"].clone(), link)
+}
+
+#[derive(Default)]
+struct Instance {
+    challenge: Option<String>,
+    revoked: bool,
+}
+
+fn fake_instance(state: Arc<Mutex<Instance>>) -> impl Fn(&HttpRequest) -> Vec<u8> + Send + Sync + 'static {
+    move |req: &HttpRequest| {
+        let mut st = state.lock().unwrap();
+        let signed_in = req.header("authorization") == Some(&format!("Bearer {CANARY}")) && !st.revoked;
+        match (req.method.as_str(), req.path()) {
+            ("POST", "/api/v1/apps") => json("200 OK", &json!({"client_id": "cid", "client_secret": "csecret"})),
+            ("GET", "/oauth/authorize") => {
+                st.challenge = req.query("code_challenge");
+                assert_eq!(req.query("code_challenge_method").as_deref(), Some("S256"));
+                let to = format!(
+                    "{}?code=the-code&state={}",
+                    req.query("redirect_uri").unwrap(),
+                    req.query("state").unwrap()
+                );
+                response("302 Found", &[("Location", &to)], b"")
+            }
+            ("POST", "/oauth/token") => {
+                let verifier = req.form("code_verifier").unwrap_or_default();
+                let expected =
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+                let ok = req.form("code").as_deref() == Some("the-code")
+                    && req.form("client_secret").as_deref() == Some("csecret")
+                    && st.challenge.as_deref() == Some(expected.as_str());
+                if ok {
+                    json("200 OK", &json!({"access_token": CANARY, "token_type": "Bearer"}))
+                } else {
+                    json("400 Bad Request", &json!({"error": "invalid_grant"}))
+                }
+            }
+            (_, _) if req.path().starts_with("/api/v1/timelines/tag/") => {
+                let (body, _) = recorded("v1_timelines_tag_hoot_with_link_header.json");
+                json("200 OK", &body)
+            }
+            _ if !signed_in => json("401 Unauthorized", &json!({"error": "The access token is invalid"})),
+            ("GET", "/api/v1/accounts/verify_credentials") => json("200 OK", &json!({"acct": "owner"})),
+            ("GET", "/api/v1/notifications") => json("200 OK", &recorded("v1_notifications_types_mention.json").0),
+            ("GET", "/api/v2/search") => json("200 OK", &recorded("v2_search_mastodon_social_real.json").0),
+            _ => json("404 Not Found", &json!({"error": "Record not found"})),
+        }
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc()
+}
+
+/// Plays the owner's browser: opens the sign-in page and follows the instance's redirect to Earshot.
+fn browser() -> impl FnMut(&str) -> Result<(), String> {
+    |url: &str| {
+        let url = url.to_string();
+        tokio::spawn(async move { reqwest::get(url).await.map(|_| ()) });
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_keeps_the_token_in_the_keychain_only_and_mentions_arrive() {
+    let state = Arc::new(Mutex::new(Instance::default()));
+    let instance = serve_with(fake_instance(state.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let secrets = MemorySecrets::default();
+    let fetcher = earshot_sync::Fetcher::new().unwrap();
+    let ctx = Ctx::with_clock(Store::open(&db).unwrap(), now());
+    queries_add(&ctx, "brand", "halcy").unwrap();
+
+    let source = source_add_mastodon_account(&ctx, &fetcher, &secrets, &instance, &mut browser()).await.unwrap();
+    assert!(source.name.starts_with("@owner@127.0.0.1"), "{}", source.name);
+    let credential = "mastodon:127.0.0.1:owner".to_string();
+    assert_eq!(secrets.get(&credential).unwrap().unwrap().expose(), CANARY);
+
+    let summary = sync_once(&ctx, &fetcher, &secrets, &mut |_| {}).await.unwrap();
+    assert_eq!(summary.failed, 0, "{:?}", summary.sources);
+    let mentions = mentions_list(&ctx, 100).unwrap();
+    assert!(mentions.iter().any(|m| m.queries.is_empty()), "a mention of the account arrives without a query");
+    assert!(mentions.iter().any(|m| m.queries.iter().any(|q| q.query == "halcy")), "search results are matched");
+
+    ctx.store.close_cleanly();
+    drop(ctx);
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let path = file.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(!bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()), "the token leaked into {path:?}");
+        }
+    }
+
+    let ctx = Ctx::with_clock(Store::open(&db).unwrap(), now() + chrono::Duration::hours(1));
+    state.lock().unwrap().revoked = true;
+    sync_once(&ctx, &fetcher, &secrets, &mut |_| {}).await.unwrap();
+    let source = &sources_list(&ctx).unwrap()[0];
+    assert_eq!(source.status, "paused");
+    assert!(source.paused_reason.as_deref().unwrap().contains("Sign in again"));
+    assert!(!source.last_error.as_deref().unwrap_or("").contains(CANARY));
+
+    source_remove(&ctx, &secrets, source.id).unwrap();
+    assert!(secrets.get(&credential).unwrap().is_none(), "removing the source deletes its secret");
+}
+
+#[tokio::test]
+async fn a_hashtag_needs_no_sign_in() {
+    let instance = serve_with(fake_instance(Arc::default())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Ctx::with_clock(Store::open(dir.path().join("w.db")).unwrap(), now());
+    queries_add(&ctx, "industry", "hoot OR toot OR test").unwrap();
+    let source = source_add_mastodon_hashtag(&ctx, &instance, "#hoot").unwrap();
+    assert_eq!(source.name, "#hoot on 127.0.0.1");
+    let fetcher = earshot_sync::Fetcher::new().unwrap();
+    let summary = sync_once(&ctx, &fetcher, &MemorySecrets::default(), &mut |_| {}).await.unwrap();
+    assert_eq!(summary.failed, 0, "{:?}", summary.sources);
+    assert!(summary.new_items > 0);
+    assert!(source_add_mastodon_hashtag(&ctx, &instance, "two words").is_err());
+}
