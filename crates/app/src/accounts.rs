@@ -106,3 +106,32 @@ pub async fn source_add_mastodon_account(
     };
     add_with_secret(ctx, secrets, &source, &token)
 }
+
+/// Signs in to Bluesky with a handle and an app password (never the account password) at `service`
+/// (normally `https://bsky.social`), and listens to the account's mentions, replies and quotes and to
+/// searches for the owner's queries. The session is kept in the keychain; the app password is not kept.
+pub async fn source_add_bluesky(
+    ctx: &Ctx,
+    fetcher: &Fetcher,
+    secrets: &dyn SecretStore,
+    handle: &str,
+    app_password: &Sensitive<String>,
+    service: &str,
+) -> Result<Source, ApiError> {
+    if app_password.expose().trim().is_empty() {
+        return Err(ApiError::invalid("an app password is needed to sign in to Bluesky"));
+    }
+    let session = earshot_sync::bluesky::sign_in(fetcher, service, handle, app_password)
+        .await
+        .map_err(|e| ApiError::invalid(format!("signing in to Bluesky as {}: {e}", handle.trim())))?;
+    let credential_id = format!("bluesky:{}", session.did);
+    let config = serde_json::json!({ "handle": session.handle, "did": session.did }).to_string();
+    let source = NewSource {
+        kind: "bluesky",
+        name: &format!("@{} on Bluesky", session.handle),
+        url: &session.pds,
+        config: &config,
+        credential_id: Some(&credential_id),
+    };
+    add_with_secret(ctx, secrets, &source, &session.to_secret())
+}

@@ -1,5 +1,6 @@
 //! The listening commands: queries, sources, mentions, capture, sync and feed parsing.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
@@ -48,6 +49,19 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
                 AddSource::Hn { query, api: base } => api(listening::source_add_hn(ctx, &query, &base))?,
                 AddSource::Mastodon { instance, hashtag: Some(tag) } => {
                     api(accounts::source_add_mastodon_hashtag(ctx, &instance, &tag))?
+                }
+                AddSource::Bluesky { handle, service } => {
+                    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
+                    let keychain = secret_store(true)?;
+                    let password = read_app_password(&handle)?;
+                    api(runtime()?.block_on(accounts::source_add_bluesky(
+                        ctx,
+                        &fetcher,
+                        keychain.as_ref(),
+                        &handle,
+                        &password,
+                        &service,
+                    )))?
                 }
                 AddSource::Mastodon { instance, hashtag: None } => {
                     let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
@@ -159,6 +173,18 @@ fn secret_store(signing_in: bool) -> Result<Box<dyn earshot_secrets::SecretStore
         )),
         earshot_secrets::Persistence::Process => Ok(Box::new(earshot_secrets::Keychain::new())),
     }
+}
+
+/// Asks for an app password without echoing it, or reads one line from stdin when it is not a terminal.
+fn read_app_password(handle: &str) -> Result<earshot_secrets::Sensitive<String>> {
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("App password for {handle}: ")).context("cannot read the app password")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("cannot read the app password from stdin")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    Ok(earshot_secrets::Sensitive::new(password))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -218,6 +218,15 @@ enum AddSource {
         #[arg(long)]
         hashtag: Option<String>,
     },
+    /// Your Bluesky account's mentions, replies and quotes, and searches for your queries. Asks for an app
+    /// password (Settings > Privacy and security > App passwords), on the terminal or one line on stdin
+    Bluesky {
+        /// Your handle, e.g. spokeandchain.bsky.social
+        handle: String,
+        /// Where to sign in
+        #[arg(long, default_value = "https://bsky.social")]
+        service: String,
+    },
     /// A Hacker News search (stories and comments)
     Hn {
         query: String,

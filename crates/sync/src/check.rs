@@ -48,7 +48,7 @@ pub enum Outcome {
     },
 }
 
-fn failed(message: impl Into<String>, class: FailureClass) -> Outcome {
+pub(crate) fn failed(message: impl Into<String>, class: FailureClass) -> Outcome {
     Outcome::Failed { message: message.into(), class, retry_after: None }
 }
 
@@ -57,7 +57,7 @@ fn body_hash(body: &[u8]) -> String {
 }
 
 /// Classifies a non-success status, with the server's wait hint when it gave one.
-fn status_failure(f: &Fetched, url: &str, now: DateTime<Utc>) -> Outcome {
+pub(crate) fn status_failure(f: &Fetched, url: &str, now: DateTime<Utc>) -> Outcome {
     let retry_after = f
         .header("retry-after")
         .and_then(|v| schedule::parse_retry_after(v, now))
@@ -73,7 +73,7 @@ fn status_failure(f: &Fetched, url: &str, now: DateTime<Utc>) -> Outcome {
     Outcome::Failed { message: format!("{url}: the server {what} (HTTP {})", f.status), class, retry_after }
 }
 
-fn fetch_failure(e: FetchError) -> Outcome {
+pub(crate) fn fetch_failure(e: FetchError) -> Outcome {
     match e {
         FetchError::TooLarge { .. } => failed(e.to_string(), FailureClass::Parse),
         FetchError::Refused { .. } => failed(e.to_string(), FailureClass::Refused(0)),
@@ -125,6 +125,19 @@ pub async fn check(
         "feed" => check_feed(fetcher, spec.url, state, now).await,
         "hn" => check_hn(fetcher, spec, state, now).await,
         "mastodon" => check_mastodon(fetcher, spec, state, credential.secret(), now).await,
+        "bluesky" => {
+            match crate::bluesky::check(fetcher, spec.searches, state.cursor.as_deref(), credential, now).await {
+                Ok((items, cursor)) => Outcome::Items {
+                    state: SyncState { cursor: Some(cursor), ..state.clone() },
+                    items,
+                    skipped: 0,
+                    min_interval: None,
+                    title: None,
+                    notice: None,
+                },
+                Err(outcome) => outcome,
+            }
+        }
         other => failed(format!("Earshot cannot check {other} sources from here"), FailureClass::Refused(0)),
     }
 }

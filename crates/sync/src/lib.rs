@@ -5,6 +5,7 @@
 //! only http and https are fetched, and never a URL with credentials in it. Source adapters (feeds,
 //! Mastodon, Bluesky, Hacker News) are added as modules that call [`Fetcher::get`].
 
+pub mod bluesky;
 pub mod check;
 pub mod feeds;
 pub mod hn;
