@@ -2,6 +2,7 @@
 //! webview on the app's own pages. All behaviour lives in `earshot-app`; nothing here touches SQL.
 
 mod commands;
+mod listening;
 include!("command_names.rs");
 
 use std::path::PathBuf;
@@ -67,7 +68,18 @@ pub fn run() {
             let path = workspace_path();
             match Ctx::open(&path) {
                 Ok(ctx) => {
-                    app.manage(Arc::new(ctx));
+                    let ctx = Arc::new(ctx);
+                    app.manage(ctx.clone());
+                    match listening::start(app.handle(), ctx) {
+                        Ok(listen) => {
+                            app.manage(listen);
+                        }
+                        Err(e) => eprintln!("earshot: listening could not start: {e}"),
+                    }
+                    // Without a tray (some desktops have none) closing the window quits, as usual.
+                    if let Err(e) = listening::tray(app.handle()) {
+                        eprintln!("earshot: no tray icon: {e}");
+                    }
                 }
                 Err(e) => {
                     let handle = app.handle().clone();
@@ -113,7 +125,23 @@ pub fn run() {
             commands::merge_dismiss,
             commands::export_save,
             commands::url_open,
+            listening::secrets_status,
+            listening::queries_list,
+            listening::query_add,
+            listening::query_remove,
+            listening::query_preview,
+            listening::sources_list,
+            listening::source_add_feed,
+            listening::source_add_hn,
+            listening::source_add_mastodon_hashtag,
+            listening::source_add_mastodon_account,
+            listening::source_add_bluesky,
+            listening::source_remove,
+            listening::source_check_now,
+            listening::mentions_list,
+            listening::mention_capture,
         ])
+        .on_window_event(listening::hide_on_close)
         .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("earshot: the app could not start: {e}");
@@ -123,6 +151,9 @@ pub fn run() {
             // Tauri ends the process without dropping managed state: close the workspace cleanly here, or
             // every start would look like a recovery from a crash.
             if let tauri::RunEvent::Exit = event {
+                if let Some(listen) = app.try_state::<listening::Listening>() {
+                    listen.stop();
+                }
                 if let Some(ctx) = app.try_state::<Arc<Ctx>>() {
                     ctx.store.close_cleanly();
                 }

@@ -1,13 +1,35 @@
 //! Sources that need an account: signing in, keeping the secret in the keychain (the database keeps only
 //! the keychain item's id), and the sources public enough to need none (Mastodon hashtags).
 
-use earshot_secrets::{SecretStore, Sensitive};
+use earshot_secrets::{Persistence, SecretStore, Sensitive};
 use earshot_store::sources::{self, NewSource, Source};
 use earshot_sync::mastodon::instance_url;
 use earshot_sync::mastodon_auth::{self, Loopback};
 use earshot_sync::{Fetcher, Request, API_BODY_CAP};
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{ApiError, Ctx};
+
+/// Where sign-ins are kept, for the UI to warn when they will not survive a restart.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SecretsStatus {
+    /// `keychain`, `session` (until logout) or `process` (while Earshot runs).
+    pub persistence: String,
+    /// Why the OS keychain is not used, when it is not.
+    pub problem: Option<String>,
+}
+
+impl SecretsStatus {
+    pub fn new(persistence: Persistence, problem: Option<String>) -> SecretsStatus {
+        let persistence = match persistence {
+            Persistence::Keychain => "keychain",
+            Persistence::Session => "session",
+            Persistence::Process => "process",
+        };
+        SecretsStatus { persistence: persistence.into(), problem }
+    }
+}
 
 fn add(ctx: &Ctx, s: &NewSource<'_>) -> Result<Source, ApiError> {
     let now = ctx.now_text();
@@ -64,7 +86,7 @@ pub async fn source_add_mastodon_account(
     fetcher: &Fetcher,
     secrets: &dyn SecretStore,
     instance: &str,
-    open_browser: &mut dyn FnMut(&str) -> Result<(), String>,
+    open_browser: &mut (dyn FnMut(&str) -> Result<(), String> + Send),
 ) -> Result<Source, ApiError> {
     let instance = instance_url(instance).map_err(ApiError::invalid)?;
     let host = instance.host_str().unwrap_or_default().to_string();

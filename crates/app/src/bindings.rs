@@ -45,6 +45,15 @@ pub fn declarations() -> Vec<String> {
         decl::<merges::EvidenceItem>(&cfg),
         decl::<merges::MergeSuggestion>(&cfg),
         decl::<crate::export::ExportFormat>(&cfg),
+        decl::<listening_queries::ListeningQuery>(&cfg),
+        decl::<crate::listening::QueryPreview>(&cfg),
+        decl::<crate::listening::PreviewItem>(&cfg),
+        decl::<sources::Source>(&cfg),
+        decl::<mentions::MatchedQuery>(&cfg),
+        decl::<mentions::Mention>(&cfg),
+        decl::<crate::accounts::SecretsStatus>(&cfg),
+        decl::<crate::sync::SourceResult>(&cfg),
+        decl::<crate::sync::EngineEvent>(&cfg),
     ]
 }
 

@@ -34,7 +34,10 @@ pub mod store_types {
     pub use earshot_store::activities::ActivityInput;
     pub use earshot_store::contacts::{Contact, ContactInput, ContactPage, ContactSummary, Reconnect};
     pub use earshot_store::imports::ImportSummary;
+    pub use earshot_store::listening_queries::ListeningQuery;
+    pub use earshot_store::mentions::{MatchedQuery, Mention};
     pub use earshot_store::merges::MergeSuggestion;
+    pub use earshot_store::sources::Source;
     pub use earshot_store::tags::TagCount;
     pub use earshot_store::tasks::Task;
 }

@@ -103,15 +103,17 @@ pub fn queries_remove(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
 }
 
 /// How a query would be understood, and which stored items it would match (the live preview).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct QueryPreview {
     pub understood_as: String,
+    #[ts(type = "number")]
     pub matching: usize,
     pub examples: Vec<PreviewItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PreviewItem {
+    #[ts(type = "number")]
     pub mention_id: i64,
     pub title: Option<String>,
     pub text: String,

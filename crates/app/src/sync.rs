@@ -24,13 +24,16 @@ const CONCURRENT_CHECKS: usize = 4;
 const SEARCHES_PER_SOURCE: usize = 8;
 
 /// What happened to one source in a round.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SourceResult {
+    #[ts(type = "number")]
     pub source_id: i64,
     pub name: String,
     /// `new_items`, `unchanged`, `failed`, `rate_limited` or `paused`.
     pub result: String,
+    #[ts(type = "number")]
     pub new_items: usize,
+    #[ts(type = "number")]
     pub new_mentions: usize,
     pub error: Option<String>,
 }
@@ -58,7 +61,7 @@ pub async fn sync_once(
     ctx: &Ctx,
     fetcher: &Fetcher,
     secrets: &dyn SecretStore,
-    on_event: &mut dyn FnMut(SyncEvent),
+    on_event: &mut (dyn FnMut(SyncEvent) + Send),
 ) -> Result<SyncSummary, ApiError> {
     let now = ctx.now();
     let due = ctx.store.read(|c| sources::due(c, &timestamp(now)))?;
@@ -220,8 +223,112 @@ fn record(
     Ok(result)
 }
 
+/// What the owner can ask of the running engine.
+#[derive(Debug)]
+pub enum EngineCommand {
+    /// Check this source now (or every due source with `None`), even if it was waiting or paused.
+    CheckNow(Option<i64>),
+    /// Finish the current round and stop.
+    Stop,
+}
+
+/// What the engine reports, for the UI's live status.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EngineEvent {
+    Checking {
+        #[ts(type = "number")]
+        source_id: i64,
+        name: String,
+    },
+    Checked(SourceResult),
+    Round {
+        #[ts(type = "number")]
+        checked: usize,
+        #[ts(type = "number")]
+        new_mentions: usize,
+        offline: bool,
+    },
+}
+
+/// The background scheduler: a round whenever a source falls due (waking at least every minute so new
+/// sources are picked up), a command channel for "check now" and "stop", and a gentler pace while offline
+/// (a minute, doubling to ten). Stops when told or when the sender is dropped.
+pub async fn run_engine(
+    ctx: &Ctx,
+    fetcher: &Fetcher,
+    secrets: &dyn SecretStore,
+    mut commands: tokio::sync::mpsc::Receiver<EngineCommand>,
+    on_event: &mut (dyn FnMut(EngineEvent) + Send),
+) {
+    let mut offline_wait = std::time::Duration::from_secs(60);
+    loop {
+        let round = sync_once(ctx, fetcher, secrets, &mut |e| match e {
+            SyncEvent::Checking { source_id, name } => on_event(EngineEvent::Checking { source_id, name }),
+            SyncEvent::Done(result) => on_event(EngineEvent::Checked(result)),
+        })
+        .await;
+        let wait = match &round {
+            Ok(summary) if summary.offline => {
+                let wait = offline_wait;
+                offline_wait = (offline_wait * 2).min(std::time::Duration::from_secs(600));
+                wait
+            }
+            _ => {
+                offline_wait = std::time::Duration::from_secs(60);
+                next_due_at(ctx)
+                    .ok()
+                    .flatten()
+                    .map(|at| (at - ctx.now()).to_std().unwrap_or(std::time::Duration::ZERO))
+                    .unwrap_or(std::time::Duration::from_secs(60))
+                    .clamp(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60))
+            }
+        };
+        if let Ok(summary) = &round {
+            if summary.checked > 0 {
+                on_event(EngineEvent::Round {
+                    checked: summary.checked,
+                    new_mentions: summary.new_mentions,
+                    offline: summary.offline,
+                });
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            command = commands.recv() => match command {
+                Some(EngineCommand::CheckNow(source)) => {
+                    offline_wait = std::time::Duration::from_secs(60);
+                    let now = ctx.now_text();
+                    let _ = ctx.store.write(|tx| sources::check_now(tx, source, &now));
+                }
+                Some(EngineCommand::Stop) | None => return,
+            },
+        }
+    }
+}
+
 /// When the next source falls due (for the scheduler's sleep), if any is waiting.
 pub fn next_due_at(ctx: &Ctx) -> Result<Option<DateTime<Utc>>, ApiError> {
     let next = ctx.store.read(sources::next_due_at)?;
     Ok(next.as_deref().and_then(earshot_store::parse_timestamp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// The desktop runs the engine on a multi-threaded runtime: its future must be `Send`.
+    #[test]
+    fn the_engine_can_run_on_any_runtime_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Ctx::open(&dir.path().join("w.db")).unwrap();
+        let fetcher = Fetcher::new().unwrap();
+        let secrets = earshot_secrets::MemorySecrets::default();
+        let (_tx, rx) = tokio::sync::mpsc::channel(1);
+        let mut on_event = |_e: EngineEvent| {};
+        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &mut on_event);
+        assert_send(&engine);
+    }
 }

@@ -280,6 +280,16 @@ pub fn name_from_feed(tx: &Transaction<'_>, id: i64, title: &str) -> Result<()> 
     Ok(())
 }
 
+/// Makes one source (or every live one) due now, waiving a server's wait and a pause: the owner asked.
+pub fn check_now(tx: &Transaction<'_>, id: Option<i64>, now: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE sources SET next_check_at = ?2, not_before = NULL, paused_reason = NULL, parse_failures = 0
+          WHERE deleted_at IS NULL AND (?1 IS NULL OR id = ?1)",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
 /// Lets a paused or waiting source be checked again now.
 pub fn resume(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
     let n = tx.execute(

@@ -130,3 +130,62 @@ kind: string, value: string, };
 export type MergeSuggestion = { keep: ContactSummary, merge: ContactSummary, evidence: Array<EvidenceItem>, confidence: number, };
 
 export type ExportFormat = "vcard" | "csv" | "json";
+
+export type ListeningQuery = { id: number, kind: string, query: string, created_at: string, 
+/**
+ * Mentions this query matched.
+ */
+mentions: number, };
+
+export type QueryPreview = { understood_as: string, matching: number, examples: Array<PreviewItem>, };
+
+export type PreviewItem = { mention_id: number, title: string | null, text: string, };
+
+export type Source = { id: number, kind: string, name: string, url: string, 
+/**
+ * What the kind needs beyond the URL, as JSON (a hashtag, a handle, a search).
+ */
+config: string, 
+/**
+ * `new`, `ok`, `failing`, `rate_limited` or `paused`.
+ */
+status: string, paused_reason: string | null, next_check_at: string | null, 
+/**
+ * Not checked before this time (a server asked to wait).
+ */
+not_before: string | null, last_checked_at: string | null, last_success_at: string | null, last_error: string | null, failing_since: string | null, failures: number, parse_failures: number, 
+/**
+ * Items fetched from this source, matching or not.
+ */
+items_seen: number, 
+/**
+ * Items from this source that matched a query (or were addressed to the owner).
+ */
+mentions: number, 
+/**
+ * Something the owner should know about this source that is not a failure (e.g. an instance without
+ * full-text search).
+ */
+notice: string | null, };
+
+export type MatchedQuery = { id: number, kind: string, query: string, };
+
+export type Mention = { id: number, source_id: number, source_kind: string, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: string, queries: Array<MatchedQuery>, };
+
+export type SecretsStatus = { 
+/**
+ * `keychain`, `session` (until logout) or `process` (while Earshot runs).
+ */
+persistence: string, 
+/**
+ * Why the OS keychain is not used, when it is not.
+ */
+problem: string | null, };
+
+export type SourceResult = { source_id: number, name: string, 
+/**
+ * `new_items`, `unchanged`, `failed`, `rate_limited` or `paused`.
+ */
+result: string, new_items: number, new_mentions: number, error: string | null, };
+
+export type EngineEvent = { "kind": "checking", source_id: number, name: string, } | { "kind": "checked" } & SourceResult | { "kind": "round", checked: number, new_mentions: number, offline: boolean, };

@@ -1,0 +1,251 @@
+//! The listening side of the shell: the background engine started with the app (it keeps running while
+//! the window is hidden in the tray and stops on quit), its events forwarded to the UI, and the command
+//! adapters for queries, sources, sign-ins, mentions and capture.
+
+use std::sync::Arc;
+
+use earshot_app::accounts;
+use earshot_app::accounts::SecretsStatus;
+use earshot_app::listening::{self, Capture, QueryPreview};
+use earshot_app::store_types::{ListeningQuery, Mention, Source};
+use earshot_app::sync::{run_engine, EngineCommand, EngineEvent};
+use earshot_app::{ApiError, Ctx};
+use earshot_secrets::{Persistence, SecretStore, Sensitive};
+use tauri::{AppHandle, Emitter, Manager, State};
+use tauri_plugin_opener::OpenerExt;
+
+/// The event the UI listens to for live listening status.
+pub const EVENT: &str = "listening";
+
+/// What the shell keeps for listening: where secrets go, the HTTP client, and the engine's mailbox.
+pub struct Listening {
+    pub secrets: Arc<dyn SecretStore>,
+    pub persistence: Persistence,
+    pub keychain_problem: Option<String>,
+    pub fetcher: Arc<earshot_sync::Fetcher>,
+    engine: tokio::sync::mpsc::Sender<EngineCommand>,
+    stopped: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+}
+
+impl Listening {
+    /// Tells the engine to stop and waits (briefly) for its round to finish, so quitting never cuts a write.
+    pub fn stop(&self) {
+        let _ = self.engine.try_send(EngineCommand::Stop);
+        if let Some(done) = self.stopped.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            let _ = done.recv_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+}
+
+/// Picks the secret store (proving it with the self-test), and starts the engine in the background.
+pub fn start(app: &AppHandle, ctx: Arc<Ctx>) -> Result<Listening, String> {
+    let opened = earshot_secrets::open();
+    let secrets: Arc<dyn SecretStore> = Arc::from(opened.store);
+    let fetcher = Arc::new(earshot_sync::Fetcher::new().map_err(|e| format!("cannot set up the HTTP client: {e}"))?);
+    let (engine, commands) = tokio::sync::mpsc::channel(16);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let handle = app.clone();
+    let (engine_secrets, engine_fetcher) = (secrets.clone(), fetcher.clone());
+    tauri::async_runtime::spawn(async move {
+        let mut emit = move |event: EngineEvent| {
+            let _ = handle.emit(EVENT, &event);
+        };
+        run_engine(&ctx, &engine_fetcher, engine_secrets.as_ref(), commands, &mut emit).await;
+        let _ = done_tx.send(());
+    });
+    Ok(Listening {
+        secrets,
+        persistence: opened.persistence,
+        keychain_problem: opened.problem,
+        fetcher,
+        engine,
+        stopped: std::sync::Mutex::new(Some(done_rx)),
+    })
+}
+
+type Shared<'a> = State<'a, Arc<Ctx>>;
+type Listen<'a> = State<'a, Listening>;
+
+async fn blocking<T: Send + 'static>(
+    ctx: &Shared<'_>,
+    f: impl FnOnce(&Ctx) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let ctx = Arc::clone(ctx);
+    tauri::async_runtime::spawn_blocking(move || f(&ctx))
+        .await
+        .map_err(|e| ApiError { code: earshot_app::ApiErrorCode::Storage, message: e.to_string() })?
+}
+
+/// Wakes the engine so a new or changed source is checked at once.
+fn wake(listen: &Listening, source: Option<i64>) {
+    let _ = listen.engine.try_send(EngineCommand::CheckNow(source));
+}
+
+#[tauri::command]
+pub fn secrets_status(listen: Listen<'_>) -> SecretsStatus {
+    SecretsStatus::new(listen.persistence, listen.keychain_problem.clone())
+}
+
+#[tauri::command]
+pub async fn queries_list(ctx: Shared<'_>) -> Result<Vec<ListeningQuery>, ApiError> {
+    blocking(&ctx, listening::queries_list).await
+}
+
+#[tauri::command]
+pub async fn query_add(
+    ctx: Shared<'_>,
+    listen: Listen<'_>,
+    kind: String,
+    query: String,
+) -> Result<ListeningQuery, ApiError> {
+    let added = blocking(&ctx, move |c| listening::queries_add(c, &kind, &query)).await?;
+    wake(&listen, None);
+    Ok(added)
+}
+
+#[tauri::command]
+pub async fn query_remove(ctx: Shared<'_>, id: i64) -> Result<(), ApiError> {
+    blocking(&ctx, move |c| listening::queries_remove(c, id)).await
+}
+
+#[tauri::command]
+pub async fn query_preview(ctx: Shared<'_>, query: String) -> Result<QueryPreview, ApiError> {
+    blocking(&ctx, move |c| listening::query_preview(c, &query, 5)).await
+}
+
+#[tauri::command]
+pub async fn sources_list(ctx: Shared<'_>) -> Result<Vec<Source>, ApiError> {
+    blocking(&ctx, listening::sources_list).await
+}
+
+#[tauri::command]
+pub async fn source_add_feed(ctx: Shared<'_>, listen: Listen<'_>, url: String) -> Result<Source, ApiError> {
+    let source = blocking(&ctx, move |c| listening::source_add_feed(c, &url, None)).await?;
+    wake(&listen, Some(source.id));
+    Ok(source)
+}
+
+#[tauri::command]
+pub async fn source_add_hn(ctx: Shared<'_>, listen: Listen<'_>, query: String) -> Result<Source, ApiError> {
+    let source = blocking(&ctx, move |c| listening::source_add_hn(c, &query, "https://hn.algolia.com")).await?;
+    wake(&listen, Some(source.id));
+    Ok(source)
+}
+
+#[tauri::command]
+pub async fn source_add_mastodon_hashtag(
+    ctx: Shared<'_>,
+    listen: Listen<'_>,
+    instance: String,
+    hashtag: String,
+) -> Result<Source, ApiError> {
+    let source = blocking(&ctx, move |c| accounts::source_add_mastodon_hashtag(c, &instance, &hashtag)).await?;
+    wake(&listen, Some(source.id));
+    Ok(source)
+}
+
+/// Signs in to a Mastodon account in the system browser (PKCE, loopback redirect).
+#[tauri::command]
+pub async fn source_add_mastodon_account(
+    app: AppHandle,
+    ctx: Shared<'_>,
+    listen: Listen<'_>,
+    instance: String,
+) -> Result<Source, ApiError> {
+    let mut open = |url: &str| app.opener().open_url(url, None::<&str>).map_err(|e| e.to_string());
+    let source =
+        accounts::source_add_mastodon_account(&ctx, &listen.fetcher, listen.secrets.as_ref(), &instance, &mut open)
+            .await?;
+    wake(&listen, Some(source.id));
+    Ok(source)
+}
+
+/// Signs in to Bluesky with an app password. The password goes straight to Bluesky; only the session is
+/// kept (in the keychain), and nothing secret is ever sent back to the window.
+#[tauri::command]
+pub async fn source_add_bluesky(
+    ctx: Shared<'_>,
+    listen: Listen<'_>,
+    handle: String,
+    app_password: String,
+) -> Result<Source, ApiError> {
+    let password = Sensitive::new(app_password);
+    let source = accounts::source_add_bluesky(
+        &ctx,
+        &listen.fetcher,
+        listen.secrets.as_ref(),
+        &handle,
+        &password,
+        "https://bsky.social",
+    )
+    .await?;
+    wake(&listen, Some(source.id));
+    Ok(source)
+}
+
+#[tauri::command]
+pub async fn source_remove(ctx: Shared<'_>, listen: Listen<'_>, id: i64) -> Result<(), ApiError> {
+    let secrets = listen.secrets.clone();
+    blocking(&ctx, move |c| listening::source_remove(c, secrets.as_ref(), id)).await
+}
+
+/// Checks one source now, even if it was paused or asked to wait.
+#[tauri::command]
+pub fn source_check_now(listen: Listen<'_>, id: i64) {
+    wake(&listen, Some(id));
+}
+
+#[tauri::command]
+pub async fn mentions_list(ctx: Shared<'_>, limit: i64) -> Result<Vec<Mention>, ApiError> {
+    blocking(&ctx, move |c| listening::mentions_list(c, limit)).await
+}
+
+#[tauri::command]
+pub async fn mention_capture(
+    ctx: Shared<'_>,
+    url: String,
+    text: String,
+    author: Option<String>,
+    network: Option<String>,
+) -> Result<Mention, ApiError> {
+    blocking(&ctx, move |c| listening::capture(c, &Capture { url, text, author, network })).await
+}
+
+/// Hides the window to the tray instead of quitting, so listening goes on.
+pub fn hide_on_close(window: &tauri::Window, event: &tauri::WindowEvent) {
+    if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+        if window.app_handle().tray_by_id(TRAY).is_some() {
+            api.prevent_close();
+            let _ = window.hide();
+        }
+    }
+}
+
+pub const TRAY: &str = "earshot";
+
+/// The tray icon: show the window, or quit (which stops the engine cleanly).
+pub fn tray(app: &AppHandle) -> tauri::Result<()> {
+    use tauri::menu::{Menu, MenuItem};
+    use tauri::tray::TrayIconBuilder;
+    let show = MenuItem::with_id(app, "show", "Show Earshot", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&show, &quit])?;
+    let mut builder = TrayIconBuilder::with_id(TRAY).tooltip("Earshot is listening").menu(&menu);
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder
+        .on_menu_event(|app, event| match event.id.as_ref() {
+            "show" => {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.show();
+                    let _ = window.unminimize();
+                    let _ = window.set_focus();
+                }
+            }
+            "quit" => app.exit(0),
+            _ => {}
+        })
+        .build(app)?;
+    Ok(())
+}
