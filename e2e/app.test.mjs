@@ -3,7 +3,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,37 @@ const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 const artifacts = join(root, "e2e", "artifacts");
 let driver;
 let session;
+let fake;
+let fakeBase = "";
+
+/** A fake feed host and Mastodon instance on 127.0.0.1, serving real recorded answers. */
+function startFakeServer() {
+  const fixture = (p) => readFileSync(join(root, "tests", "fixtures", "apis", p));
+  const hoot = JSON.parse(fixture("mastodon/v1_timelines_tag_hoot_with_link_header.json")).response.body;
+  fake = createServer((req, res) => {
+    if (req.url === "/feed.xml") {
+      res.writeHead(200, { "content-type": "application/atom+xml", etag: '"v1"' });
+      res.end(fixture("feeds/youtube_channel_feed.xml"));
+    } else if (req.url.startsWith("/api/v1/timelines/tag/hoot")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(hoot));
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((resolve) => fake.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${fake.address().port}`)));
+}
+
+/** Sets a <select> the way a person picking an option would (Svelte listens for "change"). */
+async function choose(css, value) {
+  await find(css);
+  await wd("POST", s("/execute/sync"), {
+    script:
+      "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change', { bubbles: true }));",
+    args: [css, value],
+  });
+}
 
 async function wd(method, path, body) {
   const res = await fetch(`${WD}${path}`, {
@@ -91,6 +123,7 @@ async function screenshot(name) {
 
 before(async () => {
   assert.ok(APP, "APP_BIN must point at the app binary (npx tauri build --debug --no-bundle)");
+  fakeBase = await startFakeServer();
   const dir = mkdtempSync(join(tmpdir(), "earshot-e2e-"));
   driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", "4445"], {
     stdio: ["ignore", "inherit", "inherit"],
@@ -116,6 +149,7 @@ after(async () => {
     driver.kill("SIGTERM");
     await new Promise((r) => driver.once("exit", r));
   }
+  fake?.close();
 });
 
 test("first launch offers the demo; an empty book starts", async () => {
@@ -159,4 +193,31 @@ test("an imported contact's page shows their details and notes", async () => {
   await waitForText(".timeline", /Wants a quote for four e-bikes/);
   await waitForText(".details", /juergen@mueller\.example/);
   await screenshot("04-contact-page");
+});
+
+test("a feed source is checked in the background and its mentions arrive", async () => {
+  await click("#nav-listening");
+  await type("#query-text", "quantum OR hoot");
+  await waitForText(".listening-screen", /Understood as/);
+  await click("#add-query");
+  await waitForText("[aria-label=Queries]", /quantum OR hoot/);
+  await type("#source-address", `${fakeBase}/feed.xml`);
+  await click("#add-source");
+  await waitForText(".source-row", /PBS Space Time.*OK/, 30_000);
+  await waitForText(".source-row", /1 mention from 1 item/);
+  await screenshot("05-listening");
+  await click("#nav-mentions");
+  await waitForText(".mention-list", /Navigating with Quantum Entanglement/);
+  await screenshot("06-mentions");
+});
+
+test("a Mastodon hashtag on a fake instance brings its posts in", async () => {
+  await click("#nav-listening");
+  await choose("#source-kind", "mastodon-hashtag");
+  await type("#source-address", fakeBase);
+  await type("#source-hashtag", "#hoot");
+  await click("#add-source");
+  await waitForText(".source-list", /#hoot on 127\.0\.0\.1.*OK/, 30_000);
+  await click("#nav-mentions");
+  await waitForText(".mention-list", /hashtag toot/);
 });

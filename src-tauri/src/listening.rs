@@ -17,14 +17,40 @@ use tauri_plugin_opener::OpenerExt;
 /// The event the UI listens to for live listening status.
 pub const EVENT: &str = "listening";
 
-/// What the shell keeps for listening: where secrets go, the HTTP client, and the engine's mailbox.
+/// How long the keychain may take to answer its self-test before Earshot goes on without it (a locked
+/// keychain can wait for an unlock prompt nobody sees).
+const KEYCHAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Where secrets go, chosen once (the first time anything needs it, off the UI thread).
+struct Secrets {
+    store: Arc<dyn SecretStore>,
+    status: SecretsStatus,
+}
+
+/// What the shell keeps for listening: the secret store, the HTTP client, and the engine's mailbox.
 pub struct Listening {
-    pub secrets: Arc<dyn SecretStore>,
-    pub persistence: Persistence,
-    pub keychain_problem: Option<String>,
+    secrets: Arc<tokio::sync::OnceCell<Secrets>>,
     pub fetcher: Arc<earshot_sync::Fetcher>,
     engine: tokio::sync::mpsc::Sender<EngineCommand>,
     stopped: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+}
+
+async fn open_secrets(cell: &tokio::sync::OnceCell<Secrets>) -> &Secrets {
+    cell.get_or_init(|| async {
+        let opened =
+            tokio::time::timeout(KEYCHAIN_TIMEOUT, tauri::async_runtime::spawn_blocking(earshot_secrets::open)).await;
+        match opened {
+            Ok(Ok(o)) => Secrets { status: SecretsStatus::new(o.persistence, o.problem), store: Arc::from(o.store) },
+            _ => Secrets {
+                store: Arc::new(earshot_secrets::MemorySecrets::default()),
+                status: SecretsStatus::new(
+                    Persistence::Process,
+                    Some("the system keychain did not answer (it may be locked)".into()),
+                ),
+            },
+        }
+    })
+    .await
 }
 
 impl Listening {
@@ -35,32 +61,30 @@ impl Listening {
             let _ = done.recv_timeout(std::time::Duration::from_secs(5));
         }
     }
+
+    async fn secrets(&self) -> &Secrets {
+        open_secrets(&self.secrets).await
+    }
 }
 
-/// Picks the secret store (proving it with the self-test), and starts the engine in the background.
+/// Starts the engine in the background: it first settles where secrets go, then checks sources as they
+/// fall due. Nothing here blocks the window from opening.
 pub fn start(app: &AppHandle, ctx: Arc<Ctx>) -> Result<Listening, String> {
-    let opened = earshot_secrets::open();
-    let secrets: Arc<dyn SecretStore> = Arc::from(opened.store);
     let fetcher = Arc::new(earshot_sync::Fetcher::new().map_err(|e| format!("cannot set up the HTTP client: {e}"))?);
+    let secrets = Arc::new(tokio::sync::OnceCell::new());
     let (engine, commands) = tokio::sync::mpsc::channel(16);
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     let handle = app.clone();
     let (engine_secrets, engine_fetcher) = (secrets.clone(), fetcher.clone());
     tauri::async_runtime::spawn(async move {
+        let store = open_secrets(&engine_secrets).await.store.clone();
         let mut emit = move |event: EngineEvent| {
             let _ = handle.emit(EVENT, &event);
         };
-        run_engine(&ctx, &engine_fetcher, engine_secrets.as_ref(), commands, &mut emit).await;
+        run_engine(&ctx, &engine_fetcher, store.as_ref(), commands, &mut emit).await;
         let _ = done_tx.send(());
     });
-    Ok(Listening {
-        secrets,
-        persistence: opened.persistence,
-        keychain_problem: opened.problem,
-        fetcher,
-        engine,
-        stopped: std::sync::Mutex::new(Some(done_rx)),
-    })
+    Ok(Listening { secrets, fetcher, engine, stopped: std::sync::Mutex::new(Some(done_rx)) })
 }
 
 type Shared<'a> = State<'a, Arc<Ctx>>;
@@ -82,8 +106,8 @@ fn wake(listen: &Listening, source: Option<i64>) {
 }
 
 #[tauri::command]
-pub fn secrets_status(listen: Listen<'_>) -> SecretsStatus {
-    SecretsStatus::new(listen.persistence, listen.keychain_problem.clone())
+pub async fn secrets_status(listen: Listen<'_>) -> Result<SecretsStatus, ApiError> {
+    Ok(listen.secrets().await.status.clone())
 }
 
 #[tauri::command]
@@ -153,9 +177,9 @@ pub async fn source_add_mastodon_account(
     instance: String,
 ) -> Result<Source, ApiError> {
     let mut open = |url: &str| app.opener().open_url(url, None::<&str>).map_err(|e| e.to_string());
+    let secrets = listen.secrets().await.store.clone();
     let source =
-        accounts::source_add_mastodon_account(&ctx, &listen.fetcher, listen.secrets.as_ref(), &instance, &mut open)
-            .await?;
+        accounts::source_add_mastodon_account(&ctx, &listen.fetcher, secrets.as_ref(), &instance, &mut open).await?;
     wake(&listen, Some(source.id));
     Ok(source)
 }
@@ -170,10 +194,11 @@ pub async fn source_add_bluesky(
     app_password: String,
 ) -> Result<Source, ApiError> {
     let password = Sensitive::new(app_password);
+    let secrets = listen.secrets().await.store.clone();
     let source = accounts::source_add_bluesky(
         &ctx,
         &listen.fetcher,
-        listen.secrets.as_ref(),
+        secrets.as_ref(),
         &handle,
         &password,
         "https://bsky.social",
@@ -185,7 +210,7 @@ pub async fn source_add_bluesky(
 
 #[tauri::command]
 pub async fn source_remove(ctx: Shared<'_>, listen: Listen<'_>, id: i64) -> Result<(), ApiError> {
-    let secrets = listen.secrets.clone();
+    let secrets = listen.secrets().await.store.clone();
     blocking(&ctx, move |c| listening::source_remove(c, secrets.as_ref(), id)).await
 }
 

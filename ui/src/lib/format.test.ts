@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanInput, dayToTimestamp, emptyContactInput, initials, relativeDay, timeline, tomorrow } from "./format";
+import { cleanInput, dayToTimestamp, emptyContactInput, hostOf, initials, relativeDay, sourceStatus, timeline, tomorrow } from "./format";
 
 describe("timeline", () => {
   it("puts notes, activities and follow-ups in one list, newest first", () => {
@@ -65,5 +65,27 @@ describe("small helpers", () => {
   });
   it("knows tomorrow across a month end", () => {
     expect(tomorrow(new Date(2026, 10, 30))).toBe("2026-12-01");
+  });
+});
+
+describe("sourceStatus", () => {
+  const base = { status: "ok", not_before: null, failing_since: null, paused_reason: null };
+  it("says checking while a check runs, whatever the stored status", () => {
+    expect(sourceStatus({ ...base, status: "failing" }, true)).toBe("Checking…");
+  });
+  it("names each state in words", () => {
+    expect(sourceStatus(base, false)).toBe("OK");
+    expect(sourceStatus({ ...base, status: "new" }, false)).toBe("Not checked yet");
+    expect(sourceStatus({ ...base, status: "paused" }, false)).toBe("Paused");
+    expect(sourceStatus({ ...base, status: "rate_limited", not_before: "2026-11-25T14:05:00Z" }, false)).toMatch(/^Rate limited until /);
+    expect(sourceStatus({ ...base, status: "failing", failing_since: "2026-11-03T10:00:00Z" }, false)).toMatch(/^Failing since .*2026/);
+  });
+});
+
+describe("hostOf", () => {
+  it("shows the host without www, and nothing for bad links", () => {
+    expect(hostOf("https://www.example.com/a?b")).toBe("example.com");
+    expect(hostOf("not a link")).toBe("");
+    expect(hostOf(null)).toBe("");
   });
 });

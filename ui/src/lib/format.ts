@@ -120,3 +120,36 @@ export function tomorrow(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
 }
+
+/** How a source is doing, in words: "OK", "Checking…", "Rate limited until 14:05", "Failing since 3 Nov"... */
+export function sourceStatus(
+  s: { status: string; not_before: string | null; failing_since: string | null; paused_reason: string | null },
+  checking: boolean,
+): string {
+  if (checking) return "Checking…";
+  const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  switch (s.status) {
+    case "ok":
+      return "OK";
+    case "new":
+      return "Not checked yet";
+    case "rate_limited":
+      return s.not_before ? `Rate limited until ${time(s.not_before)}` : "Rate limited";
+    case "failing":
+      return s.failing_since ? `Failing since ${formatDate(s.failing_since)}` : "Failing";
+    case "paused":
+      return "Paused";
+    default:
+      return s.status;
+  }
+}
+
+/** A link's host, for showing where something came from without the whole address. */
+export function hostOf(url: string | null): string {
+  if (!url) return "";
+  try {
+    return new URL(url).host.replace(/^www\./, "");
+  } catch {
+    return "";
+  }
+}

@@ -10,13 +10,19 @@ import type {
   ContactInput,
   ContactPage,
   ContactSummary,
+  EngineEvent,
   ExportFormat,
   ImportOptions,
   ImportPreview,
   ImportProgress,
   ImportSummary,
+  ListeningQuery,
+  Mention,
   MergeSuggestion,
+  QueryPreview,
   Reconnect,
+  SecretsStatus,
+  Source,
   TagCount,
   Task,
   TaskInput,
@@ -107,10 +113,34 @@ export const api = {
   mergeDismiss: (a: number, b: number) => call<void>("merge_dismiss", { a, b }),
 
   exportSave: (format: ExportFormat) => call<string | null>("export_save", { format }),
+
+  secretsStatus: () => call<SecretsStatus>("secrets_status"),
+  queriesList: () => call<ListeningQuery[]>("queries_list"),
+  queryAdd: (kind: string, query: string) => call<ListeningQuery>("query_add", { kind, query }),
+  queryRemove: (id: number) => call<void>("query_remove", { id }),
+  queryPreview: (query: string) => call<QueryPreview>("query_preview", { query }),
+  sourcesList: () => call<Source[]>("sources_list"),
+  sourceAddFeed: (url: string) => call<Source>("source_add_feed", { url }),
+  sourceAddHn: (query: string) => call<Source>("source_add_hn", { query }),
+  sourceAddMastodonHashtag: (instance: string, hashtag: string) =>
+    call<Source>("source_add_mastodon_hashtag", { instance, hashtag }),
+  sourceAddMastodonAccount: (instance: string) => call<Source>("source_add_mastodon_account", { instance }),
+  sourceAddBluesky: (handle: string, appPassword: string) =>
+    call<Source>("source_add_bluesky", { handle, appPassword }),
+  sourceRemove: (id: number) => call<void>("source_remove", { id }),
+  sourceCheckNow: (id: number) => call<void>("source_check_now", { id }),
+  mentionsList: (limit = 200) => call<Mention[]>("mentions_list", { limit }),
+  mentionCapture: (url: string, text: string, author: string | null, network: string | null) =>
+    call<Mention>("mention_capture", { url, text, author, network }),
   urlOpen: (url: string) => call<void>("url_open", { url }),
 };
 
 /** Import progress, as the Rust side reports it between chunks. */
 export function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
   return listen<ImportProgress>("import-progress", (event) => handler(event.payload));
+}
+
+/** Live listening status: a source being checked, its result, the end of a round. */
+export function onListening(handler: (e: EngineEvent) => void): Promise<UnlistenFn> {
+  return listen<EngineEvent>("listening", (event) => handler(event.payload));
 }
