@@ -9,10 +9,10 @@ use earshot_app::imports::ImportOptions;
 use earshot_app::{contacts, imports, Ctx};
 use earshot_core::demo::{person, Seeded};
 
-struct Row {
-    what: String,
-    samples: Vec<Duration>,
-    target: &'static str,
+pub struct Row {
+    pub what: String,
+    pub samples: Vec<Duration>,
+    pub target: &'static str,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -119,6 +119,14 @@ pub fn run(count: usize, dir: Option<PathBuf>) -> Result<()> {
         Row { what: "list window of 100 rows, anywhere in the list".into(), samples: list_loads, target: "" },
         Row { what: format!("list window of 100 rows, tag filter ({tagged} tagged)"), samples: tag_loads, target: "" },
     ];
+    print_table(rows);
+    drop(ctx);
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+/// Prints rows as a Markdown table (ready for BENCHMARKS.md).
+pub fn print_table(rows: Vec<Row>) {
     println!("| measure | runs | p50 ms | p95 ms | p99 ms | max ms | target |");
     println!("|---|---:|---:|---:|---:|---:|---|");
     for mut row in rows {
@@ -135,16 +143,13 @@ pub fn run(count: usize, dir: Option<PathBuf>) -> Result<()> {
             row.target
         );
     }
-    drop(ctx);
-    let _ = std::fs::remove_dir_all(&tmp);
-    Ok(())
 }
 
 fn earshot_store_options() -> earshot_app::StoreOptions {
     earshot_app::StoreOptions { backups: false }
 }
 
-fn tempdir() -> Result<PathBuf> {
+pub fn tempdir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("earshot-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)

@@ -2,6 +2,7 @@
 //! exports and benchmarks. Errors go to stderr with a non-zero exit; `--json` output is stable (README).
 
 mod bench;
+mod bench_listening;
 mod listen;
 
 use std::io::{IsTerminal, Write};
@@ -99,6 +100,13 @@ enum Command {
         /// Keep the benchmark workspace in this folder instead of a temporary one
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Measure the listening pipeline on a generated corpus and a sync round over local feeds
+    BenchListening {
+        #[arg(long, default_value_t = 100_000)]
+        entries: usize,
+        #[arg(long, default_value_t = 200)]
+        sources: usize,
     },
 }
 
@@ -282,6 +290,7 @@ fn api<T>(r: Result<T, earshot_app::ApiError>) -> Result<T> {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Bench { contacts, dir } => bench::run(contacts, dir),
+        Command::BenchListening { entries, sources } => bench_listening::run(entries, sources),
         Command::Demo { contacts } => {
             let ctx = open(cli.db)?;
             let n = api(demo::demo_create(&ctx, contacts))?;

@@ -1,12 +1,60 @@
-//! Remote HTML, made safe: [`sanitize`] keeps a small allowlist for display where no script can run, and
-//! [`to_text`] turns any HTML into plain text for matching, search and the default view.
+//! Remote HTML, made safe: [`render`] parses a fragment once and returns both the sanitized HTML (a small
+//! allowlist, for display where no script can run) and its plain text (for matching, search and the default
+//! view). [`sanitize`] and [`to_text`] are the two halves.
 //!
-//! Both go through ammonia (html5ever), so malformed markup, entities and hostile attributes are handled by a
-//! real HTML parser, never by hand-written tag stripping of the raw input.
+//! The parsing is ammonia's (html5ever), so malformed markup, entities and hostile attributes are handled by
+//! a real HTML parser. The plain text is then read off the sanitizer's own serialised output, whose shape is
+//! known (every `<` opens a tag, attributes are double-quoted, text holds only `&amp; &lt; &gt; &nbsp;`).
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::sync::LazyLock;
 
-/// Elements whose start or end is a line break in plain text.
+/// Tags kept for display. Structure and emphasis only: no images, media, forms, styles or frames; the only
+/// attribute kept is a link's `href`.
+const ALLOWED: &[&str] = &[
+    "a",
+    "p",
+    "br",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "sub",
+    "sup",
+    "div",
+    "span",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+];
+/// Kept elements whose start or end is a line break in plain text.
 const BLOCKS: &[&str] = &[
     "p",
     "br",
@@ -32,44 +80,17 @@ const BLOCKS: &[&str] = &[
     "dd",
     "figcaption",
     "table",
+    "figure",
+    "dl",
 ];
 /// Elements whose content is never text a person reads.
 const DROPPED: &[&str] =
     &["script", "style", "template", "noscript", "title", "head", "svg", "math", "iframe", "object"];
 
-/// The display allowlist: text structure and links, no images, media, forms, styles or frames.
-pub fn sanitize(html: &str, base_url: Option<&url::Url>) -> String {
-    let tags: HashSet<&str> = [
-        "a",
-        "p",
-        "br",
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "s",
-        "ul",
-        "ol",
-        "li",
-        "blockquote",
-        "code",
-        "pre",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "sub",
-        "sup",
-    ]
-    .into_iter()
-    .collect();
+fn builder(base_url: Option<&url::Url>) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::empty();
     builder
-        .tags(tags)
+        .tags(ALLOWED.iter().copied().collect())
         .clean_content_tags(DROPPED.iter().copied().collect())
         .add_tag_attributes("a", ["href"])
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
@@ -79,27 +100,76 @@ pub fn sanitize(html: &str, base_url: Option<&url::Url>) -> String {
         Some(base) => builder.url_relative(ammonia::UrlRelative::RewriteWithBase(base.clone())),
         None => builder.url_relative(ammonia::UrlRelative::Deny),
     };
-    builder.clean(html).to_string().trim().to_string()
+    builder
 }
 
-/// Plain text of an HTML fragment: entities decoded, scripts and styles dropped, block elements on their own
-/// lines, runs of spaces collapsed.
+// Building a sanitizer costs more than using it: keep one without a base, and on each thread the last one
+// made for a base (the entries of one feed share it).
+static WITHOUT_BASE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| builder(None));
+thread_local! {
+    static WITH_BASE: RefCell<Option<(url::Url, ammonia::Builder<'static>)>> = const { RefCell::new(None) };
+}
+
+/// A fragment of remote HTML, made safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Sanitized HTML.
+    pub html: String,
+    /// Plain text: entities decoded, scripts and styles dropped, blocks on their own lines.
+    pub text: String,
+}
+
+/// Parses `html` once; relative links resolve against `base_url`, or are dropped without one.
+pub fn render(html: &str, base_url: Option<&url::Url>) -> Rendered {
+    let clean = match base_url {
+        None => WITHOUT_BASE.clean(html).to_string(),
+        Some(base) => WITH_BASE.with(|cell| {
+            let mut cached = cell.borrow_mut();
+            if cached.as_ref().is_none_or(|(b, _)| b != base) {
+                *cached = Some((base.clone(), builder(Some(base))));
+            }
+            cached.as_ref().map(|(_, b)| b.clean(html).to_string()).unwrap_or_default()
+        }),
+    };
+    let text = text_of_clean(&clean);
+    Rendered { html: clean.trim().to_string(), text }
+}
+
+/// The display allowlist applied to `html`.
+pub fn sanitize(html: &str, base_url: Option<&url::Url>) -> String {
+    render(html, base_url).html
+}
+
+/// Plain text of an HTML fragment.
 pub fn to_text(html: &str) -> String {
-    let mut builder = ammonia::Builder::empty();
-    builder
-        .tags(BLOCKS.iter().copied().collect())
-        .clean_content_tags(DROPPED.iter().copied().collect())
-        .strip_comments(true);
-    let cleaned = builder.clean(html).to_string();
-    // The sanitizer's output is serialised HTML: every `<` starts one of the block tags above and text holds
-    // only the entities the serialiser writes, so a simple scan is exact here.
-    let mut raw = String::with_capacity(cleaned.len());
-    let mut rest = cleaned.as_str();
+    render(html, None).text
+}
+
+/// Reads the text off sanitized, serialised HTML: tags skipped (a block tag becomes a line break),
+/// the serialiser's entities decoded.
+fn text_of_clean(clean: &str) -> String {
+    let mut raw = String::with_capacity(clean.len());
+    let mut rest = clean;
     while let Some(open) = rest.find('<') {
         raw.push_str(&rest[..open]);
-        let close = rest[open..].find('>').map_or(rest.len(), |i| open + i + 1);
-        raw.push('\n');
-        rest = &rest[close..];
+        let tag = &rest[open + 1..];
+        // Attribute values are double-quoted and may hold '>': the tag ends at the first '>' outside quotes.
+        let mut in_quotes = false;
+        let end = tag
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    in_quotes = !in_quotes;
+                }
+                c == '>' && !in_quotes
+            })
+            .map_or(tag.len(), |(i, _)| i + 1);
+        let name: String =
+            tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>();
+        if BLOCKS.contains(&name.to_ascii_lowercase().as_str()) {
+            raw.push('\n');
+        }
+        rest = &tag[end..];
     }
     raw.push_str(rest);
     let decoded = raw.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&");
@@ -177,6 +247,19 @@ mod tests {
         assert!(looks_like_html("Fish &amp; chips"));
         assert!(!looks_like_html("a < b and c > d"));
         assert!(!looks_like_html("plain words"));
+    }
+
+    #[test]
+    fn one_parse_gives_the_safe_html_and_its_text() {
+        let base = url::Url::parse("https://blog.example/post/").unwrap();
+        let r = render(r#"<div>Go <a href="x?a>b" onclick="y()">here</a></div><div>next</div>"#, Some(&base));
+        assert_eq!(r.text, "Go here\n\nnext");
+        assert!(
+            r.html.contains(r#"href="https://blog.example/post/x?a%3Eb""#) || r.html.contains("x?a>b"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("onclick"));
     }
 
     #[test]

@@ -71,9 +71,13 @@ pub fn ingest(
     fetched_at: &str,
 ) -> Result<IngestCounts> {
     let mut counts = IngestCounts::default();
-    let mut tombstoned =
-        tx.prepare_cached("SELECT 1 FROM mention_tombstones WHERE source_id = ?1 AND external_id = ?2")?;
-    let mut existing = tx.prepare_cached("SELECT id FROM mentions WHERE source_id = ?1 AND external_id = ?2")?;
+    // One lookup per item: was it removed by the owner, and is it stored already?
+    let mut seen = tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM mention_tombstones WHERE source_id = ?1 AND external_id = ?2),
+                (SELECT id FROM mentions WHERE source_id = ?1 AND external_id = ?2)",
+    )?;
+    let mut add_match =
+        tx.prepare_cached("INSERT OR IGNORE INTO mention_matches (mention_id, query_id) VALUES (?1, ?2)")?;
     let mut same_page = tx.prepare_cached(
         "SELECT id FROM mentions WHERE url_key = ?1 AND source_id != ?2 AND duplicate_of IS NULL ORDER BY id LIMIT 1",
     )?;
@@ -93,13 +97,14 @@ pub fn ingest(
                 OR published_at IS NOT ?12 OR likes IS NOT ?13 OR reposts IS NOT ?14 OR replies IS NOT ?15)",
     )?;
     for (m, query_ids) in items {
-        if tombstoned.exists(params![source_id, m.external_id])? {
+        let (removed, found): (bool, Option<i64>) =
+            seen.query_row(params![source_id, m.external_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if removed {
             counts.tombstoned += 1;
             continue;
         }
         let key = m.url.as_deref().and_then(url_key);
         let published = m.published_at.map(crate::timestamp);
-        let found: Option<i64> = existing.query_row(params![source_id, m.external_id], |r| r.get(0)).optional()?;
         match found {
             None => {
                 let duplicate_of: Option<i64> = match &key {
@@ -130,7 +135,10 @@ pub fn ingest(
                     m.direct,
                 ])?;
                 let id = tx.last_insert_rowid();
-                set_matches(tx, id, query_ids)?;
+                // A new row has no matches yet and its count was inserted with it.
+                for q in query_ids {
+                    add_match.execute(params![id, q])?;
+                }
                 counts.new += 1;
                 if (m.direct || !query_ids.is_empty()) && duplicate_of.is_none() {
                     counts.new_mentions += 1;

@@ -99,13 +99,19 @@ fn normalise(
         (Some(content), _, _) if content.body.as_deref().is_some_and(|b| !b.trim().is_empty()) => {
             let body = content.body.as_deref().unwrap_or_default();
             if is_html_body(content.content_type.subty().as_str(), body) {
-                (html::to_text(body), Some(html::sanitize(body, base)))
+                let r = html::render(body, base);
+                (r.text, Some(r.html))
             } else {
                 (html::tidy_lines(body), None)
             }
         }
         (_, Some(summary), _) if !summary.content.trim().is_empty() => {
-            (text_of(summary), is_html(summary).then(|| html::sanitize(&summary.content, base)))
+            if is_html(summary) {
+                let r = html::render(&summary.content, base);
+                (r.text, Some(r.html))
+            } else {
+                (html::tidy_lines(&summary.content), None)
+            }
         }
         (_, _, Some(description)) => (text_of(description), None),
         _ => (String::new(), None),

@@ -64,6 +64,7 @@ pub fn parse(
         let Some(id) = hit.object_id.filter(|id| !id.is_empty()) else { continue };
         newest = newest.max(hit.created_at_i);
         let body_html = hit.comment_text.or(hit.story_text).unwrap_or_default();
+        let body = html::render(&body_html, None);
         let permalink = format!("https://news.ycombinator.com/item?id={id}");
         let is_comment = hit.title.is_none();
         items.push(
@@ -76,8 +77,8 @@ pub fn parse(
                     followers: None,
                 },
                 title: hit.title.or(hit.story_title),
-                text: html::to_text(&body_html),
-                html: (!body_html.trim().is_empty()).then(|| html::sanitize(&body_html, None)),
+                text: body.text,
+                html: Some(body.html).filter(|h| !h.is_empty()),
                 language: None,
                 published_at: hit.created_at_i.and_then(|t| DateTime::from_timestamp(t, 0)),
                 engagement: Engagement { likes: hit.points, reposts: None, replies: hit.num_comments },

@@ -38,10 +38,10 @@ pub fn status(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
     let account = s.get("account").unwrap_or(&Value::Null);
     let content = str_of(s, "content").unwrap_or_default();
     let warning = str_of(s, "spoiler_text");
-    let body = html::to_text(&content);
+    let body = html::render(&content, None);
     let text = match &warning {
-        Some(w) => format!("{w}\n\n{body}"),
-        None => body,
+        Some(w) => format!("{w}\n\n{}", body.text),
+        None => body.text,
     };
     Some(
         NewMention {
@@ -55,7 +55,7 @@ pub fn status(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
             },
             title: None,
             text,
-            html: (!content.is_empty()).then(|| html::sanitize(&content, None)),
+            html: Some(body.html).filter(|h| !h.is_empty()),
             language: str_of(s, "language"),
             published_at: str_of(s, "created_at")
                 .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
