@@ -1,6 +1,7 @@
 //! Listening: the queries the owner listens for, the sources Earshot checks, the mentions it heard, and
-//! manual capture. Matching is local: every stored item is matched against every live query, and when the
-//! queries change every stored item is matched again, so a new competitor query finds past chatter too.
+//! manual capture. Matching is local: every fetched item is matched against every live query and kept only
+//! if it matches one (or is addressed to the owner). When the queries change, every stored mention is
+//! matched again, so its list of matched queries stays true.
 
 use earshot_core::mention::{clean_url, NewMention};
 use earshot_core::query::{MatchText, Query};
@@ -54,13 +55,14 @@ impl Matcher {
         out
     }
 
-    /// Pairs each item with the queries it matches, ready for `mentions::ingest`.
-    pub fn pair(&self, items: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
+    /// The items worth keeping, each with the queries it matches, ready for `mentions::ingest`: those that
+    /// match a query, and those addressed to the owner. The rest are dropped, as a search would drop them.
+    pub fn keep_relevant(&self, items: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
         items
             .into_iter()
-            .map(|m| {
+            .filter_map(|m| {
                 let ids = self.matches(m.title.as_deref(), &m.text);
-                (m, ids)
+                (m.direct || !ids.is_empty()).then_some((m, ids))
             })
             .collect()
     }
@@ -70,7 +72,7 @@ fn parse_query(text: &str) -> Result<Query, ApiError> {
     Query::parse(text).map_err(|e| ApiError::invalid(format!("query \"{}\": {e}", text.trim())))
 }
 
-/// Matches every stored item again against the live queries (after a query was added or removed).
+/// Matches every stored mention again against the live queries (after a query was added or removed).
 fn rematch_all(ctx: &Ctx) -> Result<usize, ApiError> {
     let matcher = Matcher::load(ctx)?;
     let texts = ctx.store.read(mentions::match_texts)?;

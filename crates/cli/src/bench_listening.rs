@@ -17,9 +17,24 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::bench::{print_table, tempdir, Row};
 
+/// Everyday words: most entries of a real feed match none of the owner's queries.
 const WORDS: &[&str] = &[
-    "bike", "shop", "repair", "wheel", "chain", "saddle", "commute", "coffee", "ride", "gravel", "service", "brake",
-    "tyre", "frame", "local", "price", "great", "slow", "friendly", "team", "weekend", "city", "route", "rain",
+    "shop", "coffee", "weekend", "city", "route", "rain", "morning", "team", "price", "great", "slow", "friendly",
+    "market", "street", "open", "new", "store", "local", "people", "week", "today", "event", "music", "food", "park",
+    "school", "news", "review", "photo", "video", "best", "guide", "update", "season", "travel", "home",
+];
+/// Phrases the queries listen for; about one entry in eight carries one.
+const TOPICAL: &[&str] = &[
+    "Spoke and Chain",
+    "@spokeandchain",
+    "the Wheel House",
+    "pedal power",
+    "bike repair",
+    "gravel ride",
+    "commute cycling",
+    "e-bike",
+    "saddle sore",
+    "tyre puncture",
 ];
 
 const QUERIES: &[(&str, &str)] = &[
@@ -35,10 +50,11 @@ const QUERIES: &[(&str, &str)] = &[
     ("industry", "tyre OR tire puncture"),
 ];
 
-fn sentence(rng: &mut Seeded, words: usize) -> String {
+fn sentence(rng: &mut Seeded, words: usize, topical_one_in: i64) -> String {
     let mut out: Vec<&str> = (0..words).map(|_| WORDS[rng.between(0, WORDS.len() as i64 - 1) as usize]).collect();
-    if rng.between(0, 9) == 0 {
-        out.push("Spoke and Chain");
+    if rng.between(1, topical_one_in) == 1 {
+        let at = rng.between(0, out.len() as i64) as usize;
+        out.insert(at, TOPICAL[rng.between(0, TOPICAL.len() as i64 - 1) as usize]);
     }
     out.join(" ")
 }
@@ -49,8 +65,8 @@ fn feed(rng: &mut Seeded, feed_no: usize, entries: usize) -> String {
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {feed_no}</title><link>https://f{feed_no}.example/</link>"
     );
     for i in 0..entries {
-        let title = sentence(rng, 6);
-        let body = sentence(rng, 40);
+        let title = sentence(rng, 6, 16);
+        let body = sentence(rng, 40, 16);
         xml.push_str(&format!(
             "<item><guid>f{feed_no}-{i}</guid><title>{title}</title><link>https://f{feed_no}.example/p/{i}?utm_source=rss</link>\
              <author>writer{}@f{feed_no}.example</author><pubDate>Tue, 24 Nov 2026 {:02}:{:02}:00 GMT</pubDate>\
@@ -144,7 +160,6 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
     let now = ctx.now();
     let now_text = ctx.now_text();
     let (mut parse, mut matching, mut store) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    let mut stored = 0;
     let mut matched = 0;
     for (body, source_id) in corpus.iter().zip(&source_ids) {
         let t = Instant::now();
@@ -152,16 +167,16 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
             .map_err(|e| anyhow!("{e}"))?;
         parse += t.elapsed();
         let t = Instant::now();
-        let paired = matcher.pair(parsed.entries);
-        matched += paired.iter().filter(|(_, q)| !q.is_empty()).count();
+        let paired = matcher.keep_relevant(parsed.entries);
+        matched += paired.len();
         matching += t.elapsed();
         let t = Instant::now();
-        let counts = ctx.store.write(|tx| earshot_store::mentions::ingest(tx, *source_id, &paired, &now_text))?;
+        ctx.store.write(|tx| earshot_store::mentions::ingest(tx, *source_id, &paired, &now_text))?;
         store += t.elapsed();
-        stored += counts.new;
     }
     let total = parse + matching + store;
-    let per_second = stored as f64 / total.as_secs_f64();
+    let entries_total = feeds_count * per_feed;
+    let per_second = entries_total as f64 / total.as_secs_f64();
     drop(ctx);
 
     // 2. A sync round over `sources` feeds served locally, then one that is all 304s.
@@ -196,16 +211,16 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
     let rows = vec![
         Row {
             what: format!(
-                "ingest {stored} entries, {matched} matching (parse + normalise + match + store), one thread: {per_second:.0} entries/s"
+                "ingest {entries_total} entries, {matched} matching (parse + normalise + match + store), one thread: {per_second:.0} entries/s"
             ),
             samples: vec![total],
             target: ">= 20,000 entries/s",
         },
         Row { what: "of which: parse and normalise (feed-rs, ammonia)".into(), samples: vec![parse], target: "" },
         Row { what: "of which: match 10 queries".into(), samples: vec![matching], target: "" },
-        Row { what: "of which: store (one transaction per feed)".into(), samples: vec![store], target: "" },
+        Row { what: "of which: store the matching ones (one transaction per feed)".into(), samples: vec![store], target: "" },
         Row {
-            what: format!("sync round: {sources} feeds on 127.0.0.1, {} new items", first.new_items),
+            what: format!("sync round: {sources} feeds on 127.0.0.1, {} new mentions", first.new_mentions),
             samples: vec![first_round],
             target: "",
         },

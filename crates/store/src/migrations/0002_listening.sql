@@ -40,11 +40,11 @@ CREATE TABLE sources (
 );
 CREATE UNIQUE INDEX sources_live_unique ON sources(kind, url, config) WHERE deleted_at IS NULL;
 
--- Every item fetched, normalised. Content is what the source said (rewritten only when it changes: edits,
--- counts); state and contact_id belong to the owner and are never touched by a fetch. duplicate_of points
--- at the same page first heard through another source. `matches` counts rows in mention_matches: a mention
--- with none is kept (a new query may match it) but not shown, unless it is `direct`: addressed to the owner
--- (a mention of their account) or captured by hand.
+-- Fetched items that matched a query, or were `direct`: addressed to the owner (a mention of their account)
+-- or captured by hand. Content is what the source said (rewritten only when it changes: edits, counts);
+-- state and contact_id belong to the owner and are never touched by a fetch. duplicate_of points at the
+-- same page first heard through another source. `matches` counts rows in mention_matches: a mention whose
+-- queries were all removed is kept, but not shown unless it is direct.
 CREATE TABLE mentions (
   id                INTEGER PRIMARY KEY,
   source_id         INTEGER NOT NULL REFERENCES sources(id),
