@@ -171,6 +171,56 @@ pub fn source_add_feed(ctx: &Ctx, url: &str, name: Option<&str>) -> Result<Sourc
     add_source(ctx, &NewSource { kind: "feed", name, url: &url, config: "{}", credential_id: None })
 }
 
+/// What an OPML import did: feeds added, feeds already listened to, and the outlines that could not be used.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct OpmlImport {
+    #[ts(type = "number")]
+    pub added: usize,
+    #[ts(type = "number")]
+    pub already: usize,
+    pub problems: Vec<OpmlProblem>,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct OpmlProblem {
+    #[ts(type = "number")]
+    pub line: usize,
+    pub reason: String,
+}
+
+/// Adds every feed an OPML file lists (from another feed reader); a bad outline is reported by line and
+/// the rest are still added.
+pub fn sources_import_opml(ctx: &Ctx, file_name: &str, bytes: &[u8]) -> Result<OpmlImport, ApiError> {
+    let feeds = earshot_sync::opml::parse(bytes).map_err(|e| ApiError::invalid(format!("{file_name}: {e}")))?;
+    let mut result = OpmlImport { added: 0, already: 0, problems: Vec::new() };
+    let live: Vec<String> = sources_list(ctx)?.into_iter().map(|s| s.url).collect();
+    for feed in feeds {
+        let url = match feed_url(&feed.xml_url) {
+            Ok(url) => url,
+            Err(e) => {
+                result.problems.push(OpmlProblem { line: feed.line, reason: e.message });
+                continue;
+            }
+        };
+        if live.contains(&url) {
+            result.already += 1;
+            continue;
+        }
+        match source_add_feed(ctx, &url, feed.title.as_deref()) {
+            Ok(_) => result.added += 1,
+            Err(e) => result.problems.push(OpmlProblem { line: feed.line, reason: e.message }),
+        }
+    }
+    Ok(result)
+}
+
+/// Every feed source as an OPML 2.0 file, for another feed reader.
+pub fn sources_export_opml(ctx: &Ctx) -> Result<String, ApiError> {
+    let feeds: Vec<(String, String)> =
+        sources_list(ctx)?.into_iter().filter(|s| s.kind == "feed").map(|s| (s.name, s.url)).collect();
+    Ok(earshot_sync::opml::write("Earshot feeds", &feeds))
+}
+
 /// Adds a Hacker News search (stories and comments) through Algolia at `base`.
 pub fn source_add_hn(ctx: &Ctx, query: &str, base: &str) -> Result<Source, ApiError> {
     let query = query.trim();

@@ -108,6 +108,35 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
             println!("Removed source {id}");
             Ok(())
         }
+        SourcesCommand::ImportOpml { file, json } => {
+            let name = file.display().to_string();
+            let bytes = read_capped(&file, earshot_sync::opml::OPML_CAP)?;
+            let result = api(listening::sources_import_opml(ctx, &name, &bytes))?;
+            if json {
+                return print_json(&result);
+            }
+            println!(
+                "{name}: {} feeds added, {} already there, {} not added",
+                result.added,
+                result.already,
+                result.problems.len()
+            );
+            for p in &result.problems {
+                eprintln!("{name}:{}: {}", p.line, p.reason);
+            }
+            Ok(())
+        }
+        SourcesCommand::ExportOpml { output } => {
+            let text = api(listening::sources_export_opml(ctx))?;
+            match output {
+                Some(path) => {
+                    crate::write_atomically(&path, text.as_bytes())?;
+                    eprintln!("Wrote {}", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
         SourcesCommand::Resume { id } => {
             let s = api(listening::source_resume(ctx, id))?;
             println!("Source {} ({}) will be checked at the next sync", s.id, s.name);
@@ -250,9 +279,25 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     })
 }
 
+/// Reads a file, refusing one larger than `cap` without reading it all.
+fn read_capped(file: &Path, cap: usize) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let name = file.display();
+    let handle = std::fs::File::open(file).with_context(|| format!("cannot read {name}"))?;
+    let mut bytes = Vec::new();
+    handle.take(cap as u64 + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+    if bytes.len() > cap {
+        return Err(anyhow!(
+            "{name} is larger than {} MiB, more than Earshot reads from such a file",
+            cap / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
+
 pub fn feed_parse(file: &Path) -> Result<()> {
     let name = file.display().to_string();
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
+    let bytes = read_capped(file, earshot_sync::FEED_BODY_CAP)?;
     let feed = api(listening::feed_parse(chrono::Utc::now(), &name, &bytes))?;
     print_json(&feed)
 }

@@ -204,6 +204,17 @@ enum SourcesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Add every feed listed in an OPML file (exported from another feed reader)
+    ImportOpml {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the feed sources as an OPML file (to stdout, or -o FILE)
+    ExportOpml {
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Remove a source (its mentions stay; its keychain item is deleted)
     Remove { id: i64 },
     /// Check a paused source again
@@ -479,7 +490,7 @@ fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
 }
 
 /// Writes to a temporary file beside `path` and renames it, so a failed export never leaves half a file.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("earshot-tmp");
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))

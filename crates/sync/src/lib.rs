@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod hn;
 pub mod mastodon;
 pub mod mastodon_auth;
+pub mod opml;
 pub mod schedule;
 
 use std::time::Duration;
