@@ -204,6 +204,33 @@ fn secret_store(signing_in: bool) -> Result<Box<dyn earshot_secrets::SecretStore
     }
 }
 
+/// The secret store for commands that may not need one (a sync of public feeds): it is only chosen, with
+/// its keychain self-test, when a secret is first asked for.
+struct OnDemandSecrets(std::sync::OnceLock<Result<Box<dyn earshot_secrets::SecretStore>, String>>);
+
+impl OnDemandSecrets {
+    fn store(&self) -> Result<&dyn earshot_secrets::SecretStore, earshot_secrets::SecretError> {
+        match self.0.get_or_init(|| secret_store(false).map_err(|e| e.to_string())) {
+            Ok(store) => Ok(store.as_ref()),
+            Err(e) => Err(earshot_secrets::SecretError::Unavailable(e.clone())),
+        }
+    }
+}
+
+impl earshot_secrets::SecretStore for OnDemandSecrets {
+    fn set(&self, id: &str, secret: &earshot_secrets::Sensitive<String>) -> Result<(), earshot_secrets::SecretError> {
+        self.store()?.set(id, secret)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<earshot_secrets::Sensitive<String>>, earshot_secrets::SecretError> {
+        self.store()?.get(id)
+    }
+
+    fn delete(&self, id: &str) -> Result<(), earshot_secrets::SecretError> {
+        self.store()?.delete(id)
+    }
+}
+
 /// Asks for an app password without echoing it, or reads one line from stdin when it is not a terminal.
 fn read_app_password(handle: &str) -> Result<earshot_secrets::Sensitive<String>> {
     let password = if std::io::stdin().is_terminal() {
@@ -238,7 +265,7 @@ fn print_summary(summary: &SyncSummary) {
 
 pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-    let keychain = secret_store(false)?;
+    let keychain = OnDemandSecrets(std::sync::OnceLock::new());
     let rt = runtime()?;
     let mut on_event = |e: SyncEvent| {
         if let SyncEvent::Checking { name, .. } = e {
@@ -246,9 +273,8 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
         }
     };
     if !watch {
-        let summary = rt
-            .block_on(sync::sync_once(ctx, &fetcher, keychain.as_ref(), &mut on_event))
-            .map_err(|e| anyhow!(e.message))?;
+        let summary =
+            rt.block_on(sync::sync_once(ctx, &fetcher, &keychain, &mut on_event)).map_err(|e| anyhow!(e.message))?;
         if json {
             return print_json(&summary);
         }
@@ -257,9 +283,8 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     }
     rt.block_on(async {
         loop {
-            let summary = sync::sync_once(ctx, &fetcher, keychain.as_ref(), &mut on_event)
-                .await
-                .map_err(|e| anyhow!(e.message))?;
+            let summary =
+                sync::sync_once(ctx, &fetcher, &keychain, &mut on_event).await.map_err(|e| anyhow!(e.message))?;
             if summary.checked > 0 {
                 print_summary(&summary);
             }
