@@ -94,8 +94,27 @@ fn check_url(url: &reqwest::Url) -> Result<(), String> {
     Ok(())
 }
 
+/// How long a request may take: to connect, between two reads of the body, and in all.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub read: Duration,
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts { connect: Duration::from_secs(10), read: Duration::from_secs(20), total: Duration::from_secs(60) }
+    }
+}
+
 impl Fetcher {
     pub fn new() -> Result<Fetcher, reqwest::Error> {
+        Fetcher::with_timeouts(Timeouts::default())
+    }
+
+    /// A fetcher with other time limits (tests of stalled servers use short ones).
+    pub fn with_timeouts(timeouts: Timeouts) -> Result<Fetcher, reqwest::Error> {
         let redirects = reqwest::redirect::Policy::custom(|attempt| {
             if attempt.previous().len() >= MAX_REDIRECTS {
                 attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
@@ -107,9 +126,9 @@ impl Fetcher {
         });
         let client = reqwest::Client::builder()
             .user_agent(concat!("Earshot/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10))
-            .read_timeout(Duration::from_secs(20))
-            .timeout(Duration::from_secs(60))
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
+            .timeout(timeouts.total)
             .redirect(redirects)
             .build()?;
         Ok(Fetcher { client })
