@@ -42,3 +42,4 @@ bundle: deps
 bench: deps
 	cargo build --release -p earshot-cli
 	$(TARGET_DIR)/release/earshot bench --contacts 100000
+	$(TARGET_DIR)/release/earshot bench-listening
