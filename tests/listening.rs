@@ -4,7 +4,7 @@
 mod fake_http;
 
 use chrono::{DateTime, Duration, Utc};
-use earshot_app::listening::{mentions_list, queries_add, source_add_feed, sources_list};
+use earshot_app::listening::{capture_link, mentions_list, queries_add, source_add_feed, sources_list, Capture};
 use earshot_app::sync::sync_once;
 use earshot_app::{Ctx, Store};
 use fake_http::{response, serve};
@@ -109,4 +109,20 @@ async fn when_nothing_can_be_reached_the_round_says_offline() {
     let source = &sources_list(&at(&db, start())).unwrap()[0];
     assert_eq!(source.status, "failing");
     assert!(source.last_error.as_deref().unwrap().contains(&url), "the error names the address");
+}
+
+#[tokio::test]
+async fn a_bare_link_is_captured_with_the_pages_own_title_and_description() {
+    let page = br#"<html><head><title>Reviews</title><meta property="og:title" content="Spoke &amp; Chain - Yelp">
+        <meta property="og:description" content="Five stars: they fixed my wheel while I waited."></head></html>"#;
+    let server = serve(vec![response("200 OK", &[("Content-Type", "text/html")], page)]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = at(&dir.path().join("w.db"), start());
+    let fetcher = earshot_sync::Fetcher::new().unwrap();
+    let capture = Capture { url: format!("{}/biz/spoke-and-chain", server.base), ..Default::default() };
+    let m = capture_link(&ctx, &fetcher, &capture).await.unwrap();
+    assert_eq!(m.title.as_deref(), Some("Spoke & Chain - Yelp"));
+    assert_eq!(m.text, "Five stars: they fixed my wheel while I waited.");
+    assert_eq!(m.source_kind, "manual");
+    assert_eq!(mentions_list(&ctx, 10).unwrap().len(), 1, "a capture is in the inbox without any query");
 }

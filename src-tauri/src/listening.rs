@@ -225,15 +225,17 @@ pub async fn mentions_list(ctx: Shared<'_>, limit: i64) -> Result<Vec<Mention>, 
     blocking(&ctx, move |c| listening::mentions_list(c, limit)).await
 }
 
+/// Captures a mention by hand; with no text, the page's own title and description are read.
 #[tauri::command]
 pub async fn mention_capture(
     ctx: Shared<'_>,
+    listen: Listen<'_>,
     url: String,
     text: String,
     author: Option<String>,
     network: Option<String>,
 ) -> Result<Mention, ApiError> {
-    blocking(&ctx, move |c| listening::capture(c, &Capture { url, text, author, network })).await
+    listening::capture_link(&ctx, &listen.fetcher, &Capture { url, text, author, network }).await
 }
 
 /// Hides the window to the tray instead of quitting, so listening goes on.

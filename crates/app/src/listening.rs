@@ -322,7 +322,8 @@ pub fn feed_parse(ctx_now: chrono::DateTime<chrono::Utc>, file_name: &str, bytes
 pub const CAPTURE_NETWORKS: [&str; 9] =
     ["facebook", "instagram", "linkedin", "yelp", "google", "email", "x", "tiktok", "other"];
 
-/// What the owner pasted: a link, the text (when the page cannot be read), who said it, and where.
+/// What the owner pasted: a link, what was said (empty: the page's own title and description are used),
+/// who said it, and where.
 #[derive(Debug, Clone, Default)]
 pub struct Capture {
     pub url: String,
@@ -331,9 +332,27 @@ pub struct Capture {
     pub network: Option<String>,
 }
 
+/// Captures a link, reading the page's title and description when the owner did not paste the text.
+pub async fn capture_link(ctx: &Ctx, fetcher: &earshot_sync::Fetcher, c: &Capture) -> Result<Mention, ApiError> {
+    if !c.text.trim().is_empty() {
+        return capture(ctx, c, None);
+    }
+    let url = feed_url(&c.url)?;
+    let page = earshot_sync::page::fetch_summary(fetcher, &url)
+        .await
+        .map_err(|e| ApiError::invalid(format!("cannot read the page: {e}. Paste what was said instead")))?;
+    let text = page.description.clone().or_else(|| page.title.clone()).ok_or_else(|| {
+        ApiError::invalid(format!("the page at {url} has no title or description; paste what was said instead"))
+    })?;
+    capture(ctx, &Capture { url, text, ..c.clone() }, page.title)
+}
+
 /// Files a mention from a network with no usable API. It is stored whether or not a query matches it: the
 /// owner chose it.
-pub fn capture(ctx: &Ctx, c: &Capture) -> Result<Mention, ApiError> {
+pub fn capture(ctx: &Ctx, c: &Capture, title: Option<String>) -> Result<Mention, ApiError> {
+    if c.text.trim().is_empty() {
+        return Err(ApiError::invalid("a captured mention needs what was said (or a link to a page that says it)"));
+    }
     let url = clean_url(&feed_url(&c.url)?)
         .ok_or_else(|| ApiError::invalid(format!("\"{}\" is not a link Earshot can keep", c.url.trim())))?;
     let network = match c.network.as_deref().map(str::trim).map(str::to_lowercase) {
@@ -351,13 +370,14 @@ pub fn capture(ctx: &Ctx, c: &Capture) -> Result<Mention, ApiError> {
         external_id: url.clone(),
         url: Some(url),
         text: c.text.trim().to_string(),
+        title,
         author: earshot_core::mention::MentionAuthor { name: c.author.clone(), ..Default::default() },
         published_at: Some(now),
         ..Default::default()
     }
     .made_safe(now);
     let matcher = Matcher::load(ctx)?;
-    let ids = matcher.matches(None, &mention.text);
+    let ids = matcher.matches(mention.title.as_deref(), &mention.text);
     let now_text = ctx.now_text();
     let id = ctx.store.write(|tx| {
         let source = sources::manual(tx, &network, &now_text)?;

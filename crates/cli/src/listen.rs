@@ -174,10 +174,9 @@ pub fn capture(
     network: Option<String>,
     json: bool,
 ) -> Result<()> {
-    let text = text.filter(|t| !t.trim().is_empty()).ok_or_else(|| {
-        anyhow!("capture needs the text of the post or review: add --text \"...\" (paste what was said)")
-    })?;
-    let m = api(listening::capture(ctx, &Capture { url, text, author, network }))?;
+    let capture = Capture { url, text: text.unwrap_or_default(), author, network };
+    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
+    let m = api(runtime()?.block_on(listening::capture_link(ctx, &fetcher, &capture)))?;
     if json {
         return print_json(&m);
     }

@@ -62,7 +62,7 @@ enum Command {
     /// File a mention by hand from a network with no usable API (Facebook, Instagram, LinkedIn, Yelp...)
     Capture {
         url: String,
-        /// What was said (paste it)
+        /// What was said (paste it); without it, the page's own title and description are used
         #[arg(long)]
         text: Option<String>,
         /// Who said it

@@ -12,6 +12,7 @@ pub mod hn;
 pub mod mastodon;
 pub mod mastodon_auth;
 pub mod opml;
+pub mod page;
 pub mod schedule;
 
 use std::time::Duration;
