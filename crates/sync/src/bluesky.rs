@@ -137,7 +137,7 @@ impl Client<'_> {
                 Request { bearer: Some(&self.session.refresh_jwt), json: Some(&empty), ..Request::default() },
             )
             .await
-            .map_err(crate::check::fetch_failure)?;
+            .map_err(|e| crate::check::fetch_failure(e, self.now))?;
         if fetched.status != 200 {
             return Err(sign_in_again(&format!(
                 "{}: the saved Bluesky session has ended ({})",
@@ -165,7 +165,7 @@ impl Client<'_> {
                     Request { bearer: Some(&self.session.access_jwt), ..Request::default() },
                 )
                 .await
-                .map_err(crate::check::fetch_failure)?;
+                .map_err(|e| crate::check::fetch_failure(e, self.now))?;
             let expired =
                 matches!(fetched.status, 400 | 401) && error_name(&fetched).as_deref() == Some("ExpiredToken");
             if expired && attempt == 0 {

@@ -73,8 +73,13 @@ pub(crate) fn status_failure(f: &Fetched, url: &str, now: DateTime<Utc>) -> Outc
     Outcome::Failed { message: format!("{url}: the server {what} (HTTP {})", f.status), class, retry_after }
 }
 
-pub(crate) fn fetch_failure(e: FetchError) -> Outcome {
+pub(crate) fn fetch_failure(e: FetchError, now: DateTime<Utc>) -> Outcome {
     match e {
+        FetchError::HostResting { rest, .. } => Outcome::Failed {
+            message: e.to_string(),
+            class: FailureClass::RateLimited,
+            retry_after: Some(now + Duration::from_std(rest).unwrap_or(Duration::minutes(1))),
+        },
         FetchError::TooLarge { .. } => failed(e.to_string(), FailureClass::Parse),
         FetchError::Refused { .. } => failed(e.to_string(), FailureClass::Refused(0)),
         FetchError::Http { .. } => failed(e.to_string(), FailureClass::Transport),
@@ -146,7 +151,7 @@ async fn check_feed(fetcher: &Fetcher, url: &str, state: &SyncState, now: DateTi
     let validators = Conditional { etag: state.etag.as_deref(), last_modified: state.last_modified.as_deref() };
     let fetched = match fetcher.get_conditional(url, FEED_BODY_CAP, validators).await {
         Ok(f) => f,
-        Err(e) => return fetch_failure(e),
+        Err(e) => return fetch_failure(e, now),
     };
     let min_interval = fetched.header("cache-control").and_then(schedule::max_age);
     // A 304 may carry fresher validators; keep the old ones where it does not.
@@ -189,7 +194,7 @@ async fn check_hn(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, no
     };
     let fetched = match fetcher.get(&url, API_BODY_CAP).await {
         Ok(f) => f,
-        Err(e) => return fetch_failure(e),
+        Err(e) => return fetch_failure(e, now),
     };
     if !(200..300).contains(&fetched.status) {
         return status_failure(&fetched, spec.url, now);
@@ -209,7 +214,7 @@ async fn check_hn(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, no
 
 fn stream_failure(e: StreamError, url: &str, now: DateTime<Utc>) -> Outcome {
     match e {
-        StreamError::Fetch(e) => fetch_failure(e),
+        StreamError::Fetch(e) => fetch_failure(e, now),
         StreamError::Status(f) => status_failure(&f, url, now),
         StreamError::Parse(message) => failed(format!("{url}: {message}"), FailureClass::Parse),
     }

@@ -6,6 +6,7 @@
 //! Mastodon, Bluesky, Hacker News) are added as modules that call [`Fetcher::get`].
 
 pub mod bluesky;
+pub mod breaker;
 pub mod check;
 pub mod feeds;
 pub mod hn;
@@ -35,6 +36,9 @@ pub enum FetchError {
     /// links with a user name ... are not fetched").
     #[error("{url}: {reason}")]
     Http { url: String, reason: String },
+    /// The host failed several times in a row and is being left alone for a while.
+    #[error("{host} failed several times in a row; Earshot is giving it a rest for {} more seconds", .rest.as_secs().max(1))]
+    HostResting { host: String, rest: Duration },
 }
 
 /// A fetched body with what the caller needs for conditional requests next time.
@@ -80,6 +84,7 @@ impl std::fmt::Debug for Request<'_> {
 
 pub struct Fetcher {
     client: reqwest::Client,
+    breakers: breaker::Breakers,
 }
 
 fn check_url(url: &reqwest::Url) -> Result<(), String> {
@@ -132,7 +137,7 @@ impl Fetcher {
             .timeout(timeouts.total)
             .redirect(redirects)
             .build()?;
-        Ok(Fetcher { client })
+        Ok(Fetcher { client, breakers: breaker::Breakers::default() })
     }
 
     /// GETs `url`, reading at most `cap` bytes of the decompressed body.
@@ -155,6 +160,7 @@ impl Fetcher {
         let refused = |reason: String| FetchError::Refused { url: url.to_string(), reason };
         let parsed = reqwest::Url::parse(url).map_err(|e| refused(format!("not a valid link ({e})")))?;
         check_url(&parsed).map_err(refused)?;
+        let parsed_host = parsed.host_str().map(str::to_string);
         let http = |e: reqwest::Error| {
             let mut reason = e.to_string();
             let mut source = std::error::Error::source(&e);
@@ -194,7 +200,20 @@ impl Fetcher {
         if req.json.is_some() || req.bearer.is_some() {
             request = request.header(ACCEPT, "application/json");
         }
-        let response = request.send().await.map_err(http)?;
+        let host = parsed_host.unwrap_or_default();
+        self.breakers
+            .admit(&host, std::time::Instant::now())
+            .map_err(|rest| FetchError::HostResting { host: host.clone(), rest })?;
+        let response = match request.send().await {
+            Ok(r) => {
+                self.breakers.record(&host, !r.status().is_server_error(), std::time::Instant::now());
+                r
+            }
+            Err(e) => {
+                self.breakers.record(&host, false, std::time::Instant::now());
+                return Err(http(e));
+            }
+        };
         if response.content_length().is_some_and(|len| len as usize > cap) {
             return Err(FetchError::TooLarge { url: url.to_string(), cap });
         }
