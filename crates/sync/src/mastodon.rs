@@ -141,8 +141,11 @@ pub async fn read_stream(
                 items.push(m);
             }
         }
+        // Pace ahead of the limit: with few requests left in the window, the rest waits for the next check.
+        let nearly_limited =
+            fetched.header("x-ratelimit-remaining").and_then(|r| r.trim().parse::<u32>().ok()).is_some_and(|r| r <= 5);
         match prev_link(&fetched) {
-            Some(next) if count >= page_size => url = next,
+            Some(next) if count >= page_size && !nearly_limited => url = next,
             _ => break,
         }
     }
