@@ -105,6 +105,13 @@ fn wake(listen: &Listening, source: Option<i64>) {
     let _ = listen.engine.try_send(EngineCommand::CheckNow(source));
 }
 
+/// A source was just added: check it now.
+fn added(listen: &Listening, source: Result<Source, ApiError>) -> Result<Source, ApiError> {
+    let source = source?;
+    wake(listen, Some(source.id));
+    Ok(source)
+}
+
 #[tauri::command]
 pub async fn secrets_status(listen: Listen<'_>) -> Result<SecretsStatus, ApiError> {
     Ok(listen.secrets().await.status.clone())
@@ -144,16 +151,12 @@ pub async fn sources_list(ctx: Shared<'_>) -> Result<Vec<Source>, ApiError> {
 
 #[tauri::command]
 pub async fn source_add_feed(ctx: Shared<'_>, listen: Listen<'_>, url: String) -> Result<Source, ApiError> {
-    let source = blocking(&ctx, move |c| listening::source_add_feed(c, &url, None)).await?;
-    wake(&listen, Some(source.id));
-    Ok(source)
+    added(&listen, blocking(&ctx, move |c| listening::source_add_feed(c, &url, None)).await)
 }
 
 #[tauri::command]
 pub async fn source_add_hn(ctx: Shared<'_>, listen: Listen<'_>, query: String) -> Result<Source, ApiError> {
-    let source = blocking(&ctx, move |c| listening::source_add_hn(c, &query, "https://hn.algolia.com")).await?;
-    wake(&listen, Some(source.id));
-    Ok(source)
+    added(&listen, blocking(&ctx, move |c| listening::source_add_hn(c, &query, "https://hn.algolia.com")).await)
 }
 
 #[tauri::command]
@@ -163,9 +166,7 @@ pub async fn source_add_mastodon_hashtag(
     instance: String,
     hashtag: String,
 ) -> Result<Source, ApiError> {
-    let source = blocking(&ctx, move |c| accounts::source_add_mastodon_hashtag(c, &instance, &hashtag)).await?;
-    wake(&listen, Some(source.id));
-    Ok(source)
+    added(&listen, blocking(&ctx, move |c| accounts::source_add_mastodon_hashtag(c, &instance, &hashtag)).await)
 }
 
 /// Signs in to a Mastodon account in the system browser (PKCE, loopback redirect).
@@ -179,9 +180,8 @@ pub async fn source_add_mastodon_account(
     let mut open = |url: &str| app.opener().open_url(url, None::<&str>).map_err(|e| e.to_string());
     let secrets = listen.secrets().await.store.clone();
     let source =
-        accounts::source_add_mastodon_account(&ctx, &listen.fetcher, secrets.as_ref(), &instance, &mut open).await?;
-    wake(&listen, Some(source.id));
-    Ok(source)
+        accounts::source_add_mastodon_account(&ctx, &listen.fetcher, secrets.as_ref(), &instance, &mut open).await;
+    added(&listen, source)
 }
 
 /// Signs in to Bluesky with an app password. The password goes straight to Bluesky; only the session is
@@ -203,9 +203,8 @@ pub async fn source_add_bluesky(
         &password,
         "https://bsky.social",
     )
-    .await?;
-    wake(&listen, Some(source.id));
-    Ok(source)
+    .await;
+    added(&listen, source)
 }
 
 #[tauri::command]

@@ -62,19 +62,37 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, id: &str) -> Result<(), SecretError>;
 }
 
-/// The OS keychain through the `keyring` crate, with its platform backend compiled in explicitly.
+/// Which OS store a [`Keychain`] files items in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    /// The persistent keychain (Secret Service on Linux, the platform keychain elsewhere).
+    Persistent,
+    /// The Linux kernel's session keyring (keyutils): secret, in kernel memory, gone at logout or reboot.
+    /// Used only when no persistent keychain is available, and then announced as such.
+    #[cfg(target_os = "linux")]
+    Session,
+}
+
+/// An OS credential store through the `keyring` crate, with its platform backend named explicitly.
 pub struct Keychain {
     service: String,
+    backend: Backend,
 }
 
 impl Keychain {
     pub fn new() -> Self {
-        Keychain { service: SERVICE.to_string() }
+        Keychain::with_service(SERVICE)
     }
 
     /// A keychain filed under another service name (tests use their own so they never touch real items).
     pub fn with_service(service: &str) -> Self {
-        Keychain { service: service.to_string() }
+        Keychain { service: service.to_string(), backend: Backend::Persistent }
+    }
+
+    /// The kernel session keyring, under `service`.
+    #[cfg(target_os = "linux")]
+    pub fn session(service: &str) -> Self {
+        Keychain { service: service.to_string(), backend: Backend::Session }
     }
 
     fn entry(&self, id: &str) -> Result<keyring::Entry, SecretError> {
@@ -82,9 +100,15 @@ impl Keychain {
         // be a store that does not persist.
         #[cfg(target_os = "linux")]
         {
-            let credential =
-                keyring::secret_service::SsCredential::new_with_target(None, &self.service, id).map_err(map_err)?;
-            Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+            let credential: Box<keyring::Credential> = match self.backend {
+                Backend::Persistent => Box::new(
+                    keyring::secret_service::SsCredential::new_with_target(None, &self.service, id).map_err(map_err)?,
+                ),
+                Backend::Session => Box::new(
+                    keyring::keyutils::KeyutilsCredential::new_with_target(None, &self.service, id).map_err(map_err)?,
+                ),
+            };
+            Ok(keyring::Entry::new_with_credential(credential))
         }
         #[cfg(not(target_os = "linux"))]
         keyring::Entry::new(&self.service, id).map_err(map_err)
@@ -105,82 +129,24 @@ fn map_err(e: keyring::Error) -> SecretError {
     }
 }
 
-fn entry_set(entry: keyring::Entry, secret: &Sensitive<String>) -> Result<(), SecretError> {
-    entry.set_password(secret.expose()).map_err(map_err)
-}
-
-fn entry_get(entry: keyring::Entry) -> Result<Option<Sensitive<String>>, SecretError> {
-    match entry.get_password() {
-        Ok(value) => Ok(Some(Sensitive::new(value))),
-        Err(keyring::Error::NoEntry) => Ok(None),
-        Err(e) => Err(map_err(e)),
-    }
-}
-
-fn entry_delete(entry: keyring::Entry) -> Result<(), SecretError> {
-    match entry.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(map_err(e)),
-    }
-}
-
 impl SecretStore for Keychain {
     fn set(&self, id: &str, secret: &Sensitive<String>) -> Result<(), SecretError> {
-        entry_set(self.entry(id)?, secret)
+        self.entry(id)?.set_password(secret.expose()).map_err(map_err)
     }
 
     fn get(&self, id: &str) -> Result<Option<Sensitive<String>>, SecretError> {
-        entry_get(self.entry(id)?)
+        match self.entry(id)?.get_password() {
+            Ok(value) => Ok(Some(Sensitive::new(value))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
     }
 
     fn delete(&self, id: &str) -> Result<(), SecretError> {
-        entry_delete(self.entry(id)?)
-    }
-}
-
-/// The Linux kernel's session keyring (keyutils): secret, in kernel memory, gone at logout or reboot. Used
-/// only when no persistent keychain is available, and then announced as such.
-#[cfg(target_os = "linux")]
-pub struct SessionKeyring {
-    service: String,
-}
-
-#[cfg(target_os = "linux")]
-impl SessionKeyring {
-    pub fn new() -> Self {
-        SessionKeyring { service: SERVICE.to_string() }
-    }
-
-    pub fn with_service(service: &str) -> Self {
-        SessionKeyring { service: service.to_string() }
-    }
-
-    fn entry(&self, id: &str) -> Result<keyring::Entry, SecretError> {
-        let credential =
-            keyring::keyutils::KeyutilsCredential::new_with_target(None, &self.service, id).map_err(map_err)?;
-        Ok(keyring::Entry::new_with_credential(Box::new(credential)))
-    }
-}
-
-#[cfg(target_os = "linux")]
-impl Default for SessionKeyring {
-    fn default() -> Self {
-        SessionKeyring::new()
-    }
-}
-
-#[cfg(target_os = "linux")]
-impl SecretStore for SessionKeyring {
-    fn set(&self, id: &str, secret: &Sensitive<String>) -> Result<(), SecretError> {
-        entry_set(self.entry(id)?, secret)
-    }
-
-    fn get(&self, id: &str) -> Result<Option<Sensitive<String>>, SecretError> {
-        entry_get(self.entry(id)?)
-    }
-
-    fn delete(&self, id: &str) -> Result<(), SecretError> {
-        entry_delete(self.entry(id)?)
+        match self.entry(id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
     }
 }
 
@@ -212,7 +178,7 @@ pub fn open() -> Opened {
     };
     #[cfg(target_os = "linux")]
     {
-        let session = SessionKeyring::new();
+        let session = Keychain::session(SERVICE);
         if self_test(&session).is_ok() {
             return Opened { store: Box::new(session), persistence: Persistence::Session, problem: Some(problem) };
         }

@@ -38,11 +38,11 @@ fn join_session_keyring() {
 #[test]
 fn the_kernel_session_keyring_keeps_a_credential_for_the_session() {
     join_session_keyring();
-    let session = earshot_secrets::SessionKeyring::with_service("app.earshot.desktop.test");
+    let session = Keychain::session("app.earshot.desktop.test");
     self_test(&session).expect("the session keyring keeps what it is given");
     let id = format!("session-{}:token", std::process::id());
     session.set(&id, &Sensitive::new("s3cret-session".to_string())).unwrap();
-    let again = earshot_secrets::SessionKeyring::with_service("app.earshot.desktop.test");
+    let again = Keychain::session("app.earshot.desktop.test");
     assert_eq!(again.get(&id).unwrap().unwrap().expose(), "s3cret-session");
     session.delete(&id).unwrap();
     assert!(again.get(&id).unwrap().is_none());
