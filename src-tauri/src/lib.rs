@@ -76,9 +76,12 @@ pub fn run() {
                         }
                         Err(e) => eprintln!("earshot: listening could not start: {e}"),
                     }
-                    // Without a tray (some desktops have none) closing the window quits, as usual.
-                    if let Err(e) = listening::tray(app.handle()) {
-                        eprintln!("earshot: no tray icon: {e}");
+                    // Without a tray (some desktops have none; the tray library panics when its system library is
+                    // missing) closing the window quits, as usual.
+                    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listening::tray(app.handle()))) {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => eprintln!("earshot: no tray icon: {e}"),
+                        Err(_) => eprintln!("earshot: no tray icon: the system's app indicator library is missing"),
                     }
                 }
                 Err(e) => {
