@@ -68,6 +68,8 @@ pub async fn sync_once(
     let matcher = Matcher::load(ctx)?;
     let searches = matcher.searches(SEARCHES_PER_SOURCE);
     let searches = &searches;
+    let relevant = |title: Option<&str>, text: &str| !matcher.matches(title, text).is_empty();
+    let relevant = &relevant;
     for s in &due {
         on_event(SyncEvent::Checking { source_id: s.id, name: s.name.clone() });
     }
@@ -80,7 +82,8 @@ pub async fn sync_once(
         let outcome = match (state, credential) {
             (Ok(state), Ok(secret)) => {
                 let mut credential = Credential::new(secret);
-                let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches };
+                let spec =
+                    SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches, relevant };
                 let outcome = check::check(fetcher, spec, &state, &mut credential, now).await;
                 match (&source.credential_id, credential.renewed()) {
                     (Some(id), Some(renewed)) => match secrets.set(id, &renewed) {
@@ -152,8 +155,7 @@ fn record(
                 sources::record_success(tx, source.id, &state, 0, &next_check(min_interval), None, &now_text)
             })?;
         }
-        Outcome::Items { state, items, skipped: _, min_interval, title, notice } => {
-            let seen = items.len();
+        Outcome::Items { state, items, seen, skipped: _, min_interval, title, notice } => {
             let mut ids = HashSet::new();
             // A feed that repeats an id within one answer keeps the first (newest) copy.
             let items: Vec<_> = items.into_iter().filter(|m| ids.insert(m.external_id.clone())).collect();

@@ -163,8 +163,10 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
     let mut matched = 0;
     for (body, source_id) in corpus.iter().zip(&source_ids) {
         let t = Instant::now();
-        let parsed = earshot_sync::feeds::parse(body.as_bytes(), Some("https://bench.example/feed"), now)
-            .map_err(|e| anyhow!("{e}"))?;
+        let relevant = |title: Option<&str>, text: &str| !matcher.matches(title, text).is_empty();
+        let parsed =
+            earshot_sync::feeds::parse_relevant(body.as_bytes(), Some("https://bench.example/feed"), now, &relevant)
+                .map_err(|e| anyhow!("{e}"))?;
         parse += t.elapsed();
         let t = Instant::now();
         let paired = matcher.keep_relevant(parsed.entries);
@@ -216,8 +218,12 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
             samples: vec![total],
             target: ">= 20,000 entries/s",
         },
-        Row { what: "of which: parse and normalise (feed-rs, ammonia)".into(), samples: vec![parse], target: "" },
-        Row { what: "of which: match 10 queries".into(), samples: vec![matching], target: "" },
+        Row {
+            what: "of which: parse, match 10 queries, normalise the matching (feed-rs, ammonia)".into(),
+            samples: vec![parse],
+            target: "",
+        },
+        Row { what: "of which: list the queries each kept entry matches".into(), samples: vec![matching], target: "" },
         Row { what: "of which: store the matching ones (one transaction per feed)".into(), samples: vec![store], target: "" },
         Row {
             what: format!("sync round: {sources} feeds on 127.0.0.1, {} new mentions", first.new_mentions),

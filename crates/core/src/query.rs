@@ -71,7 +71,14 @@ impl Phrase {
 
     fn found_in(&self, text: &MatchText) -> bool {
         let n = self.0.len();
-        n > 0 && text.words.windows(n).any(|w| self.0.iter().zip(w).all(|(p, &range)| p.matches(text.word(range))))
+        // Every piece must at least occur as a substring: a fast test that rules out most texts before the
+        // word-by-word scan.
+        let possible = self.0.iter().all(|p| match p {
+            Piece::Word(w) | Piece::Prefix(w) => text.folded.contains(w.as_str()),
+        });
+        possible
+            && n > 0
+            && text.words().windows(n).any(|w| self.0.iter().zip(w).all(|(p, &range)| p.matches(text.word(range))))
     }
 }
 
@@ -239,14 +246,17 @@ fn tokens(folded: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 #[derive(Debug, Clone)]
 pub struct MatchText {
     folded: String,
-    words: Vec<(u32, u32)>,
+    /// Word ranges, found on first use (most texts are ruled out before).
+    words: std::sync::OnceLock<Vec<(u32, u32)>>,
 }
 
 impl MatchText {
     pub fn new(text: &str) -> MatchText {
-        let folded = fold(text);
-        let words = tokens(&folded).map(|(s, e)| (s as u32, e as u32)).collect();
-        MatchText { folded, words }
+        MatchText { folded: fold(text), words: std::sync::OnceLock::new() }
+    }
+
+    fn words(&self) -> &[(u32, u32)] {
+        self.words.get_or_init(|| tokens(&self.folded).map(|(s, e)| (s as u32, e as u32)).collect())
     }
 
     fn word(&self, (start, end): (u32, u32)) -> &str {

@@ -13,14 +13,16 @@ use crate::mastodon::{self, StreamError, StreamKind};
 use crate::schedule::{self, FailureClass};
 use crate::{feeds, hn, Conditional, FetchError, Fetched, Fetcher, API_BODY_CAP, FEED_BODY_CAP};
 
-/// The source to check: its kind, address and settings (JSON), as stored, and the searches that stand for
-/// the owner's queries on sources that search server-side.
-#[derive(Debug, Clone, Copy)]
+/// The source to check: its kind, address and settings (JSON), as stored; the searches that stand for the
+/// owner's queries on sources that search server-side; and which items are worth keeping (feeds drop the
+/// rest before normalising them).
+#[derive(Clone, Copy)]
 pub struct SourceSpec<'a> {
     pub kind: &'a str,
     pub url: &'a str,
     pub config: &'a str,
     pub searches: &'a [String],
+    pub relevant: feeds::Relevance<'a>,
 }
 
 #[derive(Debug)]
@@ -34,6 +36,8 @@ pub enum Outcome {
     Items {
         state: SyncState,
         items: Vec<NewMention>,
+        /// Items the source sent, kept or not.
+        seen: usize,
         skipped: usize,
         min_interval: Option<Duration>,
         /// The feed's own title, to name a source added by address alone.
@@ -127,13 +131,14 @@ pub async fn check(
     now: DateTime<Utc>,
 ) -> Outcome {
     match spec.kind {
-        "feed" => check_feed(fetcher, spec.url, state, now).await,
+        "feed" => check_feed(fetcher, spec.url, state, spec.relevant, now).await,
         "hn" => check_hn(fetcher, spec, state, now).await,
         "mastodon" => check_mastodon(fetcher, spec, state, credential.secret(), now).await,
         "bluesky" => {
             match crate::bluesky::check(fetcher, spec.searches, state.cursor.as_deref(), credential, now).await {
                 Ok((items, cursor)) => Outcome::Items {
                     state: SyncState { cursor: Some(cursor), ..state.clone() },
+                    seen: items.len(),
                     items,
                     skipped: 0,
                     min_interval: None,
@@ -147,7 +152,13 @@ pub async fn check(
     }
 }
 
-async fn check_feed(fetcher: &Fetcher, url: &str, state: &SyncState, now: DateTime<Utc>) -> Outcome {
+async fn check_feed(
+    fetcher: &Fetcher,
+    url: &str,
+    state: &SyncState,
+    relevant: feeds::Relevance<'_>,
+    now: DateTime<Utc>,
+) -> Outcome {
     let validators = Conditional { etag: state.etag.as_deref(), last_modified: state.last_modified.as_deref() };
     let fetched = match fetcher.get_conditional(url, FEED_BODY_CAP, validators).await {
         Ok(f) => f,
@@ -170,10 +181,11 @@ async fn check_feed(fetcher: &Fetcher, url: &str, state: &SyncState, now: DateTi
     if state.body_hash.as_deref() == Some(hash.as_str()) {
         return Outcome::Unchanged { state: validators, min_interval };
     }
-    match feeds::parse(&fetched.body, Some(&fetched.final_url), now) {
+    match feeds::parse_relevant(&fetched.body, Some(&fetched.final_url), now, relevant) {
         Ok(feed) => Outcome::Items {
             state: SyncState { body_hash: Some(hash), ..validators },
             items: feed.entries,
+            seen: feed.seen,
             skipped: feed.skipped,
             min_interval,
             title: feed.title,
@@ -202,6 +214,7 @@ async fn check_hn(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, no
     match hn::parse(&fetched.body, state.cursor.as_deref(), now) {
         Ok((items, cursor)) => Outcome::Items {
             state: SyncState { cursor, ..state.clone() },
+            seen: items.len(),
             items,
             skipped: 0,
             min_interval: None,
@@ -308,6 +321,7 @@ async fn check_mastodon(
     }
     Outcome::Items {
         state: SyncState { cursor: Some(cursor.to_string()), ..state.clone() },
+        seen: items.len(),
         items,
         skipped: 0,
         min_interval: None,

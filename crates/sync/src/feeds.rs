@@ -25,12 +25,28 @@ pub struct ParsedFeed {
     /// The site the feed belongs to, when it says.
     pub site_url: Option<String>,
     pub entries: Vec<NewMention>,
+    /// Entries read (at most [`MAX_ENTRIES`]), kept or not.
+    pub seen: usize,
     /// Entries beyond [`MAX_ENTRIES`] that were left out.
     pub skipped: usize,
 }
 
+/// Decides from an entry's title and text whether it is worth keeping (whether a query matches it).
+pub type Relevance<'a> = &'a (dyn Fn(Option<&str>, &str) -> bool + Sync);
+
 /// Parses a feed body. `feed_url` resolves relative links and seeds ids of entries that have none.
 pub fn parse(body: &[u8], feed_url: Option<&str>, fetched_at: DateTime<Utc>) -> Result<ParsedFeed, FeedError> {
+    parse_relevant(body, feed_url, fetched_at, &|_, _| true)
+}
+
+/// [`parse`], keeping only the entries `relevant` accepts; the rest are dropped as soon as their text is
+/// known, before the work of normalising them.
+pub fn parse_relevant(
+    body: &[u8],
+    feed_url: Option<&str>,
+    fetched_at: DateTime<Utc>,
+    relevant: Relevance<'_>,
+) -> Result<ParsedFeed, FeedError> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(feed_url)
         // Entries without an id are keyed below; the empty id marks them (feed-rs would otherwise invent one,
@@ -44,11 +60,12 @@ pub fn parse(body: &[u8], feed_url: Option<&str>, fetched_at: DateTime<Utc>) -> 
     let base = feed_url.and_then(|u| url::Url::parse(u).ok());
     let language = feed.language.clone();
     let skipped = feed.entries.len().saturating_sub(MAX_ENTRIES);
+    let seen = feed.entries.len().min(MAX_ENTRIES);
     let entries = feed
         .entries
         .into_iter()
         .take(MAX_ENTRIES)
-        .map(|e| normalise(e, feed_url.unwrap_or(""), base.as_ref(), language.as_deref(), fetched_at))
+        .filter_map(|e| normalise(e, feed_url.unwrap_or(""), base.as_ref(), language.as_deref(), fetched_at, relevant))
         .collect();
     let site_url =
         feed.links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate")).map(|l| l.href.clone());
@@ -56,6 +73,7 @@ pub fn parse(body: &[u8], feed_url: Option<&str>, fetched_at: DateTime<Utc>) -> 
         title: feed.title.map(|t| text_of(&t)).filter(|t| !t.is_empty()),
         site_url: site_url.and_then(|u| clean_url(&u)),
         entries,
+        seen,
         skipped,
     })
 }
@@ -84,13 +102,8 @@ fn normalise(
     base: Option<&url::Url>,
     language: Option<&str>,
     fetched_at: DateTime<Utc>,
-) -> NewMention {
-    let link = entry
-        .links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .or(entry.links.first())
-        .and_then(|l| clean_url(&l.href));
+    relevant: Relevance<'_>,
+) -> Option<NewMention> {
     let title = entry.title.as_ref().map(text_of).filter(|t| !t.is_empty());
 
     // The body: full content, else the summary, else a media description (YouTube).
@@ -116,7 +129,16 @@ fn normalise(
         (_, _, Some(description)) => (text_of(description), None),
         _ => (String::new(), None),
     };
+    if !relevant(title.as_deref(), &text) {
+        return None;
+    }
     let html = rich.filter(|h| !h.is_empty());
+    let link = entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or(entry.links.first())
+        .and_then(|l| clean_url(&l.href));
 
     let author = entry.authors.first().map(|p| MentionAuthor {
         name: p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
@@ -151,7 +173,7 @@ fn normalise(
         format!("sha256:{:x}", hash.finalize())
     };
 
-    NewMention {
+    let mention = NewMention {
         external_id,
         url: link,
         author: author.unwrap_or_default(),
@@ -164,7 +186,8 @@ fn normalise(
         raw: Some(raw.to_string()),
         direct: false,
     }
-    .made_safe(fetched_at)
+    .made_safe(fetched_at);
+    Some(mention)
 }
 
 #[cfg(test)]
