@@ -59,10 +59,16 @@ struct WorkspaceExport {
     settings: BTreeMap<String, String>,
     contacts: Vec<ContactExport>,
     imports: Vec<ImportSummary>,
+    /// What Earshot listens for, where (sources, without their keychain items: sign-ins are never
+    /// exported), and what it heard.
+    queries: Vec<earshot_store::listening_queries::ListeningQuery>,
+    sources: Vec<earshot_store::sources::Source>,
+    mentions: Vec<earshot_store::mentions::Mention>,
 }
 
 pub fn export(ctx: &Ctx, format: ExportFormat) -> Result<String, ApiError> {
     let exported_at = ctx.now_text();
+    let now = exported_at.clone();
     Ok(ctx.store.read(|c| {
         let ids = store_contacts::live_ids(c)?;
         match format {
@@ -100,6 +106,9 @@ pub fn export(ctx: &Ctx, format: ExportFormat) -> Result<String, ApiError> {
                     settings,
                     contacts,
                     imports: imports::list(c)?,
+                    queries: earshot_store::listening_queries::list(c)?,
+                    sources: earshot_store::sources::list(c, &now)?,
+                    mentions: earshot_store::mentions::list(c, i64::MAX)?,
                 };
                 serde_json::to_string_pretty(&export).map_err(|e| earshot_store::StoreError::Invalid(e.to_string()))
             }
@@ -138,5 +147,28 @@ mod tests {
         assert_eq!(json["contacts"].as_array().unwrap().len(), 40);
         assert!(json["contacts"].as_array().unwrap().iter().any(|c| !c["activities"].as_array().unwrap().is_empty()));
         assert_eq!(json["settings"]["currency"], "GBP");
+    }
+
+    #[test]
+    fn the_json_export_holds_listening_but_never_a_sign_in() {
+        let (_d, ctx) = ctx();
+        crate::listening::queries_add(&ctx, "brand", "spoke").unwrap();
+        ctx.store
+            .write(|tx| {
+                let s = earshot_store::sources::NewSource {
+                    kind: "mastodon",
+                    name: "@me@m.example",
+                    url: "https://m.example/",
+                    config: "{}",
+                    credential_id: Some("mastodon:m.example:me"),
+                };
+                earshot_store::sources::add(tx, &s, "2026-11-25T12:00:00Z")
+            })
+            .unwrap();
+        let text = export(&ctx, ExportFormat::Json).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["queries"][0]["query"], "spoke");
+        assert_eq!(json["sources"][0]["name"], "@me@m.example");
+        assert!(!text.contains("mastodon:m.example:me"), "not even the keychain item's name");
     }
 }
