@@ -265,6 +265,12 @@ pub fn source_resume(ctx: &Ctx, id: i64) -> Result<Source, ApiError> {
     Ok(ctx.store.read(|c| sources::get(c, id, &now))?)
 }
 
+/// Removes a mention for good: later fetches of the same item never bring it back.
+pub fn mention_remove(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
+    ctx.store.write(|tx| mentions::remove(tx, id, &ctx.now_text()))?;
+    Ok(())
+}
+
 pub fn mentions_list(ctx: &Ctx, limit: i64) -> Result<Vec<Mention>, ApiError> {
     Ok(ctx.store.read(|c| mentions::list(c, limit.clamp(1, 10_000)))?)
 }

@@ -56,15 +56,36 @@ pub enum SyncEvent {
     Done(SourceResult),
 }
 
-/// Checks every due source once and waits for all of them.
+/// Checks every source that is due once and waits for all of them (the scheduler's round).
 pub async fn sync_once(
     ctx: &Ctx,
     fetcher: &Fetcher,
     secrets: &dyn SecretStore,
     on_event: &mut (dyn FnMut(SyncEvent) + Send),
 ) -> Result<SyncSummary, ApiError> {
+    round(ctx, fetcher, secrets, false, on_event).await
+}
+
+/// Checks every source now, due or not, except those a server asked to wait and the paused ones
+/// (`earshot sync --once`).
+pub async fn sync_now(
+    ctx: &Ctx,
+    fetcher: &Fetcher,
+    secrets: &dyn SecretStore,
+    on_event: &mut (dyn FnMut(SyncEvent) + Send),
+) -> Result<SyncSummary, ApiError> {
+    round(ctx, fetcher, secrets, true, on_event).await
+}
+
+async fn round(
+    ctx: &Ctx,
+    fetcher: &Fetcher,
+    secrets: &dyn SecretStore,
+    every: bool,
+    on_event: &mut (dyn FnMut(SyncEvent) + Send),
+) -> Result<SyncSummary, ApiError> {
     let now = ctx.now();
-    let due = ctx.store.read(|c| sources::due(c, &timestamp(now)))?;
+    let due = ctx.store.read(|c| sources::due(c, &timestamp(now), every))?;
     let matcher = Matcher::load(ctx)?;
     let searches = matcher.searches(SEARCHES_PER_SOURCE);
     let searches = &searches;

@@ -273,7 +273,7 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     };
     if !watch {
         let summary =
-            rt.block_on(sync::sync_once(ctx, &fetcher, &keychain, &mut on_event)).map_err(|e| anyhow!(e.message))?;
+            rt.block_on(sync::sync_now(ctx, &fetcher, &keychain, &mut on_event)).map_err(|e| anyhow!(e.message))?;
         if json {
             return print_json(&summary);
         }

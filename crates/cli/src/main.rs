@@ -263,6 +263,8 @@ enum MentionsCommand {
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
+    /// Remove a mention for good (it never comes back from its source)
+    Remove { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -320,6 +322,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sources { command } => listen::sources(&open(cli.db)?, command),
         Command::Mentions { command: MentionsCommand::List { json, limit } } => {
             listen::mentions(&open(cli.db)?, json, limit)
+        }
+        Command::Mentions { command: MentionsCommand::Remove { id } } => {
+            api(earshot_app::listening::mention_remove(&open(cli.db)?, id))?;
+            println!("Removed mention {id}; it will not come back");
+            Ok(())
         }
         Command::Capture { url, text, author, network, json } => {
             listen::capture(&open(cli.db)?, url, text, author, network, json)

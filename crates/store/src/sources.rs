@@ -166,16 +166,16 @@ pub fn get(conn: &Connection, id: i64, now: &str) -> Result<Source> {
         .ok_or(StoreError::NotFound { what: "source", id })
 }
 
-/// Sources to check now: live, not paused, due, and not asked to wait.
-pub fn due(conn: &Connection, now: &str) -> Result<Vec<Source>> {
+/// Sources to check now: live, not paused, due (or all of them with `every`), and not asked to wait.
+pub fn due(conn: &Connection, now: &str, every: bool) -> Result<Vec<Source>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM sources s
           WHERE s.deleted_at IS NULL AND s.paused_reason IS NULL AND s.kind != 'manual'
-            AND (s.next_check_at IS NULL OR s.next_check_at <= ?1)
+            AND (?2 OR s.next_check_at IS NULL OR s.next_check_at <= ?1)
             AND (s.not_before IS NULL OR s.not_before <= ?1)
           ORDER BY s.next_check_at, s.id"
     ))?;
-    let rows = stmt.query_map([now], |r| from_row(r, now))?;
+    let rows = stmt.query_map(params![now, every], |r| from_row(r, now))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -365,12 +365,12 @@ mod tests {
         };
         store.write(|tx| record_failure(tx, a, &pause, NOW)).unwrap();
         store.write(|tx| record_rate_limited(tx, b, "2026-11-25T12:30:00Z", "429", NOW)).unwrap();
-        assert!(store.read(|c| due(c, "2026-11-25T12:10:00Z")).unwrap().is_empty());
+        assert!(store.read(|c| due(c, "2026-11-25T12:10:00Z", false)).unwrap().is_empty());
         assert_eq!(store.read(|c| get(c, b, "2026-11-25T12:10:00Z")).unwrap().status, "rate_limited");
-        let later = store.read(|c| due(c, "2026-11-25T12:31:00Z")).unwrap();
+        let later = store.read(|c| due(c, "2026-11-25T12:31:00Z", false)).unwrap();
         assert_eq!(later.iter().map(|s| s.id).collect::<Vec<_>>(), vec![b]);
         store.write(|tx| resume(tx, a, "2026-11-25T12:31:00Z")).unwrap();
-        assert_eq!(store.read(|c| due(c, "2026-11-25T12:31:00Z")).unwrap().len(), 2);
+        assert_eq!(store.read(|c| due(c, "2026-11-25T12:31:00Z", false)).unwrap().len(), 2);
     }
 
     #[test]
