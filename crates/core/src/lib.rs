@@ -1,5 +1,6 @@
 //! Earshot's domain: the shapes of contacts and their parts, the import and export formats, the rules for
-//! duplicates, money and keep-in-touch cadence, and the demo workspace.
+//! duplicates, money and keep-in-touch cadence, the demo workspace; and for listening, the query language
+//! (`query`), the one shape of a fetched item (`mention`) and remote HTML made safe (`html`).
 //!
 //! Invariants: nothing here does I/O or reads the clock (callers pass `now`), so every rule is testable as a
 //! pure function. Parsers never panic on any input: bad records come back as [`RecordError`]s that name the

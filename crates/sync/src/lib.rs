@@ -1,9 +1,15 @@
-//! Everything Earshot fetches from the network goes through here: one HTTP client with connect, read and
-//! total timeouts, a redirect policy that re-checks every hop, and bodies capped after decompression.
+//! Everything Earshot fetches from the network goes through here: one HTTP client ([`Fetcher`]) with
+//! connect, read and total timeouts, a redirect policy that re-checks every hop, bodies capped after
+//! decompression and a circuit breaker per host; one adapter per kind of source (`feeds`, `hn`,
+//! `mastodon`, `bluesky`) that turns answers into `NewMention`s; [`check::check`], one check of one source;
+//! and `schedule`, when to check next after a failure. Sign-ins (`mastodon_auth`, `bluesky::sign_in`),
+//! OPML lists and page summaries for manual capture live here too.
 //!
 //! Invariants: no request runs without a timeout; no body larger than its cap is ever held in memory;
-//! only http and https are fetched, and never a URL with credentials in it. Source adapters (feeds,
-//! Mastodon, Bluesky, Hacker News) are added as modules that call [`Fetcher::get`].
+//! only http and https are fetched, and never a URL with credentials in it; tokens travel only in the
+//! `Authorization` header; nothing here touches the store: callers save a check's items and its new sync
+//! state together. To add a source kind: a module with its URLs and its parser into `NewMention`, a branch
+//! in [`check::check`], and a fake server in `tests/` that speaks its protocol.
 
 pub mod bluesky;
 pub mod breaker;
