@@ -54,9 +54,20 @@ pub fn parse_relevant(
         .id_generator(|_links, _title, _uri| String::new())
         .build();
     // The parser must never take the process down: a panic inside it is a feed we cannot read.
-    let feed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(body)))
-        .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
-        .map_err(|e| FeedError::Unreadable(e.to_string()))?;
+    let read = |bytes: &[u8]| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
+            .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
+            .map_err(|e| FeedError::Unreadable(e.to_string()))
+    };
+    let feed = match read(body) {
+        Ok(feed) => feed,
+        // A feed that says (or implies) UTF-8 but carries a few invalid bytes is read with them replaced,
+        // rather than lost whole.
+        Err(first) if std::str::from_utf8(body).is_err() && declares_utf8(body) => {
+            read(String::from_utf8_lossy(body).as_bytes()).map_err(|_| first)?
+        }
+        Err(e) => return Err(e),
+    };
     let base = feed_url.and_then(|u| url::Url::parse(u).ok());
     let language = feed.language.clone();
     let skipped = feed.entries.len().saturating_sub(MAX_ENTRIES);
@@ -76,6 +87,15 @@ pub fn parse_relevant(
         seen,
         skipped,
     })
+}
+
+/// Whether an XML body declares UTF-8, or no encoding at all (which means UTF-8).
+fn declares_utf8(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(200)]).to_ascii_lowercase();
+    match head.split_once("encoding=") {
+        Some((_, rest)) => rest.trim_start_matches(['"', '\'']).starts_with("utf-8"),
+        None => true,
+    }
 }
 
 /// Whether a body is HTML: declared so, or plain text that carries markup anyway (common in RSS).
@@ -298,6 +318,14 @@ mod tests {
             let err = parse(bytes, None, now());
             assert!(err.is_err(), "{:?}", String::from_utf8_lossy(bytes));
         }
+    }
+
+    #[test]
+    fn a_few_invalid_bytes_in_a_utf8_feed_are_replaced_not_fatal() {
+        let rss = b"<rss version=\"2.0\"><channel><title>bad \xff byte</title><item><guid>1</guid><title>ok</title></item></channel></rss>";
+        let feed = parse(rss, None, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("bad \u{fffd} byte"));
+        assert_eq!(feed.entries.len(), 1);
     }
 
     #[test]
