@@ -3,7 +3,10 @@
 import { mockIPC } from "/__tauri_mocks.js";
 
 const now = "2026-11-25T12:00:00Z";
-const state = { kind: null, contacts: [], nextId: 1 };
+const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [] };
+// Where sign-ins would go; a test can set window.__secrets before the page loads its screens.
+window.__secrets = { persistence: "keychain", problem: null };
+window.__passwords = [];
 window.__calls = [];
 
 function summary(c) {
@@ -71,6 +74,29 @@ const handlers = {
   tags_list: () => [],
   imports_list: () => [],
   import_preview: () => ({ file_name: "people.vcf", format: "vcard", table: null, cards: 2 }),
+  secrets_status: () => window.__secrets,
+  queries_list: () => state.queries,
+  query_preview: ({ query }) => {
+    if (query.trim().startsWith("-")) throw { code: "invalid_input", message: `query "${query}": the query only leaves things out: add at least one word to listen for` };
+    return { understood_as: fold(query), matching: 0, examples: [] };
+  },
+  query_add: ({ kind, query }) => {
+    const q = { id: state.nextId++, kind, query, created_at: now, mentions: 0 };
+    state.queries.push(q);
+    return q;
+  },
+  query_remove: ({ id }) => {
+    state.queries = state.queries.filter((q) => q.id !== id);
+  },
+  sources_list: () => state.sources,
+  source_add_bluesky: ({ handle, appPassword }) => {
+    window.__passwords.push(appPassword);
+    const s = { id: state.nextId++, kind: "bluesky", name: `@${handle} on Bluesky`, url: "https://pds.example", config: "{}", status: "new", paused_reason: null, next_check_at: now, not_before: null, last_checked_at: null, last_success_at: null, last_error: null, failing_since: null, failures: 0, parse_failures: 0, items_seen: 0, mentions: 0, notice: null };
+    state.sources.push(s);
+    return s;
+  },
+  source_check_now: () => null,
+  mentions_list: () => state.mentions,
   import_run: () => {
     for (const name of ["Ann Lee", "Bob Day"]) state.contacts.push(contact({ display_name: name, given_name: "", family_name: "", organization: null, title: null, city: null, website: null, birthday: null, emails: [], phones: [], identities: [], tags: [] }, state.nextId++));
     return { id: 1, file_name: "people.vcf", format: "vcard", started_at: now, finished_at: now, added: 2, merged: 0, unchanged: 0, rejected: 1, warnings: 0, problems: [{ line: 9, severity: "error", reason: "the card has no name, organization, email or phone" }], undone_at: null };

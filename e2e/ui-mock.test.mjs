@@ -124,3 +124,46 @@ test("the shortcuts help opens with ? and closes with Escape", async () => {
   await p.getByRole("dialog").waitFor({ state: "detached" });
   await p.close();
 });
+
+test("a query that only leaves things out is refused before it is saved, with the reason", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.click("#nav-listening");
+  await p.fill("#query-text", "-jobs");
+  await p.getByRole("alert").waitFor();
+  assert.match(await p.getByRole("alert").textContent(), /only leaves things out/);
+  assert.equal(await p.isDisabled("#add-query"), true);
+  await p.fill("#query-text", "\"Spoke and Chain\" -jobs");
+  await p.locator("text=Understood as").waitFor();
+  await p.click("#add-query");
+  await p.locator("[aria-label=Queries]", { hasText: "Spoke and Chain" }).waitFor();
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test("a Bluesky app password is sent once and cleared from the window", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.click("#nav-listening");
+  await p.selectOption("#source-kind", "bluesky");
+  await p.fill("#source-address", "shop.bsky.social");
+  await p.fill("input[type=password]", "abcd-efgh-ijkl-mnop");
+  await p.click("#add-source");
+  await p.locator(".source-row", { hasText: "@shop.bsky.social on Bluesky" }).waitFor();
+  assert.equal(await p.inputValue("input[type=password]"), "");
+  assert.deepEqual(await p.evaluate(() => window.__passwords), ["abcd-efgh-ijkl-mnop"]);
+  assert.match(await p.textContent(".source-row"), /Not checked yet/);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test("without a keychain the listening screen says where sign-ins will be kept", async () => {
+  const { p } = await page();
+  await p.evaluate(() => {
+    window.__secrets = { persistence: "session", problem: "the system keychain is not available" };
+  });
+  await p.click("#start-empty");
+  await p.click("#nav-listening");
+  await p.locator(".banner", { hasText: "until you log out" }).waitFor();
+  await p.close();
+});
