@@ -128,6 +128,14 @@ async fn signing_in_keeps_the_token_in_the_keychain_only_and_mentions_arrive() {
     assert!(source.paused_reason.as_deref().unwrap().contains("Sign in again"));
     assert!(!source.last_error.as_deref().unwrap_or("").contains(CANARY));
 
+    // Signing in again brings the paused source back, with its history.
+    state.lock().unwrap().revoked = false;
+    let again = source_add_mastodon_account(&ctx, &fetcher, &secrets, &instance, &mut browser()).await.unwrap();
+    assert_eq!((again.id, again.status.as_str(), again.paused_reason.clone()), (source.id, "ok", None));
+    let back = sync_once(&ctx, &fetcher, &secrets, &mut |_| {}).await.unwrap();
+    assert_eq!(back.failed, 0, "{:?}", back.sources);
+    assert_eq!(sources_list(&ctx).unwrap()[0].status, "ok");
+
     source_remove(&ctx, &secrets, source.id).unwrap();
     assert!(secrets.get(&credential).unwrap().is_none(), "removing the source deletes its secret");
 }

@@ -37,8 +37,9 @@ fn add(ctx: &Ctx, s: &NewSource<'_>) -> Result<Source, ApiError> {
     Ok(ctx.store.read(|c| sources::get(c, id, &now))?)
 }
 
-/// Stores `secret` under `credential_id` and adds the source that uses it; if the source cannot be added,
-/// the keychain item is removed again so no orphan secret is left behind.
+/// Stores `secret` under `credential_id` and adds the source that uses it, or, when that account is already
+/// a source, signs it in again (the way back from "sign in again"). If the source cannot be saved, the
+/// keychain item is removed again so no orphan secret is left behind.
 fn add_with_secret(
     ctx: &Ctx,
     secrets: &dyn SecretStore,
@@ -52,9 +53,18 @@ fn add_with_secret(
              text: unlock or set up the keychain (on Linux, GNOME Keyring or KWallet) and sign in again"
         ))
     })?;
-    add(ctx, s).inspect_err(|_| {
-        let _ = secrets.delete(credential_id);
-    })
+    let now = ctx.now_text();
+    let saved = ctx.store.write(|tx| match sources::sign_in_again(tx, s, &now)? {
+        Some(id) => Ok(id),
+        None => sources::add(tx, s, &now),
+    });
+    match saved {
+        Ok(id) => Ok(ctx.store.read(|c| sources::get(c, id, &now))?),
+        Err(e) => {
+            let _ = secrets.delete(credential_id);
+            Err(e.into())
+        }
+    }
 }
 
 /// Listens to a hashtag on a Mastodon instance: public, no sign-in.

@@ -141,6 +141,27 @@ pub fn add(tx: &Transaction<'_>, s: &NewSource<'_>, now: &str) -> Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
+/// Signs a live source in again: its keychain item is replaced and a pause for a refused sign-in lifted.
+/// Returns the source's id, or `None` when no live source has this kind, address and settings.
+pub fn sign_in_again(tx: &Transaction<'_>, s: &NewSource<'_>, now: &str) -> Result<Option<i64>> {
+    let id: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM sources WHERE kind = ?1 AND url = ?2 AND config = ?3 AND deleted_at IS NULL",
+            params![s.kind, s.url, s.config],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = id {
+        tx.execute(
+            "UPDATE sources SET credential_id = ?2, paused_reason = NULL, failures = 0, parse_failures = 0,
+                    failing_since = NULL, last_error = NULL, not_before = NULL, next_check_at = ?3
+              WHERE id = ?1",
+            params![id, s.credential_id, now],
+        )?;
+    }
+    Ok(id)
+}
+
 /// Removes a source; its mentions stay. Returns the keychain item to delete, if it had one.
 pub fn remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<Option<String>> {
     let credential: Option<Option<String>> = tx

@@ -74,7 +74,7 @@ pub fn after_failure(
         FailureClass::SignIn => Decision {
             next_check_at: later,
             not_before: None,
-            pause: Some("The account refused Earshot's sign-in. Sign in again to resume.".into()),
+            pause: Some("The account refused Earshot's sign-in. Sign in again (add the same account again) to resume.".into()),
         },
         FailureClass::Parse if parse_failures + 1 >= PARSE_FAILURES_BEFORE_PAUSE => Decision {
             next_check_at: later,
