@@ -4,7 +4,9 @@
 mod fake_http;
 
 use chrono::{DateTime, Duration, Utc};
-use earshot_app::listening::{capture_link, mentions_list, queries_add, source_add_feed, sources_list, Capture};
+use earshot_app::listening::{
+    capture_link, mentions_list, queries_add, source_add_feed, source_add_hn, sources_list, Capture,
+};
 use earshot_app::sync::sync_once;
 use earshot_app::{Ctx, Store};
 use fake_http::{response, serve};
@@ -125,4 +127,30 @@ async fn a_bare_link_is_captured_with_the_pages_own_title_and_description() {
     assert_eq!(m.text, "Five stars: they fixed my wheel while I waited.");
     assert_eq!(m.source_kind, "manual");
     assert_eq!(mentions_list(&ctx, 10).unwrap().len(), 1, "a capture is in the inbox without any query");
+}
+
+#[tokio::test]
+async fn a_hacker_news_search_asks_only_for_what_is_newer_than_it_has() {
+    let body = fixture("hackernews/search_by_date_comment_constructed.json");
+    let server = serve(vec![
+        response("200 OK", &[("Content-Type", "application/json")], &body),
+        response("200 OK", &[("Content-Type", "application/json")], br#"{"hits": [], "nbHits": 0}"#),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    {
+        let ctx = at(&db, start());
+        queries_add(&ctx, "competitor", "acmecoffee").unwrap();
+        source_add_hn(&ctx, "acmecoffee", &server.base).unwrap();
+    }
+    let first = round(&db, start()).await;
+    assert_eq!((first.failed, first.new_mentions), (0, 1), "{:?}", first.sources);
+    let m = &mentions_list(&at(&db, start()), 10).unwrap()[0];
+    assert!(m.url.as_deref().unwrap().starts_with("https://news.ycombinator.com/item?id="));
+    let second = round(&db, start() + Duration::minutes(16)).await;
+    assert_eq!((second.checked, second.failed), (1, 0));
+    let requests = server.requests.lock().unwrap();
+    assert!(!requests[0].contains("numericFilters"), "the first search asks for everything recent");
+    assert!(requests[1].contains("numericFilters=created_at_i%3E"), "{}", requests[1]);
 }
