@@ -13,10 +13,10 @@ use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
-type Shared<'a> = State<'a, Arc<Ctx>>;
+pub(crate) type Shared<'a> = State<'a, Arc<Ctx>>;
 
 /// Runs a use case on the blocking pool, so the window stays responsive while SQLite works.
-async fn run<T: Send + 'static>(
+pub(crate) async fn run<T: Send + 'static>(
     ctx: &Shared<'_>,
     f: impl FnOnce(&Ctx) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {

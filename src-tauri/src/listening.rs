@@ -87,18 +87,9 @@ pub fn start(app: &AppHandle, ctx: Arc<Ctx>) -> Result<Listening, String> {
     Ok(Listening { secrets, fetcher, engine, stopped: std::sync::Mutex::new(Some(done_rx)) })
 }
 
-type Shared<'a> = State<'a, Arc<Ctx>>;
-type Listen<'a> = State<'a, Listening>;
+use crate::commands::{run as blocking, Shared};
 
-async fn blocking<T: Send + 'static>(
-    ctx: &Shared<'_>,
-    f: impl FnOnce(&Ctx) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let ctx = Arc::clone(ctx);
-    tauri::async_runtime::spawn_blocking(move || f(&ctx))
-        .await
-        .map_err(|e| ApiError { code: earshot_app::ApiErrorCode::Storage, message: e.to_string() })?
-}
+type Listen<'a> = State<'a, Listening>;
 
 /// Wakes the engine so a new or changed source is checked at once.
 fn wake(listen: &Listening, source: Option<i64>) {

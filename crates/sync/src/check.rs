@@ -52,6 +52,19 @@ pub enum Outcome {
     },
 }
 
+/// Items from a source with a cursor of its own (no HTTP validators, no title, nothing left out).
+fn items_after(state: &SyncState, cursor: Option<String>, items: Vec<NewMention>) -> Outcome {
+    Outcome::Items {
+        state: SyncState { cursor, ..state.clone() },
+        seen: items.len(),
+        items,
+        skipped: 0,
+        min_interval: None,
+        title: None,
+        notice: None,
+    }
+}
+
 pub(crate) fn failed(message: impl Into<String>, class: FailureClass) -> Outcome {
     Outcome::Failed { message: message.into(), class, retry_after: None }
 }
@@ -136,15 +149,7 @@ pub async fn check(
         "mastodon" => check_mastodon(fetcher, spec, state, credential.secret(), now).await,
         "bluesky" => {
             match crate::bluesky::check(fetcher, spec.searches, state.cursor.as_deref(), credential, now).await {
-                Ok((items, cursor)) => Outcome::Items {
-                    state: SyncState { cursor: Some(cursor), ..state.clone() },
-                    seen: items.len(),
-                    items,
-                    skipped: 0,
-                    min_interval: None,
-                    title: None,
-                    notice: None,
-                },
+                Ok((items, cursor)) => items_after(state, Some(cursor), items),
                 Err(outcome) => outcome,
             }
         }
@@ -212,15 +217,7 @@ async fn check_hn(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, no
         return status_failure(&fetched, spec.url, now);
     }
     match hn::parse(&fetched.body, state.cursor.as_deref(), now) {
-        Ok((items, cursor)) => Outcome::Items {
-            state: SyncState { cursor, ..state.clone() },
-            seen: items.len(),
-            items,
-            skipped: 0,
-            min_interval: None,
-            title: None,
-            notice: None,
-        },
+        Ok((items, cursor)) => items_after(state, cursor, items),
         Err(e) => failed(format!("{}: {e}", spec.url), FailureClass::Parse),
     }
 }
