@@ -136,3 +136,44 @@ async fn an_expired_session_is_renewed_and_mentions_arrive_with_follower_counts(
     assert_eq!(source.status, "rate_limited");
     assert_eq!(source.not_before.as_deref(), Some("2026-11-25T13:30:00Z"), "RateLimit-Reset is in Unix seconds");
 }
+
+#[tokio::test]
+async fn a_busy_search_is_read_page_by_page_with_its_cursor() {
+    let template = recorded("searchPosts_synthetic_from_real_postView.json")["posts"][0].clone();
+    let page = |from: usize, n: usize| -> Vec<Value> {
+        (from..from + n)
+            .map(|i| {
+                let mut p = template.clone();
+                p["uri"] = json!(format!("at://did:plc:kvwvcn5iqfooopmyzvb4qzba/app.bsky.feed.post/p{i}"));
+                p["record"]["text"] = json!(format!("Spoke and Chain post {i}"));
+                p
+            })
+            .collect()
+    };
+    let (first, second) = (page(0, 100), page(100, 5));
+    let base = serve_with(move |req: &HttpRequest| match req.path() {
+        "/xrpc/com.atproto.server.createSession" => json("200 OK", &session("http://127.0.0.1:9", 1)),
+        "/xrpc/app.bsky.notification.listNotifications" => json("200 OK", &json!({"notifications": []})),
+        "/xrpc/app.bsky.feed.searchPosts" if req.query("cursor").as_deref() == Some("p2") => {
+            json("200 OK", &json!({"posts": second}))
+        }
+        "/xrpc/app.bsky.feed.searchPosts" => json("200 OK", &json!({"posts": first, "cursor": "p2"})),
+        "/xrpc/app.bsky.actor.getProfiles" => json("200 OK", &json!({"profiles": []})),
+        _ => json("404 Not Found", &json!({"error": "MethodNotImplemented"})),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Ctx::with_clock(Store::open(dir.path().join("w.db")).unwrap(), now());
+    let (secrets, fetcher) = (MemorySecrets::default(), earshot_sync::Fetcher::new().unwrap());
+    queries_add(&ctx, "brand", "\"spoke and chain\"").unwrap();
+    let password = Sensitive::new(APP_PASSWORD.to_string());
+    let source = source_add_bluesky(&ctx, &fetcher, &secrets, "shop.test", &password, &base).await;
+    // The fake's session names a PDS it cannot know (its own address comes later): point it at the fake.
+    let source = source.unwrap();
+    let kept = secrets.get("bluesky:did:plc:owner").unwrap().unwrap();
+    let fixed = kept.expose().replace("http://127.0.0.1:9", &base);
+    secrets.set("bluesky:did:plc:owner", &Sensitive::new(fixed)).unwrap();
+    let summary = sync_once(&ctx, &fetcher, &secrets, &mut |_| {}).await.unwrap();
+    assert_eq!(summary.failed, 0, "{:?}", summary.sources);
+    assert_eq!(mentions_list(&ctx, 1000).unwrap().len(), 105, "both pages of {}", source.name);
+}

@@ -20,6 +20,8 @@ use crate::{Fetched, Fetcher, Request, API_BODY_CAP};
 
 /// Posts or notifications asked for per request (the API's maximum).
 pub const PAGE_SIZE: usize = 100;
+/// Search pages read per query and check; the rest waits for the next check.
+const SEARCH_PAGES: usize = 3;
 /// Actors per `getProfiles` request (the API's maximum).
 pub const PROFILES_PER_REQUEST: usize = 25;
 
@@ -282,12 +284,23 @@ pub async fn check(
         if let Some(s) = &since {
             params.push(("since", s.clone()));
         }
-        let answer = client.get("app.bsky.feed.searchPosts", &params).await?;
         let mut newest = since.clone();
-        for p in answer.get("posts").and_then(Value::as_array).into_iter().flatten().take(PAGE_SIZE) {
-            newest = newest.max(p.get("indexedAt").and_then(Value::as_str).map(str::to_string));
-            if let Some(m) = post(p, now) {
-                found.push((m, author_did(p)));
+        // Follow the search's own cursor while pages come back full, a few pages per check.
+        for _ in 0..SEARCH_PAGES {
+            let answer = client.get("app.bsky.feed.searchPosts", &params).await?;
+            let posts = answer.get("posts").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            for p in posts.iter().take(PAGE_SIZE) {
+                newest = newest.max(p.get("indexedAt").and_then(Value::as_str).map(str::to_string));
+                if let Some(m) = post(p, now) {
+                    found.push((m, author_did(p)));
+                }
+            }
+            match answer.get("cursor").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+                Some(next) if posts.len() >= PAGE_SIZE => {
+                    params.retain(|(k, _)| *k != "cursor");
+                    params.push(("cursor", next.to_string()));
+                }
+                _ => break,
             }
         }
         if let Some(n) = newest {
