@@ -248,6 +248,11 @@ pub async fn check(
     };
     let mut cursor: Value = cursor.and_then(|c| serde_json::from_str(c).ok()).unwrap_or_else(|| serde_json::json!({}));
     let mut client = Client { fetcher, session, credential, now };
+    // A time from the future would move a cursor past everything to come: it is not believed.
+    let latest_believable = (now + chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let believable = |t: Option<&str>| {
+        t.filter(|t| DateTime::parse_from_rfc3339(t).is_ok() && *t <= latest_believable.as_str()).map(str::to_string)
+    };
     let mut found: Vec<(NewMention, Option<String>)> = Vec::new();
 
     let since = cursor.get("notifications").and_then(Value::as_str).map(str::to_string);
@@ -268,7 +273,7 @@ pub async fn check(
         if at.is_some() && at <= since {
             continue;
         }
-        newest = newest.max(at);
+        newest = newest.max(believable(at.as_deref()));
         if let Some(mut m) = post(n, now) {
             m.direct = true;
             found.push((m, author_did(n)));
@@ -290,7 +295,7 @@ pub async fn check(
             let answer = client.get("app.bsky.feed.searchPosts", &params).await?;
             let posts = answer.get("posts").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
             for p in posts.iter().take(PAGE_SIZE) {
-                newest = newest.max(p.get("indexedAt").and_then(Value::as_str).map(str::to_string));
+                newest = newest.max(believable(p.get("indexedAt").and_then(Value::as_str)));
                 if let Some(m) = post(p, now) {
                     found.push((m, author_did(p)));
                 }

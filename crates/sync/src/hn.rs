@@ -42,7 +42,7 @@ pub fn search_url(base: &str, query: &str, cursor: Option<&str>) -> Result<Strin
         q.append_pair("query", query).append_pair("tags", "(story,comment)");
         q.append_pair("hitsPerPage", &PAGE_SIZE.to_string());
         if let Some(after) = cursor.and_then(|c| c.parse::<i64>().ok()) {
-            q.append_pair("numericFilters", &format!("created_at_i>{}", (after - OVERLAP_SECONDS).max(0)));
+            q.append_pair("numericFilters", &format!("created_at_i>{}", after.saturating_sub(OVERLAP_SECONDS).max(0)));
         }
     }
     Ok(url.to_string())
@@ -62,7 +62,9 @@ pub fn parse(
         let raw = value.to_string();
         let Ok(hit) = serde_json::from_value::<Hit>(value) else { continue };
         let Some(id) = hit.object_id.filter(|id| !id.is_empty()) else { continue };
-        newest = newest.max(hit.created_at_i);
+        // A time from the future would move the cursor past everything to come: it is not believed.
+        let latest_believable = fetched_at.timestamp() + 86_400;
+        newest = newest.max(hit.created_at_i.filter(|t| *t <= latest_believable));
         let body_html = hit.comment_text.or(hit.story_text).unwrap_or_default();
         let body = html::render(&body_html, None);
         let permalink = format!("https://news.ycombinator.com/item?id={id}");
@@ -124,6 +126,14 @@ mod tests {
         let (items, cursor) = parse(br#"{"hits": []}"#, Some("1785585600"), now()).unwrap();
         assert!(items.is_empty());
         assert_eq!(cursor.as_deref(), Some("1785585600"));
+    }
+
+    #[test]
+    fn a_hit_from_the_future_does_not_move_the_cursor() {
+        let page = br#"{"hits": [{"objectID": "1", "title": "t", "created_at_i": 9223372036854775807}]}"#;
+        let (items, cursor) = parse(page, Some("1785585600"), now()).unwrap();
+        assert_eq!((items.len(), cursor.as_deref()), (1, Some("1785585600")));
+        assert!(search_url("https://hn.algolia.com", "x", Some("-9223372036854775808")).is_ok());
     }
 
     #[test]
