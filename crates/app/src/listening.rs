@@ -30,15 +30,14 @@ impl Matcher {
         if self.queries.is_empty() {
             return Vec::new();
         }
-        let prepared = match title {
-            Some(t) if !text.starts_with(t) => MatchText::new(&format!("{t}\n{text}")),
-            _ => MatchText::new(text),
-        };
+        let prepared = MatchText::of(title, text);
         self.queries.iter().filter(|(_, q)| q.matches(&prepared)).map(|(id, _)| *id).collect()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.queries.is_empty()
+    /// Whether any query matches an item (stops at the first that does).
+    pub fn is_relevant(&self, title: Option<&str>, text: &str) -> bool {
+        let prepared = MatchText::of(title, text);
+        self.queries.iter().any(|(_, q)| q.matches(&prepared))
     }
 
     /// Server-side searches standing for the live queries (brand and competitor first), at most `limit`.
@@ -127,8 +126,7 @@ pub fn query_preview(ctx: &Ctx, query: &str, limit: usize) -> Result<QueryPrevie
     let mut matching = 0;
     let mut examples = Vec::new();
     for (id, title, text) in texts.into_iter().rev() {
-        let prepared = MatchText::new(&format!("{}\n{text}", title.as_deref().unwrap_or("")));
-        if parsed.matches(&prepared) {
+        if parsed.matches(&MatchText::of(title.as_deref(), &text)) {
             matching += 1;
             if examples.len() < limit {
                 examples.push(PreviewItem {

@@ -163,7 +163,7 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
     let mut matched = 0;
     for (body, source_id) in corpus.iter().zip(&source_ids) {
         let t = Instant::now();
-        let relevant = |title: Option<&str>, text: &str| !matcher.matches(title, text).is_empty();
+        let relevant = |title: Option<&str>, text: &str| matcher.is_relevant(title, text);
         let parsed =
             earshot_sync::feeds::parse_relevant(body.as_bytes(), Some("https://bench.example/feed"), now, &relevant)
                 .map_err(|e| anyhow!("{e}"))?;

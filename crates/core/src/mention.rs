@@ -70,14 +70,6 @@ impl NewMention {
         self.published_at = self.published_at.filter(|t| *t >= earliest && *t <= fetched_at + Duration::days(1));
         self
     }
-
-    /// The text queries are matched against: the title and the body.
-    pub fn match_text(&self) -> String {
-        match &self.title {
-            Some(title) if !self.text.starts_with(title.as_str()) => format!("{title}\n{}", self.text),
-            _ => self.text.clone(),
-        }
-    }
 }
 
 /// What a source remembers between checks to ask only for what is new: HTTP validators, a hash of the

@@ -255,6 +255,14 @@ impl MatchText {
         MatchText { folded: fold(text), words: std::sync::OnceLock::new() }
     }
 
+    /// What an item is matched on: its title and its text (the title once, when the text starts with it).
+    pub fn of(title: Option<&str>, text: &str) -> MatchText {
+        match title {
+            Some(t) if !text.starts_with(t) => MatchText::new(&format!("{t}\n{text}")),
+            _ => MatchText::new(text),
+        }
+    }
+
     fn words(&self) -> &[(u32, u32)] {
         self.words.get_or_init(|| tokens(&self.folded).map(|(s, e)| (s as u32, e as u32)).collect())
     }
