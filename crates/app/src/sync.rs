@@ -89,43 +89,14 @@ async fn round(
     let matcher = Matcher::load(ctx)?;
     let searches = matcher.searches(SEARCHES_PER_SOURCE);
     let searches = &searches;
-    let relevant = |title: Option<&str>, text: &str| !matcher.matches(title, text).is_empty();
+    let relevant = |title: Option<&str>, text: &str| matcher.is_relevant(title, text);
     let relevant = &relevant;
     for s in &due {
         on_event(SyncEvent::Checking { source_id: s.id, name: s.name.clone() });
     }
     let checks = futures_util::stream::iter(due.into_iter().map(|source| async move {
-        let state = ctx.store.read(|c| sources::sync_state(c, source.id));
-        let credential = match &source.credential_id {
-            Some(id) => secrets.get(id).map_err(|e| format!("{}: the keychain could not be read: {e}", source.name)),
-            None => Ok(None),
-        };
-        let outcome = match (state, credential) {
-            (Ok(state), Ok(secret)) => {
-                let mut credential = Credential::new(secret);
-                let spec =
-                    SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches, relevant };
-                let outcome = check::check(fetcher, spec, &state, &mut credential, now).await;
-                match (&source.credential_id, credential.renewed()) {
-                    (Some(id), Some(renewed)) => match secrets.set(id, &renewed) {
-                        Ok(()) => outcome,
-                        Err(e) => Outcome::Failed {
-                            message: format!(
-                                "{}: the renewed sign-in could not be saved in the keychain: {e}",
-                                source.name
-                            ),
-                            class: FailureClass::Refused(0),
-                            retry_after: None,
-                        },
-                    },
-                    _ => outcome,
-                }
-            }
-            (Err(e), _) => {
-                Outcome::Failed { message: e.to_string(), class: FailureClass::Refused(0), retry_after: None }
-            }
-            (_, Err(message)) => Outcome::Failed { message, class: FailureClass::Refused(0), retry_after: None },
-        };
+        let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches, relevant };
+        let outcome = check_source(ctx, fetcher, secrets, &source, spec, now).await;
         (source, outcome)
     }))
     .buffer_unordered(CONCURRENT_CHECKS);
@@ -147,6 +118,37 @@ async fn round(
     }
     summary.offline = summary.checked > 0 && transport_failures == summary.checked;
     Ok(summary)
+}
+
+/// One source's check, with its keychain secret; a secret the check renewed is saved back.
+async fn check_source(
+    ctx: &Ctx,
+    fetcher: &Fetcher,
+    secrets: &dyn SecretStore,
+    source: &Source,
+    spec: SourceSpec<'_>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let refused = |message: String| Outcome::Failed { message, class: FailureClass::Refused(0), retry_after: None };
+    let state = match ctx.store.read(|c| sources::sync_state(c, source.id)) {
+        Ok(state) => state,
+        Err(e) => return refused(e.to_string()),
+    };
+    let secret = match &source.credential_id {
+        Some(id) => match secrets.get(id) {
+            Ok(secret) => secret,
+            Err(e) => return refused(format!("{}: the keychain could not be read: {e}", source.name)),
+        },
+        None => None,
+    };
+    let mut credential = Credential::new(secret);
+    let outcome = check::check(fetcher, spec, &state, &mut credential, now).await;
+    if let (Some(id), Some(renewed)) = (&source.credential_id, credential.renewed()) {
+        if let Err(e) = secrets.set(id, &renewed) {
+            return refused(format!("{}: the renewed sign-in could not be saved in the keychain: {e}", source.name));
+        }
+    }
+    outcome
 }
 
 /// Saves what one check brought: items and state in one transaction, or the failure.
