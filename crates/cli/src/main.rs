@@ -1,6 +1,7 @@
 //! `earshot`: the command line over the same use cases as the desktop app, for scripting, imports,
 //! exports and benchmarks. Errors go to stderr with a non-zero exit; `--json` output is stable (README).
 
+mod analyze;
 mod bench;
 mod bench_listening;
 mod listen;
@@ -81,6 +82,14 @@ enum Command {
         #[arg(long)]
         watch: bool,
         #[arg(long)]
+        json: bool,
+    },
+    /// Sentiment, intents, urgency and language of each line of stdin, one JSON object per line
+    Analyze {
+        /// Instead, score the analysis against a labelled file (`sentiment<TAB>intents<TAB>text` per line)
+        #[arg(long, value_name = "FILE")]
+        evaluate: Option<PathBuf>,
+        #[arg(long, requires = "evaluate")]
         json: bool,
     },
     /// Feed files
@@ -333,6 +342,8 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Sync { once: _, watch, json } => listen::sync(&open(cli.db)?, watch, json),
         Command::Feed { command: FeedCommand::Parse { file } } => listen::feed_parse(&file),
+        Command::Analyze { evaluate: None, .. } => analyze::run(),
+        Command::Analyze { evaluate: Some(file), json } => analyze::evaluate(&file, json),
         Command::Imports { command } => {
             let ctx = open(cli.db)?;
             match command {

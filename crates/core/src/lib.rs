@@ -9,6 +9,7 @@
 //! To add a new import format, add a module that turns bytes into `Vec<Result<ContactDraft, RecordError>>`
 //! and teach [`import::detect`] to recognise it.
 
+pub mod analysis;
 pub mod cadence;
 pub mod contact;
 pub mod csv_export;
