@@ -53,7 +53,21 @@ pub fn declarations() -> Vec<String> {
         decl::<mentions::Mention>(&cfg),
         decl::<crate::accounts::SecretsStatus>(&cfg),
         decl::<crate::sync::SourceResult>(&cfg),
+        decl::<crate::outbox::OutboxRun>(&cfg),
         decl::<crate::sync::EngineEvent>(&cfg),
+        decl::<earshot_core::triage::Decision>(&cfg),
+        decl::<earshot_core::analysis::learn::Prediction>(&cfg),
+        decl::<inbox::InboxFilter>(&cfg),
+        decl::<crate::triage::InboxItem>(&cfg),
+        decl::<crate::triage::InboxPage>(&cfg),
+        decl::<crate::triage::TriageInput>(&cfg),
+        decl::<triage::Decided>(&cfg),
+        decl::<crate::triage::TriageResult>(&cfg),
+        decl::<triage::Undone>(&cfg),
+        decl::<triage::Rule>(&cfg),
+        decl::<crate::triage::RuleInput>(&cfg),
+        decl::<crate::triage::HideLikeInput>(&cfg),
+        decl::<outbox::OutboxItem>(&cfg),
     ]
 }
 

@@ -18,7 +18,9 @@ pub mod export;
 pub mod imports;
 pub mod listening;
 pub mod merges;
+pub mod outbox;
 pub mod sync;
+pub mod triage;
 pub mod workspace;
 
 use std::path::Path;

@@ -47,6 +47,9 @@ pub struct SyncSummary {
     /// True when every source failed to connect: the machine is most likely offline.
     pub offline: bool,
     pub sources: Vec<SourceResult>,
+    /// Replies sent after the round, when the round sent the outbox too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<crate::outbox::OutboxRun>,
 }
 
 /// Progress of a round, for a status line or the UI.
@@ -274,6 +277,8 @@ pub enum EngineEvent {
         new_mentions: usize,
         offline: bool,
     },
+    /// Replies went out (or failed for good) after a round.
+    Outbox(crate::outbox::OutboxRun),
 }
 
 /// The background scheduler: a round whenever a source falls due (waking at least every minute so new
@@ -309,6 +314,14 @@ pub async fn run_engine(
                     .clamp(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60))
             }
         };
+        // Replies go out once the network is back: after every round that was not offline.
+        if round.as_ref().is_ok_and(|s| !s.offline) {
+            if let Ok(run) = crate::outbox::outbox_send_due(ctx, fetcher, secrets).await {
+                if run.sent + run.failed > 0 {
+                    on_event(EngineEvent::Outbox(run));
+                }
+            }
+        }
         if let Ok(summary) = &round {
             if summary.checked > 0 {
                 on_event(EngineEvent::Round {

@@ -178,11 +178,8 @@ pub fn evaluate(path: &Path, json: bool) -> anyhow::Result<()> {
         }
     }
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let mut eval = Evaluation {
-        examples: examples.len(),
-        sentiment_accuracy: ratio(right, examples.len()),
-        ..Default::default()
-    };
+    let mut eval =
+        Evaluation { examples: examples.len(), sentiment_accuracy: ratio(right, examples.len()), ..Default::default() };
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     for (name, (t, p, n)) in &counts {
         let (precision, recall) = (ratio(*t, t + p), ratio(*t, t + n));

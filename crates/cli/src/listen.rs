@@ -145,27 +145,6 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
     }
 }
 
-pub fn mentions(ctx: &Ctx, json: bool, limit: i64) -> Result<()> {
-    let list = api(listening::mentions_list(ctx, limit))?;
-    if json {
-        return print_json(&list);
-    }
-    for m in list {
-        let queries: Vec<&str> = m.queries.iter().map(|q| q.query.as_str()).collect();
-        let first_line = m.title.as_deref().unwrap_or_else(|| m.text.lines().next().unwrap_or(""));
-        println!(
-            "{}\t{}\t{}\t{}\t{}\t[{}]",
-            m.id,
-            m.published_at.as_deref().unwrap_or(&m.fetched_at),
-            m.source_name,
-            m.author_name.as_deref().unwrap_or("-"),
-            earshot_core::text::truncate_chars(first_line, 100),
-            queries.join(", ")
-        );
-    }
-    Ok(())
-}
-
 pub fn capture(
     ctx: &Ctx,
     url: String,
@@ -205,9 +184,13 @@ fn secret_store(signing_in: bool) -> Result<Box<dyn earshot_secrets::SecretStore
 
 /// The secret store for commands that may not need one (a sync of public feeds): it is only chosen, with
 /// its keychain self-test, when a secret is first asked for.
-struct OnDemandSecrets(std::sync::OnceLock<Result<Box<dyn earshot_secrets::SecretStore>, String>>);
+pub(crate) struct OnDemandSecrets(std::sync::OnceLock<Result<Box<dyn earshot_secrets::SecretStore>, String>>);
 
 impl OnDemandSecrets {
+    pub(crate) fn new() -> Self {
+        OnDemandSecrets(std::sync::OnceLock::new())
+    }
+
     fn store(&self) -> Result<&dyn earshot_secrets::SecretStore, earshot_secrets::SecretError> {
         match self.0.get_or_init(|| secret_store(false).map_err(|e| e.to_string())) {
             Ok(store) => Ok(store.as_ref()),
@@ -242,7 +225,7 @@ fn read_app_password(handle: &str) -> Result<earshot_secrets::Sensitive<String>>
     Ok(earshot_secrets::Sensitive::new(password))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the network runtime")
 }
 
@@ -260,11 +243,14 @@ fn print_summary(summary: &SyncSummary) {
         "Checked {} sources: {} new items, {} new mentions, {} failed",
         summary.checked, summary.new_items, summary.new_mentions, summary.failed
     );
+    if let Some(run) = summary.outbox.as_ref().filter(|r| r.sent + r.waiting + r.failed > 0) {
+        println!("Replies: {} sent, {} waiting to retry, {} failed", run.sent, run.waiting, run.failed);
+    }
 }
 
 pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
     let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-    let keychain = OnDemandSecrets(std::sync::OnceLock::new());
+    let keychain = OnDemandSecrets::new();
     let rt = runtime()?;
     let mut on_event = |e: SyncEvent| {
         if let SyncEvent::Checking { name, .. } = e {
@@ -272,8 +258,14 @@ pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
         }
     };
     if !watch {
-        let summary =
+        let mut summary =
             rt.block_on(sync::sync_now(ctx, &fetcher, &keychain, &mut on_event)).map_err(|e| anyhow!(e.message))?;
+        if !summary.offline {
+            let run = rt
+                .block_on(earshot_app::outbox::outbox_send_due(ctx, &fetcher, &keychain))
+                .map_err(|e| anyhow!(e.message))?;
+            summary.outbox = Some(run);
+        }
         if json {
             return print_json(&summary);
         }

@@ -5,6 +5,7 @@ mod analyze;
 mod bench;
 mod bench_listening;
 mod listen;
+mod triage;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -83,6 +84,23 @@ enum Command {
         watch: bool,
         #[arg(long)]
         json: bool,
+    },
+    /// Queue a reply to a Mastodon or Bluesky mention (sent when online; see `outbox`)
+    Reply {
+        id: i64,
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replies waiting to go out, and sending them
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// The owner's triage rules
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
     },
     /// Sentiment, intents, urgency and language of each line of stdin, one JSON object per line
     Analyze {
@@ -266,14 +284,98 @@ enum AddSource {
 
 #[derive(Subcommand)]
 enum MentionsCommand {
+    /// The inbox and beyond: mentions with their analysis and state, filtered and sorted
     List {
         #[arg(long)]
         json: bool,
         #[arg(long, default_value_t = 100)]
         limit: i64,
+        /// open (new, and snoozed whose time has come), filed, done, ignored, snoozed or all
+        #[arg(long, default_value = "all")]
+        state: String,
+        /// lead, complaint, question, praise, idea, trigger or other
+        #[arg(long)]
+        intent: Option<String>,
+        /// positive, neutral or negative
+        #[arg(long)]
+        sentiment: Option<String>,
+        /// brand, competitor or industry
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        source: Option<i64>,
+        #[arg(long)]
+        lang: Option<String>,
+        /// Words to find in the text, title or author
+        #[arg(long)]
+        search: Option<String>,
+        /// priority or newest
+        #[arg(long, default_value = "newest")]
+        sort: String,
     },
+    /// Decide on one or more mentions: lead, issue, praise, idea, question, done, ignore or snooze
+    Triage {
+        /// Mention ids, then the decision
+        #[arg(required = true, num_args = 2..)]
+        args: Vec<String>,
+        /// When a snooze ends (RFC 3339; default tomorrow)
+        #[arg(long)]
+        until: Option<String>,
+        /// When a lead's follow-up is due (RFC 3339; default tomorrow)
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take back the last decision (all the mentions it covered)
+    Undo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link a mention's author to a contact
+    Link { id: i64, contact: i64 },
+    /// Create a contact from a mention's author
+    Contact { id: i64 },
+    /// Log that a mention was answered outside Earshot
+    Replied { id: i64 },
     /// Remove a mention for good (it never comes back from its source)
     Remove { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Every queued, sending, sent, failed or cancelled reply
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the replies that are due now
+    Send {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a failed reply back in the queue
+    Retry { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// When FIELD (keyword, author, source, language, sentiment) matches VALUE, ACTION (ignore, done, tag)
+    Add {
+        field: String,
+        value: String,
+        action: String,
+        /// The tag, for a tag rule
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    Remove {
+        id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -329,14 +431,10 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Queries { command } => listen::queries(&open(cli.db)?, command),
         Command::Sources { command } => listen::sources(&open(cli.db)?, command),
-        Command::Mentions { command: MentionsCommand::List { json, limit } } => {
-            listen::mentions(&open(cli.db)?, json, limit)
-        }
-        Command::Mentions { command: MentionsCommand::Remove { id } } => {
-            api(earshot_app::listening::mention_remove(&open(cli.db)?, id))?;
-            println!("Removed mention {id}; it will not come back");
-            Ok(())
-        }
+        Command::Mentions { command } => triage::mentions(&open(cli.db)?, command),
+        Command::Reply { id, text, json } => triage::reply(&open(cli.db)?, id, &text, json),
+        Command::Outbox { command } => triage::outbox(&open(cli.db)?, command),
+        Command::Rules { command } => triage::rules(&open(cli.db)?, command),
         Command::Capture { url, text, author, network, json } => {
             listen::capture(&open(cli.db)?, url, text, author, network, json)
         }

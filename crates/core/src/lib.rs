@@ -22,6 +22,8 @@ pub mod money;
 pub mod query;
 pub mod table;
 pub mod text;
+pub mod tid;
+pub mod triage;
 pub mod url_safety;
 pub mod vcard;
 

@@ -48,6 +48,10 @@ pub struct NewMention {
     pub raw: Option<String>,
     /// Addressed to the owner (a mention of their account): shown whether or not a query matches it.
     pub direct: bool,
+    /// The network's reference of the post this item answers, when it is a reply.
+    pub thread: Option<String>,
+    /// The reference the network's replies to this item carry in their `thread`.
+    pub reply_ref: Option<String>,
 }
 
 impl NewMention {
@@ -62,6 +66,8 @@ impl NewMention {
         self.html = cap(self.html, HTML_CAP);
         self.language = cap(self.language, 16);
         self.raw = self.raw.filter(|r| r.len() <= RAW_CAP);
+        self.thread = cap(self.thread, ID_CAP);
+        self.reply_ref = cap(self.reply_ref, ID_CAP);
         self.author.name = cap(self.author.name, NAME_CAP);
         self.author.handle = cap(self.author.handle, NAME_CAP);
         self.author.profile_url = self.author.profile_url.and_then(|u| clean_url(&u));

@@ -13,19 +13,23 @@ pub mod channels;
 pub mod contacts;
 pub mod db;
 pub mod imports;
+pub mod inbox;
 pub mod listening_queries;
 pub mod mentions;
 pub mod merges;
 pub mod migrations;
 pub mod notes;
 pub mod organizations;
+pub mod outbox;
 pub mod search;
 pub mod settings;
 pub mod sources;
 pub mod tags;
 pub mod tasks;
+pub mod triage;
 
 pub use db::{OpenOptions, Store};
+pub use rusqlite::Connection;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

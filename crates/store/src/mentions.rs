@@ -4,12 +4,13 @@
 //! content changed, never touching the owner's triage state; a removed item (tombstone) never comes back;
 //! the same page heard through two sources is stored under both but linked, and shown once.
 
+use earshot_core::analysis::Sentiment;
 use earshot_core::mention::{url_key, NewMention};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::{Result, StoreError};
+use crate::{triage, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MatchedQuery {
@@ -45,6 +46,21 @@ pub struct Mention {
     #[ts(type = "number | null")]
     pub replies: Option<i64>,
     pub state: String,
+    /// What a filed mention was filed as: lead, issue, praise, idea, question.
+    pub filed_as: Option<String>,
+    pub snoozed_until: Option<String>,
+    /// Compound sentiment in [-1, 1] and its label.
+    pub sentiment: f64,
+    pub sentiment_label: String,
+    pub intents: Vec<String>,
+    pub lang: String,
+    pub urgency: f64,
+    pub priority: f64,
+    /// Probability, learned from the owner's decisions, that items like this are not relevant.
+    pub irrelevance: f64,
+    #[ts(type = "number | null")]
+    pub contact_id: Option<i64>,
+    pub contact_name: Option<String>,
     pub queries: Vec<MatchedQuery>,
 }
 
@@ -139,6 +155,7 @@ pub fn ingest(
                 for q in query_ids {
                     add_match.execute(params![id, q])?;
                 }
+                triage::on_arrival(tx, id, source_id, m, true, fetched_at)?;
                 counts.new += 1;
                 if (m.direct || !query_ids.is_empty()) && duplicate_of.is_none() {
                     counts.new_mentions += 1;
@@ -166,6 +183,7 @@ pub fn ingest(
                 ])?;
                 if changed > 0 {
                     set_matches(tx, id, query_ids)?;
+                    triage::on_arrival(tx, id, source_id, m, false, fetched_at)?;
                     counts.updated += 1;
                 } else {
                     counts.unchanged += 1;
@@ -230,12 +248,15 @@ pub fn capture(tx: &Transaction<'_>, source_id: i64, m: &NewMention, query_ids: 
     Ok(id)
 }
 
-const MENTION_SELECT: &str = "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name,
+pub(crate) const MENTION_SELECT: &str = "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name,
         m.author_handle, m.author_url, m.author_followers, m.title, m.text, m.published_at, m.fetched_at, m.likes,
-        m.reposts, m.replies, m.state
-   FROM mentions m JOIN sources s ON s.id = m.source_id";
+        m.reposts, m.replies, m.state, m.filed_as, m.snoozed_until, m.sentiment, m.intents, m.lang, m.urgency,
+        m.priority, m.irrelevance, m.contact_id, c.display_name
+   FROM mentions m JOIN sources s ON s.id = m.source_id LEFT JOIN contacts c ON c.id = m.contact_id";
 
-fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
+pub(crate) fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
+    let sentiment: f64 = r.get(20)?;
+    let intents: String = r.get(21)?;
     Ok(Mention {
         id: r.get(0)?,
         source_id: r.get(1)?,
@@ -255,11 +276,22 @@ fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
         reposts: r.get(15)?,
         replies: r.get(16)?,
         state: r.get(17)?,
+        filed_as: r.get(18)?,
+        snoozed_until: r.get(19)?,
+        sentiment,
+        sentiment_label: Sentiment::of(sentiment).as_str().to_owned(),
+        intents: intents.split(',').filter(|i| !i.is_empty()).map(str::to_owned).collect(),
+        lang: r.get(22)?,
+        urgency: r.get(23)?,
+        priority: r.get(24)?,
+        irrelevance: r.get(25)?,
+        contact_id: r.get(26)?,
+        contact_name: r.get(27)?,
         queries: Vec::new(),
     })
 }
 
-fn with_queries(conn: &Connection, mut mentions: Vec<Mention>) -> Result<Vec<Mention>> {
+pub(crate) fn with_queries(conn: &Connection, mut mentions: Vec<Mention>) -> Result<Vec<Mention>> {
     let mut queries = conn.prepare_cached(
         "SELECT q.id, q.kind, q.query FROM mention_matches mm JOIN listening_queries q ON q.id = mm.query_id
           WHERE mm.mention_id = ?1 ORDER BY q.id",

@@ -6,8 +6,11 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Result, StoreError};
 
 /// Every migration ever shipped, in order. Never edit one that has shipped: add the next.
-pub const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_contacts.sql"), include_str!("migrations/0002_listening.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_contacts.sql"),
+    include_str!("migrations/0002_listening.sql"),
+    include_str!("migrations/0003_triage.sql"),
+];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)

@@ -73,7 +73,7 @@ fn xrpc_url(base: &str, method: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
-fn error_name(f: &Fetched) -> Option<String> {
+pub(crate) fn error_name(f: &Fetched) -> Option<String> {
     serde_json::from_slice::<Value>(&f.body).ok()?.get("error")?.as_str().map(str::to_string)
 }
 
@@ -119,15 +119,28 @@ pub async fn sign_in(
     session_from(&answer, service.trim_end_matches('/'))
 }
 
-/// Calls an XRPC query with the session, refreshing it once if the access token expired.
-struct Client<'a> {
+/// Calls XRPC methods with the session, refreshing it once if the access token expired.
+pub(crate) struct Client<'a> {
     fetcher: &'a Fetcher,
     session: Session,
     credential: &'a mut Credential,
     now: DateTime<Utc>,
 }
 
-impl Client<'_> {
+impl<'a> Client<'a> {
+    pub(crate) fn new(
+        fetcher: &'a Fetcher,
+        session: Session,
+        credential: &'a mut Credential,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Client { fetcher, session, credential, now }
+    }
+
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
+
     async fn refresh(&mut self) -> Result<(), Outcome> {
         let url = xrpc_url(&self.session.pds, "com.atproto.server.refreshSession").map_err(|e| sign_in_again(&e))?;
         let empty = serde_json::json!({});
@@ -155,6 +168,33 @@ impl Client<'_> {
     }
 
     async fn get(&mut self, method: &str, params: &[(&str, String)]) -> Result<Value, Outcome> {
+        self.call(method, params, None).await
+    }
+
+    /// Calls a procedure (a POST with a JSON body) or, without a body, a query; any answer but a success is a
+    /// failure.
+    pub(crate) async fn call(
+        &mut self,
+        method: &str,
+        params: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Value, Outcome> {
+        let fetched = self.fetch(method, params, body).await?;
+        if !(200..300).contains(&fetched.status) {
+            return Err(crate::check::status_failure(&fetched, &self.session.pds, self.now));
+        }
+        serde_json::from_slice(&fetched.body).map_err(|e| {
+            crate::check::failed(format!("{}: not a Bluesky answer: {e}", self.session.pds), FailureClass::Parse)
+        })
+    }
+
+    /// Sends one XRPC request and returns the answer whatever its status, after renewing an expired session.
+    pub(crate) async fn fetch(
+        &mut self,
+        method: &str,
+        params: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Fetched, Outcome> {
         let mut url =
             xrpc_url(&self.session.pds, method).map_err(|e| crate::check::failed(e, FailureClass::Refused(0)))?;
         url.query_pairs_mut().extend_pairs(params);
@@ -164,7 +204,7 @@ impl Client<'_> {
                 .send(
                     url.as_str(),
                     API_BODY_CAP,
-                    Request { bearer: Some(&self.session.access_jwt), ..Request::default() },
+                    Request { bearer: Some(&self.session.access_jwt), json: body, ..Request::default() },
                 )
                 .await
                 .map_err(|e| crate::check::fetch_failure(e, self.now))?;
@@ -174,12 +214,7 @@ impl Client<'_> {
                 self.refresh().await?;
                 continue;
             }
-            if !(200..300).contains(&fetched.status) {
-                return Err(crate::check::status_failure(&fetched, &self.session.pds, self.now));
-            }
-            return serde_json::from_slice(&fetched.body).map_err(|e| {
-                crate::check::failed(format!("{}: not a Bluesky answer: {e}", self.session.pds), FailureClass::Parse)
-            });
+            return Ok(fetched);
         }
         Err(sign_in_again(&format!("{}: the Bluesky session could not be renewed", self.session.handle)))
     }
@@ -225,6 +260,8 @@ pub fn post(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
             },
             raw: Some(v.to_string()),
             direct: false,
+            thread: record.pointer("/reply/parent/uri").and_then(Value::as_str).map(str::to_string),
+            reply_ref: Some(uri.clone()),
         }
         .made_safe(fetched_at),
     )
@@ -247,7 +284,7 @@ pub async fn check(
         return Err(sign_in_again("the Bluesky account is not signed in"));
     };
     let mut cursor: Value = cursor.and_then(|c| serde_json::from_str(c).ok()).unwrap_or_else(|| serde_json::json!({}));
-    let mut client = Client { fetcher, session, credential, now };
+    let mut client = Client::new(fetcher, session, credential, now);
     // A time from the future would move a cursor past everything to come: it is not believed.
     let latest_believable = (now + chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let believable = |t: Option<&str>| {

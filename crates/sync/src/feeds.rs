@@ -205,6 +205,8 @@ fn normalise(
         engagement: Default::default(),
         raw: Some(raw.to_string()),
         direct: false,
+        thread: None,
+        reply_ref: None,
     }
     .made_safe(fetched_at);
     Some(mention)

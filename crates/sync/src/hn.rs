@@ -31,6 +31,7 @@ struct Hit {
     created_at_i: Option<i64>,
     points: Option<i64>,
     num_comments: Option<i64>,
+    parent_id: Option<i64>,
 }
 
 /// The search URL for `query` under `base` (normally `https://hn.algolia.com`), after the cursor if any.
@@ -86,6 +87,8 @@ pub fn parse(
                 engagement: Engagement { likes: hit.points, reposts: None, replies: hit.num_comments },
                 raw: Some(raw),
                 direct: false,
+                thread: hit.parent_id.map(|p| p.to_string()),
+                reply_ref: Some(id.clone()),
                 external_id: id,
             }
             .made_safe(fetched_at),

@@ -19,6 +19,7 @@ pub mod hn;
 pub mod mastodon;
 pub mod mastodon_auth;
 pub mod opml;
+pub mod outbox;
 pub mod page;
 pub mod schedule;
 
@@ -79,6 +80,8 @@ pub struct Request<'a> {
     pub bearer: Option<&'a str>,
     pub json: Option<&'a serde_json::Value>,
     pub form: Option<&'a [(&'a str, &'a str)]>,
+    /// Sent as `Idempotency-Key`: the server answers a repeat of the same write with the first result.
+    pub idempotency_key: Option<&'a str>,
 }
 
 impl std::fmt::Debug for Request<'_> {
@@ -202,6 +205,9 @@ impl Fetcher {
                 .map_err(|_| refused("the saved sign-in is not usable; sign in again".into()))?;
             value.set_sensitive(true);
             request = request.header(AUTHORIZATION, value);
+        }
+        if let Some(key) = req.idempotency_key {
+            request = request.header("Idempotency-Key", key);
         }
         if req.json.is_some() || req.bearer.is_some() {
             request = request.header(ACCEPT, "application/json");

@@ -67,6 +67,9 @@ pub fn status(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
             },
             raw: Some(s.to_string()),
             direct: false,
+            // Replies point at their parent by the instance's status id.
+            thread: str_of(s, "in_reply_to_id"),
+            reply_ref: str_of(s, "id"),
         }
         .made_safe(fetched_at),
     )

@@ -15,7 +15,7 @@ use crate::mastodon::instance_url;
 use crate::{Fetcher, Request, API_BODY_CAP};
 
 /// Read access is all Earshot needs to listen.
-pub const SCOPES: &str = "read:search read:statuses read:notifications read:accounts";
+pub const SCOPES: &str = "read:search read:statuses read:notifications read:accounts write:statuses";
 /// How long the owner has to finish signing in in the browser.
 pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 

@@ -170,7 +170,19 @@ notice: string | null, };
 
 export type MatchedQuery = { id: number, kind: string, query: string, };
 
-export type Mention = { id: number, source_id: number, source_kind: string, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: string, queries: Array<MatchedQuery>, };
+export type Mention = { id: number, source_id: number, source_kind: string, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: string, 
+/**
+ * What a filed mention was filed as: lead, issue, praise, idea, question.
+ */
+filed_as: string | null, snoozed_until: string | null, 
+/**
+ * Compound sentiment in [-1, 1] and its label.
+ */
+sentiment: number, sentiment_label: string, intents: Array<string>, lang: string, urgency: number, priority: number, 
+/**
+ * Probability, learned from the owner's decisions, that items like this are not relevant.
+ */
+irrelevance: number, contact_id: number | null, contact_name: string | null, queries: Array<MatchedQuery>, };
 
 export type SecretsStatus = { 
 /**
@@ -188,4 +200,104 @@ export type SourceResult = { source_id: number, name: string,
  */
 result: string, new_items: number, new_mentions: number, error: string | null, };
 
-export type EngineEvent = { "kind": "checking", source_id: number, name: string, } | { "kind": "checked" } & SourceResult | { "kind": "round", checked: number, new_mentions: number, offline: boolean, };
+export type OutboxRun = { sent: number, 
+/**
+ * Put back in the queue for later (offline, server trouble, rate limit).
+ */
+waiting: number, 
+/**
+ * Need the owner (sign in again, edit the reply).
+ */
+failed: number, };
+
+export type EngineEvent = { "kind": "checking", source_id: number, name: string, } | { "kind": "checked" } & SourceResult | { "kind": "round", checked: number, new_mentions: number, offline: boolean, } | { "kind": "outbox" } & OutboxRun;
+
+export type Decision = "lead" | "issue" | "praise" | "idea" | "question" | "done" | "ignore" | "snooze";
+
+export type Prediction = { label: string, 
+/**
+ * Probability of `label` given the text, in [0, 1].
+ */
+confidence: number, };
+
+export type InboxFilter = { 
+/**
+ * open (default), filed, done, ignored, snoozed or all.
+ */
+state: string | null, filed_as: string | null, source_id: number | null, 
+/**
+ * brand, competitor or industry.
+ */
+query_kind: string | null, query_id: number | null, 
+/**
+ * positive, neutral or negative.
+ */
+sentiment: string | null, intent: string | null, lang: string | null, contact_id: number | null, 
+/**
+ * Words to find in the text, title or author.
+ */
+search: string | null, 
+/**
+ * priority (default) or newest.
+ */
+sort: string | null, limit: number | null, offset: number | null, };
+
+export type InboxItem = { 
+/**
+ * What the owner's past decisions say this is, and how sure that is.
+ */
+learned: Prediction | null, id: number, source_id: number, source_kind: string, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: string, 
+/**
+ * What a filed mention was filed as: lead, issue, praise, idea, question.
+ */
+filed_as: string | null, snoozed_until: string | null, 
+/**
+ * Compound sentiment in [-1, 1] and its label.
+ */
+sentiment: number, sentiment_label: string, intents: Array<string>, lang: string, urgency: number, priority: number, 
+/**
+ * Probability, learned from the owner's decisions, that items like this are not relevant.
+ */
+irrelevance: number, contact_id: number | null, contact_name: string | null, queries: Array<MatchedQuery>, };
+
+export type InboxPage = { items: Array<InboxItem>, open: number, urgent: number, 
+/**
+ * How many decisions the learning has seen.
+ */
+learned_from: number, };
+
+export type TriageInput = { ids: number[], decision: Decision | null, 
+/**
+ * When a lead's follow-up is due (default tomorrow).
+ */
+due_at: string | null, 
+/**
+ * When a snooze ends (default tomorrow).
+ */
+until: string | null, };
+
+export type Decided = { mention_id: number, state: string, filed_as: string | null, contact_id: number | null, task_id: number | null, case_id: number | null, idea_id: number | null, };
+
+export type TriageResult = { batch: number, decided: Array<Decided>, };
+
+export type Undone = { batch: number, action: string, mention_ids: number[], 
+/**
+ * Replies that had already gone out and so could not be taken back.
+ */
+replies_already_sent: number[], };
+
+export type Rule = { id: number, field: string, value: string, action: string, tag: string | null, created_at: string, };
+
+export type RuleInput = { field: string, value: string, action: string, tag: string | null, };
+
+export type HideLikeInput = { mention_id: number, 
+/**
+ * author, or keyword with `phrase`.
+ */
+field: string, phrase: string | null, };
+
+export type OutboxItem = { id: number, mention_id: number | null, source_id: number, network: string, text: string, state: string, attempts: number, next_attempt_at: string, last_error: string | null, remote_id: string | null, remote_url: string | null, created_at: string, sent_at: string | null, 
+/**
+ * Who is being answered.
+ */
+to: string | null, };

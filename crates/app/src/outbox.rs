@@ -1,0 +1,73 @@
+//! Sending the outbox: every reply that is due, one at a time, each state change committed before and after
+//! its network call so a crash at any point leaves a reply that is either sent (and recorded so) or looked
+//! for on the server before it is tried again.
+
+use earshot_secrets::SecretStore;
+use earshot_store::outbox::{self, Pending};
+use earshot_sync::check::Credential;
+use earshot_sync::outbox::{self as sender, Reply, Sent};
+use earshot_sync::Fetcher;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::{ApiError, Ctx};
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct OutboxRun {
+    pub sent: usize,
+    /// Put back in the queue for later (offline, server trouble, rate limit).
+    pub waiting: usize,
+    /// Need the owner (sign in again, edit the reply).
+    pub failed: usize,
+}
+
+/// Sends every reply that is due now.
+pub async fn outbox_send_due(ctx: &Ctx, fetcher: &Fetcher, secrets: &dyn SecretStore) -> Result<OutboxRun, ApiError> {
+    let due = ctx.store.read(|c| outbox::due(c, &ctx.now_text()))?;
+    let mut run = OutboxRun::default();
+    for pending in due {
+        match send_one(ctx, fetcher, secrets, &pending).await? {
+            Sent::Done { .. } => run.sent += 1,
+            Sent::Retry { .. } => run.waiting += 1,
+            Sent::Failed { .. } => run.failed += 1,
+        }
+    }
+    Ok(run)
+}
+
+async fn send_one(ctx: &Ctx, fetcher: &Fetcher, secrets: &dyn SecretStore, p: &Pending) -> Result<Sent, ApiError> {
+    let now = ctx.now_text();
+    if !ctx.store.write(|tx| outbox::mark_sending(tx, p.id, &now))? {
+        // Cancelled (undone) since it was read.
+        return Ok(Sent::Failed { message: "cancelled".into() });
+    }
+    let secret = match &p.credential_id {
+        Some(id) => secrets.get(id).map_err(|e| ApiError::invalid(format!("the keychain could not be read: {e}")))?,
+        None => None,
+    };
+    let mut credential = Credential::new(secret);
+    let target: serde_json::Value = serde_json::from_str(&p.target).unwrap_or_default();
+    let reply = Reply {
+        network: &p.network,
+        base_url: &p.base_url,
+        text: &p.text,
+        target: &target,
+        key: &p.key,
+        maybe_sent: p.maybe_sent,
+    };
+    let sent = sender::send(fetcher, &reply, &mut credential, ctx.now()).await;
+    if let (Some(id), Some(renewed)) = (&p.credential_id, credential.renewed()) {
+        // A renewed session that cannot be saved only costs a sign-in later; the reply's outcome still counts.
+        let _ = secrets.set(id, &renewed);
+    }
+    let at = ctx.now_text();
+    ctx.store.write(|tx| match &sent {
+        Sent::Done { remote_id, remote_url } => outbox::mark_sent(tx, p.id, remote_id, remote_url.as_deref(), &at),
+        Sent::Retry { message, after, maybe_sent } => {
+            let next = after.unwrap_or_else(|| ctx.now() + sender::backoff(p.attempts)).max(ctx.now());
+            outbox::mark_retry(tx, p.id, message, *maybe_sent, &earshot_store::timestamp(next))
+        }
+        Sent::Failed { message } => outbox::mark_failed(tx, p.id, message),
+    })?;
+    Ok(sent)
+}

@@ -1,0 +1,279 @@
+//! Triage use cases: the inbox page, one-keystroke decisions (on one mention or a selection), undo, linking
+//! authors to contacts, rules, replies into the outbox, and what the owner's decisions taught.
+//!
+//! A decision over a selection is one transaction and one batch: it all happens, or none of it, and one
+//! undo takes it all back.
+
+use chrono::{DateTime, Utc};
+use earshot_core::analysis::learn::{Classifier, Prediction};
+use earshot_core::analysis::{self, Speaker};
+use earshot_core::tid;
+use earshot_core::triage::Decision;
+use earshot_store::inbox::{self, InboxFilter};
+use earshot_store::mentions::Mention;
+use earshot_store::outbox::{self, OutboxItem};
+use earshot_store::triage::{self, Decided, DecisionOptions, Rule, Undone};
+use earshot_store::{Connection, StoreError};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ApiError, Ctx};
+
+/// Items with urgency at or above this are "urgent": notified, counted on the tray badge.
+pub const URGENT_FROM: f64 = 0.7;
+/// How many open items are re-scored when the owner's decisions teach something new.
+const RESCORE_LIMIT: i64 = 5_000;
+/// A "not relevant" prediction below this confidence does not lower an item's priority.
+const RELEVANCE_CONFIDENCE: f64 = 0.6;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InboxItem {
+    #[serde(flatten)]
+    pub mention: Mention,
+    /// What the owner's past decisions say this is, and how sure that is.
+    pub learned: Option<Prediction>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    #[ts(type = "number")]
+    pub open: i64,
+    #[ts(type = "number")]
+    pub urgent: i64,
+    /// How many decisions the learning has seen.
+    pub learned_from: u32,
+}
+
+fn parse_time(input: Option<&str>, what: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    match input.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => earshot_store::parse_timestamp(s).map(Some).ok_or_else(|| {
+            ApiError::invalid(format!("\"{s}\" is not a {what} (expected a date and time like 2026-12-01T09:00:00Z)"))
+        }),
+    }
+}
+
+/// The classifiers learned from every decision so far: intent (what filed items were filed as) and
+/// relevance (ignored versus kept).
+pub struct Learned {
+    pub intent: Classifier,
+    pub relevance: Classifier,
+}
+
+/// Rebuilds what the decisions taught. Each mention counts once, with its current decision.
+pub fn learned(conn: &Connection) -> Result<Learned, StoreError> {
+    let mut intent = Classifier::default();
+    let mut relevance = Classifier::default();
+    for (text, state, filed_as) in triage::decided_texts(conn, 20_000)? {
+        relevance.learn(if state == "ignored" { "irrelevant" } else { "relevant" }, &text);
+        if let Some(label) = filed_as.as_deref().and_then(Decision::parse).and_then(Decision::intent_label) {
+            intent.learn(label, &text);
+        }
+    }
+    Ok(Learned { intent, relevance })
+}
+
+pub fn mentions_inbox(ctx: &Ctx, filter: &InboxFilter) -> Result<InboxPage, ApiError> {
+    let now = ctx.now_text();
+    ctx.store
+        .read(|c| {
+            let page = inbox::page(c, filter, &now)?;
+            let (open, urgent) = inbox::open_counts(c, &now, URGENT_FROM)?;
+            let taught = learned(c)?;
+            let items = page
+                .into_iter()
+                .map(|m| {
+                    let text = format!("{} {}", m.title.as_deref().unwrap_or_default(), m.text);
+                    InboxItem { learned: taught.intent.predict(&text), mention: m }
+                })
+                .collect();
+            Ok(InboxPage { items, open, urgent, learned_from: taught.relevance.examples() })
+        })
+        .map_err(Into::into)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct TriageInput {
+    #[ts(type = "number[]")]
+    pub ids: Vec<i64>,
+    pub decision: Option<Decision>,
+    /// When a lead's follow-up is due (default tomorrow).
+    pub due_at: Option<String>,
+    /// When a snooze ends (default tomorrow).
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TriageResult {
+    #[ts(type = "number")]
+    pub batch: i64,
+    pub decided: Vec<Decided>,
+}
+
+/// Applies one decision to every selected mention, in one transaction and one undoable batch.
+pub fn mention_triage(ctx: &Ctx, input: &TriageInput) -> Result<TriageResult, ApiError> {
+    let decision = input.decision.ok_or_else(|| {
+        ApiError::invalid("say what to do: lead, issue, praise, idea, question, done, ignore or snooze")
+    })?;
+    if input.ids.is_empty() {
+        return Err(ApiError::invalid("no mention selected"));
+    }
+    let now = ctx.now();
+    let options = DecisionOptions {
+        due_at: parse_time(input.due_at.as_deref(), "due date")?,
+        until: parse_time(input.until.as_deref(), "snooze end")?,
+    };
+    if options.until.is_some_and(|t| t <= now) {
+        return Err(ApiError::invalid("a snooze must end in the future"));
+    }
+    let result = ctx.store.write(|tx| {
+        let batch = triage::next_batch(tx)?;
+        let decided = input
+            .ids
+            .iter()
+            .map(|id| triage::decide(tx, batch, *id, decision, &options, now))
+            .collect::<Result<_, _>>()?;
+        Ok(TriageResult { batch, decided })
+    })?;
+    Ok(result)
+}
+
+/// Takes back the newest decision (the whole selection it covered).
+pub fn mention_undo(ctx: &Ctx) -> Result<Option<Undone>, ApiError> {
+    let now = ctx.now();
+    Ok(ctx.store.write(|tx| triage::undo(tx, now))?)
+}
+
+pub fn mention_link(ctx: &Ctx, mention_id: i64, contact_id: i64) -> Result<(), ApiError> {
+    let now = ctx.now();
+    Ok(ctx.store.write(|tx| {
+        let batch = triage::next_batch(tx)?;
+        triage::link(tx, batch, mention_id, contact_id, now)
+    })?)
+}
+
+/// Creates a contact from the author of a mention; returns the contact id.
+pub fn mention_create_contact(ctx: &Ctx, mention_id: i64) -> Result<i64, ApiError> {
+    let now = ctx.now();
+    Ok(ctx.store.write(|tx| {
+        let batch = triage::next_batch(tx)?;
+        triage::create_contact(tx, batch, mention_id, now)
+    })?)
+}
+
+/// Queues a reply to a Mastodon or Bluesky mention (sent by the engine when online), or, for any other
+/// source, says to answer it on its site and use `mention_mark_replied`.
+pub fn mention_reply(ctx: &Ctx, mention_id: i64, text: &str) -> Result<OutboxItem, ApiError> {
+    let now = ctx.now();
+    let at = ctx.now_text();
+    let id = ctx.store.write(|tx| {
+        let (kind, raw) = triage::reply_context(tx, mention_id)?;
+        let raw: serde_json::Value = raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+        let target = earshot_sync::outbox::target_of(&kind, &raw).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "replies to {kind} mentions are written on the site itself: open the original, answer there, then mark it replied"
+            ))
+        })?;
+        let key = tid::encode(now.timestamp_micros(), tid::random_clock_id());
+        let id = outbox::queue(tx, mention_id, &kind, text, &target.to_string(), &key, &at)?;
+        let batch = triage::next_batch(tx)?;
+        triage::mark_replied(tx, batch, mention_id, Some(id), now)?;
+        Ok(id)
+    })?;
+    Ok(ctx.store.read(|c| outbox::get(c, id))?)
+}
+
+/// Logs that a mention was answered outside Earshot.
+pub fn mention_mark_replied(ctx: &Ctx, mention_id: i64) -> Result<(), ApiError> {
+    let now = ctx.now();
+    Ok(ctx.store.write(|tx| {
+        let batch = triage::next_batch(tx)?;
+        triage::mark_replied(tx, batch, mention_id, None, now)
+    })?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct HideLikeInput {
+    #[ts(type = "number")]
+    pub mention_id: i64,
+    /// author, or keyword with `phrase`.
+    pub field: String,
+    pub phrase: Option<String>,
+}
+
+/// "Not relevant, and hide mentions like this": ignores the mention and adds a rule, as one undoable step.
+pub fn mention_hide_like(ctx: &Ctx, input: &HideLikeInput) -> Result<Rule, ApiError> {
+    let now = ctx.now();
+    let id = ctx.store.write(|tx| {
+        let batch = triage::next_batch(tx)?;
+        triage::decide(tx, batch, input.mention_id, Decision::Ignore, &DecisionOptions::default(), now)?;
+        triage::rule_from_mention(tx, batch, input.mention_id, &input.field, input.phrase.as_deref(), now)
+    })?;
+    rules_list(ctx)?.into_iter().find(|r| r.id == id).ok_or_else(|| ApiError::invalid("the rule was not saved"))
+}
+
+pub fn rules_list(ctx: &Ctx) -> Result<Vec<Rule>, ApiError> {
+    Ok(ctx.store.read(triage::rules_list)?)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct RuleInput {
+    pub field: String,
+    pub value: String,
+    pub action: String,
+    pub tag: Option<String>,
+}
+
+pub fn rule_add(ctx: &Ctx, input: &RuleInput) -> Result<Rule, ApiError> {
+    let now = ctx.now_text();
+    let id = ctx
+        .store
+        .write(|tx| triage::rule_add(tx, &input.field, &input.value, &input.action, input.tag.as_deref(), &now))?;
+    rules_list(ctx)?.into_iter().find(|r| r.id == id).ok_or_else(|| ApiError::invalid("the rule was not saved"))
+}
+
+pub fn rule_remove(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
+    let now = ctx.now_text();
+    Ok(ctx.store.write(|tx| triage::rule_remove(tx, id, &now))?)
+}
+
+pub fn outbox_list(ctx: &Ctx) -> Result<Vec<OutboxItem>, ApiError> {
+    Ok(ctx.store.read(|c| outbox::list(c, 500))?)
+}
+
+pub fn outbox_retry(ctx: &Ctx, id: i64) -> Result<OutboxItem, ApiError> {
+    let now = ctx.now_text();
+    ctx.store.write(|tx| outbox::retry(tx, id, &now))?;
+    Ok(ctx.store.read(|c| outbox::get(c, id))?)
+}
+
+/// Re-scores open items with what the owner's decisions taught: items like those marked not relevant sink.
+/// Returns how many items changed. Bounded to the newest open items so it stays quick.
+pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
+    let taught = ctx.store.read(learned)?;
+    if taught.relevance.examples() < analysis::learn::MIN_EXAMPLES {
+        return Ok(0);
+    }
+    let open = ctx.store.read(|c| triage::open_items(c, RESCORE_LIMIT))?;
+    let changes: Vec<(i64, f64, f64)> = open
+        .into_iter()
+        .filter_map(|item| {
+            let irrelevance = taught
+                .relevance
+                .scores(&item.text)
+                .into_iter()
+                .find(|p| p.label == "irrelevant")
+                .map_or(0.0, |p| if p.confidence >= RELEVANCE_CONFIDENCE { p.confidence } else { 0.0 });
+            let speaker =
+                Speaker { followers: item.followers, known_customer: item.known_customer, value_percentile: None };
+            ((irrelevance - item.irrelevance).abs() > 1e-6)
+                .then(|| (item.id, irrelevance, analysis::priority(item.urgency, &speaker, irrelevance)))
+        })
+        .collect();
+    ctx.store.write(|tx| triage::set_scores(tx, &changes))?;
+    Ok(changes.len())
+}

@@ -1,0 +1,131 @@
+//! The inbox: open mentions (new, and snoozed ones whose time has come) or any other state, filtered by
+//! source, query, sentiment, intent, language and full text, sorted by priority or by time.
+//!
+//! Open items sorted by priority walk the `mentions_open_priority` index and stop at the page size, so the
+//! first page costs the same with a thousand mentions or a million.
+
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::Deserialize;
+use ts_rs::TS;
+
+use crate::mentions::{mention_from_row, with_queries, Mention, MENTION_SELECT};
+use crate::{search, Result, StoreError};
+
+pub const STATES: [&str; 6] = ["open", "filed", "done", "ignored", "snoozed", "all"];
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct InboxFilter {
+    /// open (default), filed, done, ignored, snoozed or all.
+    pub state: Option<String>,
+    pub filed_as: Option<String>,
+    #[ts(type = "number | null")]
+    pub source_id: Option<i64>,
+    /// brand, competitor or industry.
+    pub query_kind: Option<String>,
+    #[ts(type = "number | null")]
+    pub query_id: Option<i64>,
+    /// positive, neutral or negative.
+    pub sentiment: Option<String>,
+    pub intent: Option<String>,
+    pub lang: Option<String>,
+    #[ts(type = "number | null")]
+    pub contact_id: Option<i64>,
+    /// Words to find in the text, title or author.
+    pub search: Option<String>,
+    /// priority (default) or newest.
+    pub sort: Option<String>,
+    #[ts(type = "number | null")]
+    pub limit: Option<i64>,
+    #[ts(type = "number | null")]
+    pub offset: Option<i64>,
+}
+
+/// One page of the inbox.
+pub fn page(conn: &Connection, f: &InboxFilter, now: &str) -> Result<Vec<Mention>> {
+    let mut sql = format!("{MENTION_SELECT} WHERE (m.matches > 0 OR m.direct = 1) AND m.duplicate_of IS NULL");
+    let mut args: Vec<Value> = Vec::new();
+    let mut arg = |sql: &mut String, clause: &str, v: Value| {
+        args.push(v);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    let state = f.state.as_deref().unwrap_or("open");
+    match state {
+        "open" => arg(
+            &mut sql,
+            " AND m.state IN ('new', 'snoozed') AND (m.state = 'new' OR m.snoozed_until <= ?)",
+            now.to_owned().into(),
+        ),
+        "all" => {}
+        "filed" | "done" | "ignored" | "snoozed" => arg(&mut sql, " AND m.state = ?", state.to_owned().into()),
+        other => {
+            return Err(StoreError::Invalid(format!("state \"{other}\" is not one of {}", STATES.join(", "))));
+        }
+    }
+    if let Some(v) = &f.filed_as {
+        arg(&mut sql, " AND m.filed_as = ?", v.clone().into());
+    }
+    if let Some(v) = f.source_id {
+        arg(&mut sql, " AND m.source_id = ?", v.into());
+    }
+    if let Some(v) = f.contact_id {
+        arg(&mut sql, " AND m.contact_id = ?", v.into());
+    }
+    if let Some(v) = &f.query_kind {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM mention_matches mm JOIN listening_queries q ON q.id = mm.query_id
+                          WHERE mm.mention_id = m.id AND q.kind = ?)",
+            v.clone().into(),
+        );
+    }
+    if let Some(v) = f.query_id {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM mention_matches mm WHERE mm.mention_id = m.id AND mm.query_id = ?)",
+            v.into(),
+        );
+    }
+    match f.sentiment.as_deref() {
+        None => {}
+        Some("positive") => sql.push_str(" AND m.sentiment >= 0.05"),
+        Some("negative") => sql.push_str(" AND m.sentiment <= -0.05"),
+        Some("neutral") => sql.push_str(" AND m.sentiment > -0.05 AND m.sentiment < 0.05"),
+        Some(other) => {
+            return Err(StoreError::Invalid(format!("sentiment \"{other}\" is not positive, neutral or negative")));
+        }
+    }
+    if let Some(v) = &f.intent {
+        arg(&mut sql, " AND instr(',' || m.intents || ',', ?) > 0", format!(",{v},").into());
+    }
+    if let Some(v) = &f.lang {
+        arg(&mut sql, " AND m.lang = ?", v.clone().into());
+    }
+    if let Some(q) = f.search.as_deref().and_then(search::to_match_query) {
+        arg(&mut sql, " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)", q.into());
+    }
+    match f.sort.as_deref().unwrap_or("priority") {
+        "priority" => sql.push_str(" ORDER BY m.priority DESC, m.id DESC"),
+        "newest" => sql.push_str(" ORDER BY coalesce(m.published_at, m.fetched_at) DESC, m.id DESC"),
+        other => return Err(StoreError::Invalid(format!("sort \"{other}\" is not priority or newest"))),
+    }
+    let limit = f.limit.unwrap_or(50).clamp(1, 10_000);
+    let offset = f.offset.unwrap_or(0).max(0);
+    sql.push_str(&format!(" LIMIT {limit} OFFSET {offset}"));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let items =
+        stmt.query_map(rusqlite::params_from_iter(args), mention_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    with_queries(conn, items)
+}
+
+/// How many items are open now, and how many of them are urgent (urgency at or above `urgent_from`).
+pub fn open_counts(conn: &Connection, now: &str, urgent_from: f64) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(urgency >= ?2), 0) FROM mentions
+          WHERE (matches > 0 OR direct = 1) AND duplicate_of IS NULL
+            AND state IN ('new', 'snoozed') AND (state = 'new' OR snoozed_until <= ?1)",
+        )?
+        .query_row(rusqlite::params![now, urgent_from], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}

@@ -1,0 +1,683 @@
+//! Triage: what happens to a mention when it arrives (analysis, the author matched to a contact by identity,
+//! the owner's rules, reopening a conversation) and when the owner decides on it (state, follow-up work, the
+//! triage log) and takes a decision back (undo).
+//!
+//! Every decision runs inside the caller's one transaction: the mention's state, the log row and the
+//! follow-up rows (task, case, idea, contact) commit together or not at all. Undo restores the state saved
+//! in the log and withdraws (soft-deletes) what the decision created; the log keeps both.
+
+use chrono::{DateTime, Utc};
+use earshot_core::analysis::{self, Speaker};
+use earshot_core::mention::NewMention;
+use earshot_core::triage::{self as rules, Decision};
+use earshot_core::{ContactDraft, IdentityDraft};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{contacts, tasks, Result, StoreError};
+
+/// What a decision changes on a mention and its contact, kept in the log to be restored by undo.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Before {
+    state: String,
+    filed_as: Option<String>,
+    snoozed_until: Option<String>,
+    contact_id: Option<i64>,
+    lead_stage: Option<String>,
+    advocate_since: Option<String>,
+}
+
+/// Rows a decision created, withdrawn by undo.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Created {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idea: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<i64>,
+}
+
+/// What one decision did, for the UI to say so.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Decided {
+    #[ts(type = "number")]
+    pub mention_id: i64,
+    pub state: String,
+    pub filed_as: Option<String>,
+    #[ts(type = "number | null")]
+    pub contact_id: Option<i64>,
+    #[ts(type = "number | null")]
+    pub task_id: Option<i64>,
+    #[ts(type = "number | null")]
+    pub case_id: Option<i64>,
+    #[ts(type = "number | null")]
+    pub idea_id: Option<i64>,
+}
+
+/// What undo took back.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Undone {
+    #[ts(type = "number")]
+    pub batch: i64,
+    pub action: String,
+    #[ts(type = "number[]")]
+    pub mention_ids: Vec<i64>,
+    /// Replies that had already gone out and so could not be taken back.
+    #[ts(type = "number[]")]
+    pub replies_already_sent: Vec<i64>,
+}
+
+/// Options of a decision; defaults are what a keystroke does.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionOptions {
+    /// When a lead's follow-up is due (default: tomorrow).
+    pub due_at: Option<DateTime<Utc>>,
+    /// When a snooze ends (default: tomorrow).
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// A fresh batch number: one keystroke over any number of mentions is one batch, undone together.
+pub fn next_batch(tx: &Transaction<'_>) -> Result<i64> {
+    Ok(tx.query_row("SELECT coalesce(max(batch), 0) + 1 FROM triage_log", [], |r| r.get(0))?)
+}
+
+struct Subject {
+    text: String,
+    title: Option<String>,
+    urgency: f64,
+    source_kind: String,
+    author_name: Option<String>,
+    author_handle: Option<String>,
+    author_url: Option<String>,
+    author_followers: Option<i64>,
+    before: Before,
+}
+
+fn subject(tx: &Transaction<'_>, id: i64) -> Result<Subject> {
+    tx.prepare_cached(
+        "SELECT m.text, m.title, m.urgency, s.kind, m.author_name, m.author_handle, m.author_url,
+                m.author_followers, m.state, m.filed_as, m.snoozed_until, m.contact_id, c.lead_stage,
+                c.advocate_since
+           FROM mentions m JOIN sources s ON s.id = m.source_id LEFT JOIN contacts c ON c.id = m.contact_id
+          WHERE m.id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(Subject {
+            text: r.get(0)?,
+            title: r.get(1)?,
+            urgency: r.get(2)?,
+            source_kind: r.get(3)?,
+            author_name: r.get(4)?,
+            author_handle: r.get(5)?,
+            author_url: r.get(6)?,
+            author_followers: r.get(7)?,
+            before: Before {
+                state: r.get(8)?,
+                filed_as: r.get(9)?,
+                snoozed_until: r.get(10)?,
+                contact_id: r.get(11)?,
+                lead_stage: r.get(12)?,
+                advocate_since: r.get(13)?,
+            },
+        })
+    })
+    .optional()?
+    .ok_or(StoreError::NotFound { what: "mention", id })
+}
+
+fn log(
+    tx: &Transaction<'_>,
+    batch: i64,
+    mention_id: i64,
+    action: &str,
+    before: &Before,
+    created: &Created,
+    now: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO triage_log (batch, mention_id, action, before, created, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        batch,
+        mention_id,
+        action,
+        serde_json::to_string(before).expect("plain struct serializes"),
+        serde_json::to_string(created).expect("plain struct serializes"),
+        now
+    ])?;
+    Ok(())
+}
+
+/// Applies one decision to a mention, with its follow-up work, and logs it in `batch`.
+pub fn decide(
+    tx: &Transaction<'_>,
+    batch: i64,
+    mention_id: i64,
+    decision: Decision,
+    options: &DecisionOptions,
+    now: DateTime<Utc>,
+) -> Result<Decided> {
+    let at = crate::timestamp(now);
+    let s = subject(tx, mention_id)?;
+    let mut created = Created::default();
+    let mut contact_id = s.before.contact_id;
+    let summary = rules::snippet(s.title.as_deref().unwrap_or(&s.text), 120);
+    match decision {
+        Decision::Lead => {
+            let id = match contact_id {
+                Some(id) => id,
+                None => {
+                    let id = contact_from_author(tx, &s, &at)?;
+                    created.contact = Some(id);
+                    id
+                }
+            };
+            contact_id = Some(id);
+            tx.execute("UPDATE contacts SET lead_stage = coalesce(lead_stage, 'new') WHERE id = ?1", [id])?;
+            let due = options.due_at.unwrap_or_else(|| rules::follow_up_due(now));
+            let name = display_name(&s);
+            let title = format!("Follow up with {name}: {summary}");
+            created.task = Some(tasks::add(tx, id, &title, Some(&crate::timestamp(due)), &at)?);
+        }
+        Decision::Issue => {
+            tx.execute(
+                "INSERT INTO cases (mention_id, contact_id, title, priority, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![mention_id, contact_id, summary, rules::case_priority(s.urgency), at],
+            )?;
+            created.case = Some(tx.last_insert_rowid());
+        }
+        Decision::Praise => {
+            if let Some(id) = contact_id {
+                tx.execute(
+                    "UPDATE contacts SET advocate_since = coalesce(advocate_since, ?2) WHERE id = ?1",
+                    params![id, at],
+                )?;
+            }
+        }
+        Decision::Idea => {
+            tx.execute(
+                "INSERT INTO ideas (mention_id, contact_id, text, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![mention_id, contact_id, rules::snippet(&s.text, 2000), at],
+            )?;
+            created.idea = Some(tx.last_insert_rowid());
+        }
+        Decision::Question | Decision::Done | Decision::Ignore | Decision::Snooze => {}
+    }
+    let (state, filed_as) = decision.state();
+    let snoozed_until = (decision == Decision::Snooze)
+        .then(|| crate::timestamp(options.until.unwrap_or_else(|| rules::default_snooze(now))));
+    tx.prepare_cached(
+        "UPDATE mentions SET state = ?2, filed_as = ?3, snoozed_until = ?4, contact_id = ?5, decided_at = ?6 WHERE id = ?1",
+    )?
+    .execute(params![mention_id, state, filed_as, snoozed_until, contact_id, at])?;
+    log(tx, batch, mention_id, decision.as_str(), &s.before, &created, &at)?;
+    Ok(Decided {
+        mention_id,
+        state: state.to_owned(),
+        filed_as: filed_as.map(str::to_owned),
+        contact_id,
+        task_id: created.task,
+        case_id: created.case,
+        idea_id: created.idea,
+    })
+}
+
+fn display_name(s: &Subject) -> String {
+    s.author_name.clone().or_else(|| s.author_handle.clone()).unwrap_or_else(|| "the author".to_owned())
+}
+
+/// Creates a contact from a mention's author: name, handle on the source's network, profile link, reach.
+fn contact_from_author(tx: &Transaction<'_>, s: &Subject, now: &str) -> Result<i64> {
+    let network = rules::network_of(&s.source_kind).unwrap_or("web");
+    let identities = s
+        .author_handle
+        .as_ref()
+        .map(|h| IdentityDraft {
+            network: network.to_owned(),
+            handle: h.clone(),
+            profile_url: s.author_url.clone(),
+            follower_count: s.author_followers,
+        })
+        .into_iter()
+        .collect();
+    let draft = ContactDraft {
+        display_name: display_name(s),
+        website: if s.author_handle.is_none() { s.author_url.clone() } else { None },
+        identities,
+        ..Default::default()
+    };
+    let draft = draft
+        .normalized()
+        .ok_or_else(|| StoreError::Invalid("the author has no name or handle to make a contact from".into()))?;
+    contacts::insert(tx, &draft, None, now)
+}
+
+/// Links a mention's author to an existing contact (and every other open mention by the same author on the
+/// same network), logged in `batch`.
+pub fn link(tx: &Transaction<'_>, batch: i64, mention_id: i64, contact_id: i64, now: DateTime<Utc>) -> Result<()> {
+    contacts::ensure_live(tx, contact_id)?;
+    let s = subject(tx, mention_id)?;
+    let at = crate::timestamp(now);
+    tx.execute("UPDATE mentions SET contact_id = ?2 WHERE id = ?1", params![mention_id, contact_id])?;
+    log(tx, batch, mention_id, "link", &s.before, &Created::default(), &at)
+}
+
+/// Creates a contact from the mention's author and links them, logged in `batch`. Returns the contact id.
+pub fn create_contact(tx: &Transaction<'_>, batch: i64, mention_id: i64, now: DateTime<Utc>) -> Result<i64> {
+    let s = subject(tx, mention_id)?;
+    if let Some(id) = s.before.contact_id {
+        return Err(StoreError::Invalid(format!("the author is already contact {id}")));
+    }
+    let at = crate::timestamp(now);
+    let id = contact_from_author(tx, &s, &at)?;
+    tx.execute("UPDATE mentions SET contact_id = ?2 WHERE id = ?1", params![mention_id, id])?;
+    // The author's other mentions on the same network belong to the same person.
+    if let Some(handle) = &s.author_handle {
+        tx.execute(
+            "UPDATE mentions SET contact_id = ?2
+              WHERE contact_id IS NULL AND author_handle = ?1
+                AND source_id IN (SELECT id FROM sources WHERE kind = ?3)",
+            params![handle, id, s.source_kind],
+        )?;
+    }
+    log(tx, batch, mention_id, "create_contact", &s.before, &Created { contact: Some(id), ..Default::default() }, &at)?;
+    Ok(id)
+}
+
+/// Logs that the owner answered a mention outside Earshot (in the browser): the mention is done and any
+/// case it opened has its first response.
+pub fn mark_replied(
+    tx: &Transaction<'_>,
+    batch: i64,
+    mention_id: i64,
+    outbox_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let s = subject(tx, mention_id)?;
+    let at = crate::timestamp(now);
+    tx.execute(
+        "UPDATE cases SET first_response_at = coalesce(first_response_at, ?2) WHERE mention_id = ?1 AND deleted_at IS NULL",
+        params![mention_id, at],
+    )?;
+    tx.execute(
+        "UPDATE mentions SET state = CASE WHEN state IN ('new', 'snoozed') THEN 'done' ELSE state END,
+                snoozed_until = NULL, decided_at = ?2 WHERE id = ?1",
+        params![mention_id, at],
+    )?;
+    let action = if outbox_id.is_some() { "reply" } else { "replied" };
+    log(tx, batch, mention_id, action, &s.before, &Created { outbox: outbox_id, ..Default::default() }, &at)
+}
+
+/// Takes back the newest decision batch not yet undone. `None` when there is nothing to undo.
+pub fn undo(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Undone>> {
+    let batch: Option<i64> = tx.query_row(
+        "SELECT max(batch) FROM triage_log WHERE undone_at IS NULL AND action NOT IN ('undo', 'reopen')",
+        [],
+        |r| r.get(0),
+    )?;
+    let Some(batch) = batch else { return Ok(None) };
+    let at = crate::timestamp(now);
+    let rows: Vec<(i64, Option<i64>, String, String, String)> = tx
+        .prepare("SELECT id, mention_id, action, before, created FROM triage_log WHERE batch = ?1 ORDER BY id DESC")?
+        .query_map([batch], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut undone = Undone { batch, action: String::new(), mention_ids: Vec::new(), replies_already_sent: Vec::new() };
+    for (log_id, mention_id, action, before, created) in rows {
+        let before: Before = serde_json::from_str(&before).unwrap_or_default();
+        let created: Created = serde_json::from_str(&created).unwrap_or_default();
+        withdraw(tx, &created, &at, &mut undone)?;
+        if let Some(mid) = mention_id {
+            tx.execute(
+                "UPDATE mentions SET state = ?2, filed_as = ?3, snoozed_until = ?4, contact_id = ?5 WHERE id = ?1",
+                params![mid, before.state, before.filed_as, before.snoozed_until, before.contact_id],
+            )?;
+            if let Some(cid) = before.contact_id {
+                tx.execute(
+                    "UPDATE contacts SET lead_stage = ?2, advocate_since = ?3 WHERE id = ?1",
+                    params![cid, before.lead_stage, before.advocate_since],
+                )?;
+            }
+            undone.mention_ids.push(mid);
+            log(tx, batch, mid, "undo", &Before::default(), &Created::default(), &at)?;
+        }
+        tx.execute("UPDATE triage_log SET undone_at = ?2 WHERE id = ?1", params![log_id, at])?;
+        undone.action = action;
+    }
+    undone.mention_ids.reverse();
+    Ok(Some(undone))
+}
+
+fn withdraw(tx: &Transaction<'_>, created: &Created, at: &str, undone: &mut Undone) -> Result<()> {
+    if let Some(id) = created.task {
+        tasks::set_deleted(tx, id, true, at)?;
+    }
+    if let Some(id) = created.case {
+        tx.execute("UPDATE cases SET deleted_at = ?2 WHERE id = ?1", params![id, at])?;
+    }
+    if let Some(id) = created.idea {
+        tx.execute("UPDATE ideas SET deleted_at = ?2 WHERE id = ?1", params![id, at])?;
+    }
+    if let Some(id) = created.rule {
+        tx.execute("UPDATE triage_rules SET deleted_at = ?2 WHERE id = ?1", params![id, at])?;
+    }
+    if let Some(id) = created.outbox {
+        let n =
+            tx.execute("UPDATE outbox SET state = 'cancelled' WHERE id = ?1 AND state IN ('queued', 'failed')", [id])?;
+        if n == 0 {
+            undone.replies_already_sent.push(id);
+        }
+    }
+    if let Some(id) = created.contact {
+        tx.execute("UPDATE mentions SET contact_id = NULL WHERE contact_id = ?1", [id])?;
+        contacts::soft_delete(tx, id, at)?;
+    }
+    Ok(())
+}
+
+/// Analyses a stored mention and sets what arrival decides: sentiment, intents, language, urgency,
+/// priority, the author's contact when an identity matches exactly, the owner's rules, and reopening the
+/// conversation it answers. `is_new` is false for an edit of an item already stored (rules and reopening
+/// then stay as they were).
+pub fn on_arrival(
+    tx: &Transaction<'_>,
+    mention_id: i64,
+    source_id: i64,
+    m: &NewMention,
+    is_new: bool,
+    now: &str,
+) -> Result<()> {
+    let kind: String =
+        tx.prepare_cached("SELECT kind FROM sources WHERE id = ?1")?.query_row([source_id], |r| r.get(0))?;
+    let contact = match (rules::network_of(&kind), &m.author.handle) {
+        (Some(network), Some(handle)) => identity_contact(tx, network, handle)?,
+        _ => None,
+    };
+    let speaker = Speaker { followers: m.author.followers, known_customer: contact.is_some(), value_percentile: None };
+    let text = match &m.title {
+        Some(t) if !m.text.contains(t.as_str()) => format!("{t}\n{}", m.text),
+        _ => m.text.clone(),
+    };
+    let a = analysis::analyze(&text, &speaker);
+    let intents = a.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+    tx.prepare_cached(
+        "UPDATE mentions SET sentiment = ?2, intents = ?3, lang = ?4, urgency = ?5,
+                priority = ?6 * (1.0 - irrelevance), contact_id = coalesce(contact_id, ?7), thread = ?8, reply_ref = ?9
+          WHERE id = ?1",
+    )?
+    .execute(params![
+        mention_id,
+        a.compound,
+        intents,
+        a.lang,
+        a.urgency,
+        analysis::priority(a.urgency, &speaker, 0.0),
+        contact,
+        m.thread,
+        m.reply_ref
+    ])?;
+    if is_new {
+        apply_rules(tx, mention_id, source_id, m, &a, now)?;
+        if let Some(thread) = &m.thread {
+            reopen_thread(tx, mention_id, source_id, thread, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// The live contact with this identity on this network, if exactly one has it.
+pub fn identity_contact(conn: &Connection, network: &str, handle: &str) -> Result<Option<i64>> {
+    let key = earshot_core::text::handle_key(handle);
+    let ids: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT DISTINCT i.contact_id FROM identities i JOIN contacts c ON c.id = i.contact_id
+              WHERE i.network = ?1 AND i.handle_key = ?2 AND c.deleted_at IS NULL LIMIT 2",
+        )?
+        .query_map(params![network, key], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(if ids.len() == 1 { Some(ids[0]) } else { None })
+}
+
+fn reopen_thread(tx: &Transaction<'_>, mention_id: i64, source_id: i64, thread: &str, now: &str) -> Result<()> {
+    let reopened: Vec<(i64, String, Option<String>, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT id, state, filed_as, contact_id FROM mentions
+              WHERE source_id = ?1 AND id != ?3 AND state IN ('filed', 'done') AND (reply_ref = ?2 OR thread = ?2)",
+        )?
+        .query_map(params![source_id, thread, mention_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if reopened.is_empty() {
+        return Ok(());
+    }
+    let batch = next_batch(tx)?;
+    for (id, state, filed_as, contact_id) in reopened {
+        tx.execute("UPDATE mentions SET state = 'new', snoozed_until = NULL WHERE id = ?1", [id])?;
+        let before = Before { state, filed_as: filed_as.clone(), contact_id, ..Default::default() };
+        // Reopened items keep what they were filed as, so the owner sees what the conversation was about.
+        tx.execute("UPDATE mentions SET filed_as = ?2 WHERE id = ?1", params![id, filed_as])?;
+        log(tx, batch, id, "reopen", &before, &Created::default(), now)?;
+    }
+    Ok(())
+}
+
+/// A rule the owner set: when `field` matches `value`, new mentions get `action`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Rule {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub field: String,
+    pub value: String,
+    pub action: String,
+    pub tag: Option<String>,
+    pub created_at: String,
+}
+
+pub const RULE_FIELDS: [&str; 5] = ["keyword", "author", "source", "language", "sentiment"];
+pub const RULE_ACTIONS: [&str; 3] = ["ignore", "done", "tag"];
+
+pub fn rule_add(
+    tx: &Transaction<'_>,
+    field: &str,
+    value: &str,
+    action: &str,
+    tag: Option<&str>,
+    now: &str,
+) -> Result<i64> {
+    if !RULE_FIELDS.contains(&field) {
+        return Err(StoreError::Invalid(format!("rule field \"{field}\" is not one of {}", RULE_FIELDS.join(", "))));
+    }
+    if !RULE_ACTIONS.contains(&action) {
+        return Err(StoreError::Invalid(format!("rule action \"{action}\" is not one of {}", RULE_ACTIONS.join(", "))));
+    }
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(StoreError::Invalid("a rule needs a value to match".into()));
+    }
+    if field == "sentiment" && !["positive", "neutral", "negative"].contains(&value) {
+        return Err(StoreError::Invalid(format!("sentiment \"{value}\" is not positive, neutral or negative")));
+    }
+    let tag = tag.map(str::trim).filter(|t| !t.is_empty());
+    if action == "tag" && tag.is_none() {
+        return Err(StoreError::Invalid("a tag rule needs a tag".into()));
+    }
+    tx.execute(
+        "INSERT INTO triage_rules (field, value, action, tag, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![field, value, action, tag, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn rule_remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
+    let n =
+        tx.execute("UPDATE triage_rules SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL", params![id, now])?;
+    if n == 0 {
+        return Err(StoreError::NotFound { what: "rule", id });
+    }
+    Ok(())
+}
+
+pub fn rules_list(conn: &Connection) -> Result<Vec<Rule>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, field, value, action, tag, created_at FROM triage_rules WHERE deleted_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Rule {
+            id: r.get(0)?,
+            field: r.get(1)?,
+            value: r.get(2)?,
+            action: r.get(3)?,
+            tag: r.get(4)?,
+            created_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// "Hide mentions like this": an ignore rule from a mention, on its author or on a phrase it contains,
+/// logged in `batch` so undo takes the rule back too.
+pub fn rule_from_mention(
+    tx: &Transaction<'_>,
+    batch: i64,
+    mention_id: i64,
+    field: &str,
+    phrase: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let s = subject(tx, mention_id)?;
+    let at = crate::timestamp(now);
+    let value = match field {
+        "author" => s
+            .author_handle
+            .clone()
+            .or(s.author_name.clone())
+            .ok_or_else(|| StoreError::Invalid("this mention has no author to make a rule from".into()))?,
+        "keyword" => phrase.map(str::to_owned).ok_or_else(|| StoreError::Invalid("say which phrase to hide".into()))?,
+        other => {
+            return Err(StoreError::Invalid(format!(
+                "a rule from a mention is on its author or a keyword, not \"{other}\""
+            )))
+        }
+    };
+    let id = rule_add(tx, field, &value, "ignore", None, &at)?;
+    log(tx, batch, mention_id, "rule", &s.before, &Created { rule: Some(id), ..Default::default() }, &at)?;
+    Ok(id)
+}
+
+fn rule_matches(rule: &Rule, m: &NewMention, source_id: i64, a: &analysis::Analysis) -> bool {
+    let v = rule.value.as_str();
+    match rule.field.as_str() {
+        "keyword" => {
+            let q = earshot_core::query::Query::parse(v);
+            q.is_ok_and(|q| q.matches(&earshot_core::query::MatchText::of(m.title.as_deref(), &m.text)))
+        }
+        "author" => {
+            let key = earshot_core::text::handle_key(v);
+            m.author.handle.as_deref().is_some_and(|h| earshot_core::text::handle_key(h) == key)
+                || m.author.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(v))
+        }
+        "source" => v.parse::<i64>().is_ok_and(|id| id == source_id),
+        "language" => a.lang.eq_ignore_ascii_case(v),
+        "sentiment" => a.sentiment.as_str() == v,
+        _ => false,
+    }
+}
+
+fn apply_rules(
+    tx: &Transaction<'_>,
+    mention_id: i64,
+    source_id: i64,
+    m: &NewMention,
+    a: &analysis::Analysis,
+    now: &str,
+) -> Result<()> {
+    let rules = rules_list(tx)?;
+    for rule in rules.iter().filter(|r| rule_matches(r, m, source_id, a)) {
+        match rule.action.as_str() {
+            "ignore" => {
+                tx.execute(
+                    "UPDATE mentions SET state = 'ignored', decided_at = ?2 WHERE id = ?1 AND state = 'new'",
+                    params![mention_id, now],
+                )?;
+            }
+            "done" => {
+                tx.execute(
+                    "UPDATE mentions SET state = 'done', decided_at = ?2 WHERE id = ?1 AND state = 'new'",
+                    params![mention_id, now],
+                )?;
+            }
+            _ => {
+                let contact: Option<i64> =
+                    tx.query_row("SELECT contact_id FROM mentions WHERE id = ?1", [mention_id], |r| r.get(0))?;
+                if let (Some(cid), Some(tag)) = (contact, &rule.tag) {
+                    crate::tags::add(tx, cid, tag, None)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each decided mention's text with its decision (state, filed as), newest decisions first: what the
+/// learning learns from.
+pub fn decided_texts(conn: &Connection, limit: i64) -> Result<Vec<(String, String, Option<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(title || ' ', '') || text, state, filed_as FROM mentions
+          WHERE state IN ('filed', 'done', 'ignored') ORDER BY decided_at DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An open mention as re-scoring sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenItem {
+    pub id: i64,
+    pub text: String,
+    pub urgency: f64,
+    pub followers: Option<i64>,
+    pub known_customer: bool,
+    pub irrelevance: f64,
+}
+
+/// The newest open mentions, for re-scoring with what the owner's decisions taught.
+pub fn open_items(conn: &Connection, limit: i64) -> Result<Vec<OpenItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, coalesce(title || ' ', '') || text, urgency, author_followers, contact_id IS NOT NULL, irrelevance
+           FROM mentions WHERE state IN ('new', 'snoozed') AND (matches > 0 OR direct = 1) ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(OpenItem {
+            id: r.get(0)?,
+            text: r.get(1)?,
+            urgency: r.get(2)?,
+            followers: r.get(3)?,
+            known_customer: r.get(4)?,
+            irrelevance: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Saves re-scored relevance and priority: (mention id, irrelevance, priority).
+pub fn set_scores(tx: &Transaction<'_>, scores: &[(i64, f64, f64)]) -> Result<()> {
+    let mut update = tx.prepare_cached("UPDATE mentions SET irrelevance = ?2, priority = ?3 WHERE id = ?1")?;
+    for (id, irrelevance, priority) in scores {
+        update.execute(params![id, irrelevance, priority])?;
+    }
+    Ok(())
+}
+
+/// What a reply to a mention needs: its source kind and the item as the source sent it.
+pub fn reply_context(conn: &Connection, mention_id: i64) -> Result<(String, Option<String>)> {
+    conn.prepare_cached("SELECT s.kind, m.raw FROM mentions m JOIN sources s ON s.id = m.source_id WHERE m.id = ?1")?
+        .query_row([mention_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "mention", id: mention_id })
+}
