@@ -124,7 +124,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<OutboxItem> {
 pub fn due(conn: &Connection, now: &str) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.id, o.source_id, o.network, s.url, s.credential_id, o.text, o.target, o.idempotency_key, o.attempts,
-                o.state = 'sending' OR o.last_error LIKE 'unknown outcome:%'
+                o.state = 'sending' OR coalesce(o.last_error LIKE 'unknown outcome:%', 0)
            FROM outbox o JOIN sources s ON s.id = o.source_id
           WHERE o.state IN ('queued', 'sending') AND o.next_attempt_at <= ?1
           ORDER BY o.next_attempt_at, o.id",

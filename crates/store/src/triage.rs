@@ -681,3 +681,255 @@ pub fn reply_context(conn: &Connection, mention_id: i64) -> Result<(String, Opti
         .optional()?
         .ok_or(StoreError::NotFound { what: "mention", id: mention_id })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::{self, InboxFilter};
+    use crate::sources::{self, NewSource};
+    use crate::test_support::{store, NOW};
+    use crate::{listening_queries, mentions, Store};
+    use earshot_core::mention::MentionAuthor;
+
+    fn now() -> DateTime<Utc> {
+        crate::parse_timestamp(NOW).unwrap()
+    }
+
+    struct World {
+        _dir: tempfile::TempDir,
+        store: Store,
+        source: i64,
+        query: i64,
+    }
+
+    fn world() -> World {
+        let (dir, store) = store();
+        let (source, query) = store
+            .write(|tx| {
+                let s = NewSource {
+                    kind: "mastodon",
+                    name: "m",
+                    url: "https://social.example",
+                    config: "{}",
+                    credential_id: None,
+                };
+                Ok((sources::add(tx, &s, NOW)?, listening_queries::add(tx, "brand", "spokes", NOW)?))
+            })
+            .unwrap();
+        World { _dir: dir, store, source, query }
+    }
+
+    fn toot(id: &str, handle: &str, text: &str) -> NewMention {
+        NewMention {
+            external_id: id.into(),
+            url: Some(format!("https://social.example/{id}")),
+            author: MentionAuthor {
+                name: Some(format!("Name of {handle}")),
+                handle: Some(handle.into()),
+                profile_url: Some(format!("https://social.example/{handle}")),
+                followers: Some(250),
+            },
+            text: text.into(),
+            reply_ref: Some(id.into()),
+            ..Default::default()
+        }
+    }
+
+    impl World {
+        fn add(&self, m: NewMention) -> i64 {
+            let id = m.external_id.clone();
+            self.store.write(|tx| mentions::ingest(tx, self.source, &[(m, vec![self.query])], NOW)).unwrap();
+            self.store
+                .read(|c| Ok(c.query_row("SELECT id FROM mentions WHERE external_id = ?1", [&id], |r| r.get(0))?))
+                .unwrap()
+        }
+
+        fn decide(&self, ids: &[i64], d: Decision) -> Vec<Decided> {
+            self.store
+                .write(|tx| {
+                    let batch = next_batch(tx)?;
+                    ids.iter().map(|id| decide(tx, batch, *id, d, &DecisionOptions::default(), now())).collect()
+                })
+                .unwrap()
+        }
+
+        fn state(&self, id: i64) -> (String, Option<String>) {
+            let m = self.store.read(|c| mentions::get(c, id)).unwrap();
+            (m.state, m.filed_as)
+        }
+
+        fn count(&self, sql: &str) -> i64 {
+            self.store.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap()
+        }
+
+        fn undo(&self) -> Option<Undone> {
+            self.store.write(|tx| undo(tx, now())).unwrap()
+        }
+    }
+
+    #[test]
+    fn arrival_stores_the_analysis() {
+        let w = world();
+        let id = w.add(toot("1", "@ann", "Still waiting for my refund from Spokes, terrible service"));
+        let m = w.store.read(|c| mentions::get(c, id)).unwrap();
+        assert_eq!(m.sentiment_label, "negative");
+        assert!(m.intents.contains(&"complaint".to_string()));
+        assert_eq!(m.lang, "en");
+        assert!(m.urgency >= 0.5 && m.priority > 0.0);
+    }
+
+    #[test]
+    fn a_lead_creates_the_contact_and_a_follow_up_and_undo_takes_both_back() {
+        let w = world();
+        let id = w.add(toot("1", "@ann@social.example", "Looking for a new bike, is Spokes any good?"));
+        let d = &w.decide(&[id], Decision::Lead)[0];
+        assert_eq!(w.state(id), ("filed".into(), Some("lead".into())));
+        let contact = d.contact_id.expect("a contact was created");
+        let task = d.task_id.expect("a follow-up was created");
+        let c = w.store.read(|c| contacts::get(c, contact)).unwrap();
+        assert_eq!(c.display_name, "Name of @ann@social.example");
+        assert_eq!(c.identities[0].network, "mastodon");
+        let due: String =
+            w.store.read(|c| Ok(c.query_row("SELECT due_at FROM tasks WHERE id = ?1", [task], |r| r.get(0))?)).unwrap();
+        assert_eq!(due, "2026-11-26T12:00:00Z", "due tomorrow");
+
+        let undone = w.undo().unwrap();
+        assert_eq!((undone.action.as_str(), undone.mention_ids.as_slice()), ("lead", &[id][..]));
+        assert_eq!(w.state(id), ("new".into(), None));
+        assert_eq!(w.count("SELECT count(*) FROM tasks WHERE deleted_at IS NULL"), 0);
+        assert_eq!(w.count("SELECT count(*) FROM contacts WHERE deleted_at IS NULL"), 0);
+        assert_eq!(w.count("SELECT count(*) FROM mentions WHERE contact_id IS NOT NULL"), 0);
+        assert_eq!(w.count("SELECT count(*) FROM triage_log WHERE action = 'undo'"), 1, "undo is logged, not erased");
+        assert!(w.undo().is_none(), "nothing left to undo");
+    }
+
+    #[test]
+    fn an_issue_opens_a_case_with_a_priority_and_a_reply_starts_its_clock() {
+        let w = world();
+        let id = w.add(toot("1", "@bo", "Spokes broke my wheel and nobody answers, furious"));
+        let case = w.decide(&[id], Decision::Issue)[0].case_id.unwrap();
+        let priority: String = w
+            .store
+            .read(|c| Ok(c.query_row("SELECT priority FROM cases WHERE id = ?1", [case], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(priority, "high");
+        w.store.write(|tx| mark_replied(tx, next_batch(tx)?, id, None, now())).unwrap();
+        assert_eq!(w.count("SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL"), 1);
+        // Undo takes back the reply log first, then the issue.
+        w.undo();
+        w.undo();
+        assert_eq!(w.count("SELECT count(*) FROM cases WHERE deleted_at IS NULL"), 0);
+    }
+
+    #[test]
+    fn praise_marks_a_linked_contact_as_an_advocate_and_ideas_are_kept() {
+        let w = world();
+        let contact =
+            w.store.write(|tx| contacts::insert(tx, &crate::test_support::person("Cy", None), None, NOW)).unwrap();
+        let praise = w.add(toot("1", "@cy", "Spokes fixed my bike in ten minutes, thank you!"));
+        let idea = w.add(toot("2", "@cy", "Spokes, it would be nice if you opened on Sundays"));
+        w.store.write(|tx| link(tx, next_batch(tx)?, praise, contact, now())).unwrap();
+        w.decide(&[praise], Decision::Praise);
+        assert_eq!(w.count("SELECT count(*) FROM contacts WHERE advocate_since IS NOT NULL"), 1);
+        let idea_id = w.decide(&[idea], Decision::Idea)[0].idea_id.unwrap();
+        assert!(idea_id > 0);
+        w.undo();
+        w.undo();
+        assert_eq!(w.count("SELECT count(*) FROM contacts WHERE advocate_since IS NOT NULL"), 0);
+        assert_eq!(w.count("SELECT count(*) FROM ideas WHERE deleted_at IS NULL"), 0);
+    }
+
+    #[test]
+    fn a_selection_is_one_batch_and_one_undo() {
+        let w = world();
+        let ids: Vec<i64> = (0..3).map(|n| w.add(toot(&n.to_string(), "@d", "spokes spokes"))).collect();
+        w.decide(&ids, Decision::Done);
+        assert!(ids.iter().all(|id| w.state(*id).0 == "done"));
+        assert_eq!(w.undo().unwrap().mention_ids, ids);
+        assert!(ids.iter().all(|id| w.state(*id).0 == "new"));
+    }
+
+    #[test]
+    fn a_reply_in_the_thread_reopens_a_done_mention() {
+        let w = world();
+        let first = w.add(toot("100", "@e", "Spokes, my order is late"));
+        w.decide(&[first], Decision::Done);
+        let reply = NewMention { thread: Some("100".into()), ..toot("101", "@e", "Spokes? still nothing") };
+        w.add(reply);
+        assert_eq!(w.state(first).0, "new", "the conversation has new activity");
+        assert_eq!(w.count("SELECT count(*) FROM triage_log WHERE action = 'reopen'"), 1);
+    }
+
+    #[test]
+    fn rules_decide_new_mentions_on_arrival() {
+        let w = world();
+        w.store.write(|tx| rule_add(tx, "author", "@spam", "ignore", None, NOW)).unwrap();
+        w.store.write(|tx| rule_add(tx, "keyword", "\"apple pie\"", "done", None, NOW)).unwrap();
+        let spam = w.add(toot("1", "@SPAM", "buy spokes followers"));
+        let pie = w.add(toot("2", "@f", "spokes bakes the best apple pie"));
+        let kept = w.add(toot("3", "@g", "spokes is great"));
+        assert_eq!(w.state(spam).0, "ignored");
+        assert_eq!(w.state(pie).0, "done");
+        assert_eq!(w.state(kept).0, "new");
+        assert!(w.store.write(|tx| rule_add(tx, "colour", "x", "ignore", None, NOW)).is_err());
+    }
+
+    #[test]
+    fn hide_like_this_ignores_and_adds_a_rule_that_undo_takes_back() {
+        let w = world();
+        let id = w.add(toot("1", "@h", "spokes spam"));
+        w.store
+            .write(|tx| {
+                let batch = next_batch(tx)?;
+                decide(tx, batch, id, Decision::Ignore, &DecisionOptions::default(), now())?;
+                rule_from_mention(tx, batch, id, "author", None, now())
+            })
+            .unwrap();
+        assert_eq!(w.store.read(rules_list).unwrap().len(), 1);
+        w.undo();
+        assert!(w.store.read(rules_list).unwrap().is_empty());
+        assert_eq!(w.state(id).0, "new");
+    }
+
+    #[test]
+    fn an_author_with_a_known_identity_arrives_linked_to_the_contact() {
+        let w = world();
+        let mut draft = crate::test_support::person("Gail", None);
+        draft.identities.push(IdentityDraft {
+            network: "mastodon".into(),
+            handle: "gail@social.example".into(),
+            profile_url: None,
+            follower_count: None,
+        });
+        let contact = w.store.write(|tx| contacts::insert(tx, &draft, None, NOW)).unwrap();
+        let id = w.add(toot("1", "@Gail@social.example", "spokes question?"));
+        let m = w.store.read(|c| mentions::get(c, id)).unwrap();
+        assert_eq!(m.contact_id, Some(contact));
+        assert_eq!(m.contact_name.as_deref(), Some("Gail"));
+    }
+
+    #[test]
+    fn the_inbox_shows_open_items_by_priority_and_snoozed_ones_when_due() {
+        let w = world();
+        let calm = w.add(toot("1", "@i", "spokes opens at nine"));
+        let angry = w.add(toot("2", "@j", "Spokes lost my bike, worst service ever, furious"));
+        let later = w.add(toot("3", "@k", "spokes question?"));
+        w.store
+            .write(|tx| {
+                let options = DecisionOptions { until: Some(now() + chrono::Duration::hours(2)), ..Default::default() };
+                decide(tx, next_batch(tx)?, later, Decision::Snooze, &options, now())
+            })
+            .unwrap();
+        let open = |at: &str| -> Vec<i64> {
+            w.store.read(|c| inbox::page(c, &InboxFilter::default(), at)).unwrap().iter().map(|m| m.id).collect()
+        };
+        assert_eq!(open(NOW), vec![angry, calm]);
+        assert_eq!(open("2026-11-25T15:00:00Z").len(), 3, "the snooze is over");
+        let search = InboxFilter { search: Some("LOST bike".into()), ..Default::default() };
+        assert_eq!(w.store.read(|c| inbox::page(c, &search, NOW)).unwrap()[0].id, angry);
+        let negative = InboxFilter { sentiment: Some("negative".into()), ..Default::default() };
+        assert_eq!(w.store.read(|c| inbox::page(c, &negative, NOW)).unwrap().len(), 1);
+        let bad = InboxFilter { state: Some("whatever".into()), ..Default::default() };
+        assert!(w.store.read(|c| inbox::page(c, &bad, NOW)).is_err());
+    }
+}
