@@ -3,7 +3,27 @@
 import { mockIPC } from "/__tauri_mocks.js";
 
 const now = "2026-11-25T12:00:00Z";
-const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [] };
+const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [], triageLog: [] };
+
+function mention(id, text, extra = {}) {
+  return {
+    id, source_id: 1, source_kind: "feed", source_name: "Local news", external_id: `m${id}`, url: null,
+    author_name: "Someone", author_handle: null, author_url: null, author_followers: null, title: null, text,
+    published_at: now, fetched_at: now, likes: null, reposts: null, replies: null, state: "new", filed_as: null,
+    snoozed_until: null, sentiment: 0, sentiment_label: "neutral", intents: ["other"], lang: "en", urgency: 0.1,
+    priority: 0.1, irrelevance: 0, contact_id: null, contact_name: null, queries: [], ...extra,
+  };
+}
+// A test can seed the inbox with window.__seedMentions() before opening it.
+window.__seedMentions = () => {
+  state.mentions.push(
+    mention(101, "Looking for a good bike shop near the station", { intents: ["lead"], urgency: 0.4 }),
+    mention(102, '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> Still waiting for my refund', {
+      url: null, sentiment: -0.5, sentiment_label: "negative", intents: ["complaint"], urgency: 0.8,
+      author_name: '<b onmouseover="window.__pwned=3">Mallory</b>',
+    }),
+  );
+};
 // Where sign-ins would go; a test can set window.__secrets before the page loads its screens.
 window.__secrets = { persistence: "keychain", problem: null };
 window.__passwords = [];
@@ -97,6 +117,29 @@ const handlers = {
   },
   source_check_now: () => null,
   mentions_list: () => state.mentions,
+  mentions_inbox: ({ filter }) => {
+    const open = state.mentions.filter((m) => m.state === "new");
+    const items = (filter.state === "open" ? open : state.mentions).map((m) => ({ ...m, learned: null }));
+    return { items, open: open.length, urgent: open.filter((m) => m.urgency >= 0.7).length, learned_from: state.triageLog.length };
+  },
+  mention_triage: ({ input }) => {
+    const filed = ["lead", "issue", "praise", "idea", "question"].includes(input.decision);
+    const states = { done: "done", ignore: "ignored", snooze: "snoozed" };
+    const before = input.ids.map((id) => ({ ...state.mentions.find((m) => m.id === id) }));
+    state.triageLog.push(before);
+    for (const m of state.mentions.filter((x) => input.ids.includes(x.id))) {
+      m.state = filed ? "filed" : states[input.decision];
+      m.filed_as = filed ? input.decision : null;
+    }
+    return { batch: state.triageLog.length, decided: [] };
+  },
+  mention_undo: () => {
+    const before = state.triageLog.pop();
+    if (!before) return null;
+    for (const b of before) Object.assign(state.mentions.find((m) => m.id === b.id), b);
+    return { batch: state.triageLog.length + 1, action: "lead", mention_ids: before.map((b) => b.id), replies_already_sent: [] };
+  },
+  outbox_list: () => [],
   import_run: () => {
     for (const name of ["Ann Lee", "Bob Day"]) state.contacts.push(contact({ display_name: name, given_name: "", family_name: "", organization: null, title: null, city: null, website: null, birthday: null, emails: [], phones: [], identities: [], tags: [] }, state.nextId++));
     return { id: 1, file_name: "people.vcf", format: "vcard", started_at: now, finished_at: now, added: 2, merged: 0, unchanged: 0, rejected: 1, warnings: 0, problems: [{ line: 9, severity: "error", reason: "the card has no name, organization, email or phone" }], undone_at: null };

@@ -167,3 +167,28 @@ test("without a keychain the listening screen says where sign-ins will be kept",
   await p.locator(".banner", { hasText: "until you log out" }).waitFor();
   await p.close();
 });
+
+test("the inbox files with one key, undoes with u, and shows hostile text as text", async () => {
+  const { p, errors } = await page();
+  await p.evaluate(() => window.__seedMentions());
+  await p.click("#start-empty");
+  await p.click("#nav-mentions");
+  await p.locator(".mention", { hasText: "bike shop" }).waitFor();
+  // Script and markup in a mention are shown literally and never run.
+  const hostile = p.locator(".mention", { hasText: "refund" });
+  assert.match(await hostile.textContent(), /<script>window.__pwned=2<\/script>/);
+  assert.match(await hostile.textContent(), /<b onmouseover/);
+  assert.equal(await hostile.locator("img, script, b").count(), 0);
+  assert.equal(await p.evaluate(() => window.__pwned), undefined);
+  assert.equal(await p.locator("a[href^='javascript:']").count(), 0);
+
+  await p.keyboard.press("1");
+  await p.locator(".mention", { hasText: "bike shop" }).waitFor({ state: "detached" });
+  assert.ok((await p.evaluate(() => window.__calls)).includes("mention_triage"));
+  await p.keyboard.press("u");
+  await p.locator(".mention", { hasText: "bike shop" }).waitFor();
+  await p.keyboard.press("?");
+  await p.locator(".dialog", { hasText: "File as lead, issue, praise, idea, question" }).waitFor();
+  assert.deepEqual(errors, []);
+  await p.close();
+});

@@ -3,6 +3,7 @@
 
 mod commands;
 mod listening;
+mod triage;
 include!("command_names.rs");
 
 use std::path::PathBuf;
@@ -143,6 +144,19 @@ pub fn run() {
             listening::source_check_now,
             listening::mentions_list,
             listening::mention_capture,
+            triage::mentions_inbox,
+            triage::mention_triage,
+            triage::mention_undo,
+            triage::mention_link,
+            triage::mention_create_contact,
+            triage::mention_reply,
+            triage::mention_mark_replied,
+            triage::mention_hide_like,
+            triage::rules_list,
+            triage::rule_add,
+            triage::rule_remove,
+            triage::outbox_list,
+            triage::outbox_retry,
         ])
         .on_window_event(listening::hide_on_close)
         .build(tauri::generate_context!())

@@ -62,6 +62,11 @@ impl Listening {
         }
     }
 
+    /// Wakes the engine so queued replies go out now (it checks only the sources that are due).
+    pub fn send_replies(&self) {
+        let _ = self.engine.try_send(EngineCommand::SendReplies);
+    }
+
     async fn secrets(&self) -> &Secrets {
         open_secrets(&self.secrets).await
     }

@@ -42,6 +42,9 @@ pub mod store_types {
     pub use earshot_store::sources::Source;
     pub use earshot_store::tags::TagCount;
     pub use earshot_store::tasks::Task;
+    pub use earshot_store::inbox::InboxFilter;
+    pub use earshot_store::outbox::OutboxItem;
+    pub use earshot_store::triage::{Rule, Undone};
 }
 
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

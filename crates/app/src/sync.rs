@@ -256,6 +256,8 @@ fn record(
 pub enum EngineCommand {
     /// Check this source now (or every due source with `None`), even if it was waiting or paused.
     CheckNow(Option<i64>),
+    /// Send queued replies now.
+    SendReplies,
     /// Finish the current round and stop.
     Stop,
 }
@@ -339,6 +341,8 @@ pub async fn run_engine(
                     let now = ctx.now_text();
                     let _ = ctx.store.write(|tx| sources::check_now(tx, source, &now));
                 }
+                // The next turn of the loop sends the outbox.
+                Some(EngineCommand::SendReplies) => {}
                 Some(EngineCommand::Stop) | None => return,
             },
         }
