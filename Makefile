@@ -43,3 +43,4 @@ bench: deps
 	cargo build --release -p earshot-cli
 	$(TARGET_DIR)/release/earshot bench --contacts 100000
 	$(TARGET_DIR)/release/earshot bench-listening
+	$(TARGET_DIR)/release/earshot bench-triage

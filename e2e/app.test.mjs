@@ -28,6 +28,9 @@ function startFakeServer() {
     if (req.url === "/feed.xml") {
       res.writeHead(200, { "content-type": "application/atom+xml", etag: '"v1"' });
       res.end(fixture("feeds/youtube_channel_feed.xml"));
+    } else if (req.url === "/shop.xml") {
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.end(shopFeed());
     } else if (req.url.startsWith("/api/v1/timelines/tag/hoot")) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(hoot));
@@ -37,6 +40,39 @@ function startFakeServer() {
     }
   });
   return new Promise((resolve) => fake.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${fake.address().port}`)));
+}
+
+/** Ten posts about the shop, from ten people, for the keyboard triage. */
+const SHOP_POSTS = [
+  ["Ada", "Looking for a new commuter bike, is Spokeshop any good?"],
+  ["Ben", "Spokeshop lost my booking and nobody answers the phone"],
+  ["Cleo", "Spokeshop fixed my wheel in ten minutes, thank you"],
+  ["Dev", "Spokeshop should open on Sundays"],
+  ["Eve", "Does Spokeshop do bike fitting?"],
+  ["Finn", "Spokeshop van parked outside the library again"],
+  ["Gus", "Jürgen from Spokeshop gave a great talk on chain care"],
+  ["Hana", "Spokeshop has the best coffee corner in town"],
+  ["Ivo", "Spokeshop prices went up again"],
+  ["Jo", "Spokeshop sale starts Friday"],
+];
+
+function shopFeed() {
+  const items = SHOP_POSTS.map(
+    ([who, text], n) =>
+      `<item><guid>shop-${n}</guid><title>${text}</title><link>http://127.0.0.1/shop/${n}</link>` +
+      `<author>${who.toLowerCase()}@example.org (${who})</author><description>${text}</description>` +
+      `<pubDate>Tue, 24 Nov 2026 ${String(10 + n).padStart(2, "0")}:00:00 GMT</pubDate></item>`,
+  );
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Town forum</title><link>http://127.0.0.1/</link>${items.join("")}</channel></rss>`;
+}
+
+/** Presses one key the way a person would (WebDriver key actions); `shift` holds Shift down. */
+async function press(key, { ctrl = false } = {}) {
+  const keys = ctrl ? ["\uE009", key] : [key];
+  const down = keys.map((value) => ({ type: "keyDown", value }));
+  const up = [...keys].reverse().map((value) => ({ type: "keyUp", value }));
+  await wd("POST", s("/actions"), { actions: [{ type: "key", id: "keyboard", actions: [...down, ...up] }] });
+  await wd("DELETE", s("/actions"));
 }
 
 /** Sets a <select> the way a person picking an option would (Svelte listens for "change"). */
@@ -102,7 +138,12 @@ async function waitForText(css, pattern, timeout = 15_000) {
 }
 
 async function click(css) {
-  await wd("POST", s(`/element/${await find(css)}/click`), {});
+  try {
+    await wd("POST", s(`/element/${await find(css)}/click`), {});
+  } catch (e) {
+    await screenshot(`failed-click-${Date.now()}-${css.replace(/[^a-z0-9]+/gi, "_")}`).catch(() => {});
+    throw new Error(`clicking ${css}: ${e.message}`);
+  }
 }
 
 async function type(css, value) {
@@ -220,4 +261,79 @@ test("a Mastodon hashtag on a fake instance brings its posts in", async () => {
   await waitForText(".source-list", /#hoot on 127\.0\.0\.1.*OK/, 30_000);
   await click("#nav-mentions");
   await waitForText(".mention-list", /hashtag toot/);
+});
+
+test("ten mentions are triaged with the keyboard alone, and the work lands on contacts and in the outbox", async () => {
+  await click("#nav-listening");
+  await type("#query-text", "spokeshop");
+  await waitForText(".listening-screen", /Understood as/);
+  await click("#add-query");
+  await choose("#source-kind", "feed");
+  await type("#source-address", `${fakeBase}/shop.xml`);
+  await click("#add-source");
+  await waitForText(".source-list", /Town forum.*OK/, 30_000);
+  await click("#nav-mentions");
+  await type("#inbox-search", "spokeshop");
+  await press("\uE007");
+  await waitForText(".mention-list", /Spokeshop sale starts Friday/);
+  const current = () => text(".mention.current .mention-text");
+
+  // Newest first, so the list order is the feed's, reversed.
+  await choose("select[aria-label=Sort]", "newest");
+  await waitForText(".mention.current .mention-text", /sale starts Friday/);
+  await press("e"); // done
+  await waitForText(".mention.current .mention-text", /prices went up/);
+  await press("x"); // not relevant
+  await waitForText(".mention.current .mention-text", /best coffee/);
+  await press("3"); // praise
+  await waitForText(".mention.current .mention-text", /Jürgen from Spokeshop/);
+  await press("l"); // link to the imported contact
+  await type("#link-search", "Jürgen");
+  await waitForText(".panel", /Jürgen Müller/);
+  await press("\uE007"); // Enter
+  await waitForText(".mention.current", /Contact: Jürgen Müller/);
+  await press("e");
+  await waitForText(".mention.current .mention-text", /van parked/);
+  await press("s"); // snooze
+  await waitForText(".mention.current .mention-text", /bike fitting/);
+  await press("5"); // question
+  await waitForText(".mention.current .mention-text", /open on Sundays/);
+  await press("4"); // idea
+  await waitForText(".mention.current .mention-text", /fixed my wheel/);
+  await press("c"); // a contact from the author
+  await waitForText(".mention.current", /Contact: /);
+  await press("3");
+  await waitForText(".mention.current .mention-text", /lost my booking/);
+  await press("2"); // issue
+  await waitForText(".mention.current .mention-text", /commuter bike/);
+  await press("1"); // lead
+  await waitForText(".toasts", /Filed as a lead/);
+  await press("u"); // undo brings it back
+  await waitForText(".mention.current .mention-text", /commuter bike/);
+  await press("1");
+  await waitForText(".mentions-screen", /Inbox zero|Nothing matches/);
+  await screenshot("07-inbox-zero");
+
+  // Everything decided is on file: the linked contact's page shows what they said.
+  await click("#nav-contacts");
+  await type("#search", "jurgen");
+  await waitForText(".row .name", /Jürgen Müller/);
+  await click(".row");
+  await waitForText(".timeline", /gave a great talk on chain care/);
+  await screenshot("08-contact-mentions");
+});
+
+test("a reply to a Mastodon mention is queued in the outbox and says why it cannot go out", async () => {
+  await click("#nav-mentions");
+  await choose("select[aria-label=State]", "all");
+  await type("#inbox-search", "hashtag");
+  await press("\uE007");
+  await waitForText(".mention.current .mention-text", /hashtag toot/);
+  await press("r");
+  await type("#reply-text", "Thanks for the hoot!");
+  await press("\uE007", { ctrl: true });
+  await waitForText(".outbox", /Thanks for the hoot!/);
+  // The hashtag source has no signed-in account: the reply fails with the reason, and is kept.
+  await waitForText(".outbox", /failed.*sign in again/, 30_000);
+  await screenshot("09-outbox");
 });

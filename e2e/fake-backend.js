@@ -89,7 +89,7 @@ const handlers = {
   contact_get: ({ id }) => {
     const c = state.contacts.find((x) => x.id === id);
     if (!c) throw { code: "not_found", message: `contact ${id} does not exist` };
-    return { contact: c, notes: [], activities: [], tasks: [] };
+    return { contact: c, notes: [], activities: [], tasks: [], mentions: [] };
   },
   tags_list: () => [],
   imports_list: () => [],

@@ -1,8 +1,8 @@
 //! Command adapters for triage: the inbox, decisions and undo, authors and contacts, rules, replies and the
 //! outbox. A queued reply wakes the engine so it goes out at once when online.
 
-use earshot_app::triage::{self, HideLikeInput, InboxPage, RuleInput, TriageInput, TriageResult};
 use earshot_app::store_types::{InboxFilter, OutboxItem, Rule, Undone};
+use earshot_app::triage::{self, HideLikeInput, InboxPage, RuleInput, TriageInput, TriageResult};
 use earshot_app::ApiError;
 use tauri::State;
 

@@ -20,6 +20,8 @@ pub struct ContactDetail {
     pub notes: Vec<Note>,
     pub activities: Vec<Activity>,
     pub tasks: Vec<Task>,
+    /// What they said that Earshot heard, newest first.
+    pub mentions: Vec<earshot_store::mentions::Mention>,
 }
 
 /// One contact in `earshot contacts list --json` and the JSON export. Stable: fields are only added.
@@ -111,6 +113,17 @@ pub fn contact_get(ctx: &Ctx, id: i64) -> Result<ContactDetail, ApiError> {
             notes: notes::of_contact(c, id)?,
             activities: activities::of_contact(c, id)?,
             tasks: tasks::of_contact(c, id)?,
+            mentions: earshot_store::inbox::page(
+                c,
+                &earshot_store::inbox::InboxFilter {
+                    state: Some("all".into()),
+                    contact_id: Some(id),
+                    sort: Some("newest".into()),
+                    limit: Some(100),
+                    ..Default::default()
+                },
+                "",
+            )?,
         })
     })?)
 }

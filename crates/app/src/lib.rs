@@ -36,14 +36,14 @@ pub mod store_types {
     pub use earshot_store::activities::ActivityInput;
     pub use earshot_store::contacts::{Contact, ContactInput, ContactPage, ContactSummary, Reconnect};
     pub use earshot_store::imports::ImportSummary;
+    pub use earshot_store::inbox::InboxFilter;
     pub use earshot_store::listening_queries::ListeningQuery;
     pub use earshot_store::mentions::{MatchedQuery, Mention};
     pub use earshot_store::merges::MergeSuggestion;
+    pub use earshot_store::outbox::OutboxItem;
     pub use earshot_store::sources::Source;
     pub use earshot_store::tags::TagCount;
     pub use earshot_store::tasks::Task;
-    pub use earshot_store::inbox::InboxFilter;
-    pub use earshot_store::outbox::OutboxItem;
     pub use earshot_store::triage::{Rule, Undone};
 }
 
@@ -53,20 +53,22 @@ type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Ctx {
     pub store: Store,
     clock: Clock,
+    /// What the owner's decisions taught, rebuilt only when the triage log has changed.
+    learned: triage::LearnedCache,
 }
 
 impl Ctx {
     pub fn open(path: &Path) -> Result<Ctx, ApiError> {
-        Ok(Ctx { store: Store::open(path)?, clock: Arc::new(Utc::now) })
+        Ok(Ctx::with_store(Store::open(path)?))
     }
 
     pub fn with_store(store: Store) -> Ctx {
-        Ctx { store, clock: Arc::new(Utc::now) }
+        Ctx { store, clock: Arc::new(Utc::now), learned: Default::default() }
     }
 
     /// A context whose clock always says `now` (tests and reproducible demos).
     pub fn with_clock(store: Store, now: DateTime<Utc>) -> Ctx {
-        Ctx { store, clock: Arc::new(move || now) }
+        Ctx { store, clock: Arc::new(move || now), learned: Default::default() }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -61,11 +61,32 @@ pub struct Learned {
     pub relevance: Classifier,
 }
 
+/// The newest decisions the learning uses: enough to learn a workspace's sense of its words, few enough to
+/// rebuild in milliseconds after each decision.
+const LEARN_FROM: i64 = 3_000;
+
+/// The classifiers, kept with the triage-log version they were built from.
+pub(crate) type LearnedCache = std::sync::Mutex<Option<(i64, std::sync::Arc<Learned>)>>;
+
+/// What the decisions taught, from the cache when no decision was made since.
+pub(crate) fn learned_cached(ctx: &Ctx, conn: &Connection) -> Result<std::sync::Arc<Learned>, StoreError> {
+    let version = triage::log_version(conn)?;
+    let mut cache = ctx.learned.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((v, l)) = cache.as_ref() {
+        if *v == version {
+            return Ok(l.clone());
+        }
+    }
+    let fresh = std::sync::Arc::new(learned(conn)?);
+    *cache = Some((version, fresh.clone()));
+    Ok(fresh)
+}
+
 /// Rebuilds what the decisions taught. Each mention counts once, with its current decision.
 pub fn learned(conn: &Connection) -> Result<Learned, StoreError> {
     let mut intent = Classifier::default();
     let mut relevance = Classifier::default();
-    for (text, state, filed_as) in triage::decided_texts(conn, 20_000)? {
+    for (text, state, filed_as) in triage::decided_texts(conn, LEARN_FROM)? {
         relevance.learn(if state == "ignored" { "irrelevant" } else { "relevant" }, &text);
         if let Some(label) = filed_as.as_deref().and_then(Decision::parse).and_then(Decision::intent_label) {
             intent.learn(label, &text);
@@ -254,7 +275,7 @@ pub fn outbox_retry(ctx: &Ctx, id: i64) -> Result<OutboxItem, ApiError> {
 /// Re-scores open items with what the owner's decisions taught: items like those marked not relevant sink.
 /// Returns how many items changed. Bounded to the newest open items so it stays quick.
 pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
-    let taught = ctx.store.read(learned)?;
+    let taught = ctx.store.read(|c| learned_cached(ctx, c))?;
     if taught.relevance.examples() < analysis::learn::MIN_EXAMPLES {
         return Ok(0);
     }

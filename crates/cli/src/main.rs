@@ -4,6 +4,7 @@
 mod analyze;
 mod bench;
 mod bench_listening;
+mod bench_triage;
 mod listen;
 mod triage;
 
@@ -127,6 +128,13 @@ enum Command {
         /// Keep the benchmark workspace in this folder instead of a temporary one
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Measure triage on a million mentions: a decision, the inbox page, search, analysis throughput
+    BenchTriage {
+        #[arg(long, default_value_t = 1_000_000)]
+        mentions: usize,
+        #[arg(long, default_value_t = 100_000)]
+        contacts: usize,
     },
     /// Measure the listening pipeline on a generated corpus and a sync round over local feeds
     BenchListening {
@@ -415,6 +423,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Bench { contacts, dir } => bench::run(contacts, dir),
         Command::BenchListening { entries, sources } => bench_listening::run(entries, sources),
+        Command::BenchTriage { mentions, contacts } => bench_triage::run(mentions, contacts),
         Command::Demo { contacts } => {
             let ctx = open(cli.db)?;
             let n = api(demo::demo_create(&ctx, contacts))?;

@@ -29,7 +29,7 @@ pub mod tasks;
 pub mod triage;
 
 pub use db::{OpenOptions, Store};
-pub use rusqlite::Connection;
+pub use rusqlite::{self, Connection};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

@@ -624,6 +624,11 @@ fn apply_rules(
     Ok(())
 }
 
+/// Changes whenever a decision is made or undone: the newest triage-log row.
+pub fn log_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT coalesce(max(id), 0) FROM triage_log")?.query_row([], |r| r.get(0))?)
+}
+
 /// Each decided mention's text with its decision (state, filed as), newest decisions first: what the
 /// learning learns from.
 pub fn decided_texts(conn: &Connection, limit: i64) -> Result<Vec<(String, String, Option<String>)>> {

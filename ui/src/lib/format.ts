@@ -1,5 +1,5 @@
 // Pure helpers for showing data: dates, money, the contact timeline. No IPC, no DOM.
-import type { Activity, ContactDetail, ContactInput, Contact, Note, Task } from "./ipc/bindings";
+import type { Activity, ContactDetail, ContactInput, Contact, Mention, Note, Task } from "./ipc/bindings";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -42,11 +42,13 @@ export function initials(name: string): string {
 export type TimelineEntry =
   | { kind: "note"; at: string; note: Note }
   | { kind: "activity"; at: string; activity: Activity }
-  | { kind: "task"; at: string; task: Task };
+  | { kind: "task"; at: string; task: Task }
+  | { kind: "mention"; at: string; mention: Mention };
 
-/** Notes, activities and follow-ups in one list, newest first; open follow-ups sort by due date. */
-export function timeline(detail: Pick<ContactDetail, "notes" | "activities" | "tasks">): TimelineEntry[] {
+/** Mentions, notes, activities and follow-ups in one list, newest first; open follow-ups sort by due date. */
+export function timeline(detail: Pick<ContactDetail, "notes" | "activities" | "tasks"> & { mentions?: Mention[] }): TimelineEntry[] {
   const entries: TimelineEntry[] = [
+    ...(detail.mentions ?? []).map((mention) => ({ kind: "mention" as const, at: mention.published_at ?? mention.fetched_at, mention })),
     ...detail.notes.map((note) => ({ kind: "note" as const, at: note.created_at, note })),
     ...detail.activities.map((activity) => ({ kind: "activity" as const, at: activity.occurred_at, activity })),
     ...detail.tasks.map((task) => ({ kind: "task" as const, at: task.done_at ?? task.due_at ?? task.created_at, task })),

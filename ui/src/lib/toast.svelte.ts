@@ -9,6 +9,13 @@ export interface Toast {
 
 let next = 1;
 export const toasts = $state<Toast[]>([]);
+/** More than this and the oldest go: a run of quick decisions must not bury the screen. */
+const MAX_SHOWN = 3;
+
+function show(toast: Toast): void {
+  toasts.push(toast);
+  while (toasts.length > MAX_SHOWN) toasts.shift();
+}
 
 export function dismiss(id: number): void {
   const idx = toasts.findIndex((t) => t.id === id);
@@ -17,13 +24,13 @@ export function dismiss(id: number): void {
 
 export function notify(text: string, undo?: Toast["undo"]): void {
   const id = next++;
-  toasts.push({ id, text, tone: "info", undo });
+  show({ id, text, tone: "info", undo });
   setTimeout(() => dismiss(id), undo ? 10_000 : 4_000);
 }
 
 export function fail(error: unknown): void {
   const id = next++;
   const text = error instanceof Error ? error.message : String(error);
-  toasts.push({ id, text, tone: "error" });
+  show({ id, text, tone: "error" });
   setTimeout(() => dismiss(id), 8_000);
 }

@@ -27,6 +27,7 @@ CREATE INDEX mentions_state_time ON mentions(state, coalesce(published_at, fetch
 CREATE INDEX mentions_thread ON mentions(source_id, thread) WHERE thread IS NOT NULL;
 CREATE INDEX mentions_reply_ref ON mentions(source_id, reply_ref) WHERE reply_ref IS NOT NULL;
 CREATE INDEX mentions_contact ON mentions(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX mentions_decided ON mentions(decided_at) WHERE state IN ('filed', 'done', 'ignored');
 CREATE INDEX mentions_author ON mentions(author_handle) WHERE author_handle IS NOT NULL;
 
 -- Full-text search over what was said and who said it.

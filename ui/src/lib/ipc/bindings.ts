@@ -37,7 +37,11 @@ export type ContactPage = { total: number, offset: number, rows: Array<ContactSu
 
 export type Reconnect = { contact: ContactSummary, keep_in_touch_days: number, last_touch_at: string | null, due_at: string, days_overdue: number, };
 
-export type ContactDetail = { contact: Contact, notes: Array<Note>, activities: Array<Activity>, tasks: Array<Task>, };
+export type ContactDetail = { contact: Contact, notes: Array<Note>, activities: Array<Activity>, tasks: Array<Task>, 
+/**
+ * What they said that Earshot heard, newest first.
+ */
+mentions: Array<Mention>, };
 
 export type ContactRecord = { id: number, name: string, given_name: string, family_name: string, organization: string | null, title: string | null, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, city: string | null, website: string | null, birthday: string | null, keep_in_touch_days: number | null, last_touch_at: string | null, created_at: string, updated_at: string, };
 
