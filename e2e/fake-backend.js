@@ -3,7 +3,7 @@
 import { mockIPC } from "/__tauri_mocks.js";
 
 const now = "2026-11-25T12:00:00Z";
-const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [], triageLog: [] };
+const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [], triageLog: [], alerts: { notify: true, badge: true } };
 
 function mention(id, text, extra = {}) {
   return {
@@ -140,6 +140,8 @@ const handlers = {
     return { batch: state.triageLog.length + 1, action: "lead", mention_ids: before.map((b) => b.id), replies_already_sent: [] };
   },
   outbox_list: () => [],
+  alerts_get: () => state.alerts,
+  alerts_set: ({ alerts }) => (state.alerts = alerts),
   import_run: () => {
     for (const name of ["Ann Lee", "Bob Day"]) state.contacts.push(contact({ display_name: name, given_name: "", family_name: "", organization: null, title: null, city: null, website: null, birthday: null, emails: [], phones: [], identities: [], tags: [] }, state.nextId++));
     return { id: 1, file_name: "people.vcf", format: "vcard", started_at: now, finished_at: now, added: 2, merged: 0, unchanged: 0, rejected: 1, warnings: 0, problems: [{ line: 9, severity: "error", reason: "the card has no name, organization, email or phone" }], undone_at: null };

@@ -61,4 +61,6 @@ pub const COMMANDS: &[&str] = &[
     "rule_remove",
     "outbox_list",
     "outbox_retry",
+    "alerts_get",
+    "alerts_set",
 ];

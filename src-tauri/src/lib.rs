@@ -1,6 +1,7 @@
 //! The desktop shell: opens the workspace, registers the plugins and the command adapters, and keeps the
 //! webview on the app's own pages. All behaviour lives in `earshot-app`; nothing here touches SQL.
 
+mod alerts;
 mod commands;
 mod listening;
 mod triage;
@@ -64,6 +65,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(navigation_guard())
         .setup(|app| {
             let path = workspace_path();
@@ -157,6 +159,8 @@ pub fn run() {
             triage::rule_remove,
             triage::outbox_list,
             triage::outbox_retry,
+            alerts::alerts_get,
+            alerts::alerts_set,
         ])
         .on_window_event(listening::hide_on_close)
         .build(tauri::generate_context!())

@@ -83,7 +83,18 @@ pub fn start(app: &AppHandle, ctx: Arc<Ctx>) -> Result<Listening, String> {
     let (engine_secrets, engine_fetcher) = (secrets.clone(), fetcher.clone());
     tauri::async_runtime::spawn(async move {
         let store = open_secrets(&engine_secrets).await.store.clone();
+        let alert_ctx = ctx.clone();
+        let alert_app = handle.clone();
+        // The tray badge from the start; notifications only for what arrives from now on.
+        tauri::async_runtime::spawn_blocking({
+            let (app, ctx) = (alert_app.clone(), alert_ctx.clone());
+            move || crate::alerts::after_round(&app, &ctx)
+        });
         let mut emit = move |event: EngineEvent| {
+            if matches!(event, EngineEvent::Round { new_mentions, .. } if new_mentions > 0) {
+                let (app, ctx) = (alert_app.clone(), alert_ctx.clone());
+                tauri::async_runtime::spawn_blocking(move || crate::alerts::after_round(&app, &ctx));
+            }
             let _ = handle.emit(EVENT, &event);
         };
         run_engine(&ctx, &engine_fetcher, store.as_ref(), commands, &mut emit).await;

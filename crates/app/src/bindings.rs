@@ -68,6 +68,7 @@ pub fn declarations() -> Vec<String> {
         decl::<crate::triage::RuleInput>(&cfg),
         decl::<crate::triage::HideLikeInput>(&cfg),
         decl::<outbox::OutboxItem>(&cfg),
+        decl::<crate::triage::Alerts>(&cfg),
     ]
 }
 

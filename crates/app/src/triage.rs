@@ -101,7 +101,7 @@ pub fn mentions_inbox(ctx: &Ctx, filter: &InboxFilter) -> Result<InboxPage, ApiE
         .read(|c| {
             let page = inbox::page(c, filter, &now)?;
             let (open, urgent) = inbox::open_counts(c, &now, URGENT_FROM)?;
-            let taught = learned(c)?;
+            let taught = learned_cached(ctx, c)?;
             let items = page
                 .into_iter()
                 .map(|m| {
@@ -297,4 +297,119 @@ pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
         .collect();
     ctx.store.write(|tx| triage::set_scores(tx, &changes))?;
     Ok(changes.len())
+}
+
+/// Whether urgent mentions raise a desktop notification and a count on the tray icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Alerts {
+    pub notify: bool,
+    pub badge: bool,
+}
+
+pub fn alerts_get(ctx: &Ctx) -> Result<Alerts, ApiError> {
+    use earshot_store::settings;
+    Ok(ctx.store.read(|c| {
+        Ok(Alerts {
+            notify: settings::get(c, settings::NOTIFY_URGENT)?.as_deref() != Some("off"),
+            badge: settings::get(c, settings::TRAY_BADGE)?.as_deref() != Some("off"),
+        })
+    })?)
+}
+
+pub fn alerts_set(ctx: &Ctx, alerts: Alerts) -> Result<Alerts, ApiError> {
+    use earshot_store::settings;
+    let on_off = |b: bool| if b { "on" } else { "off" };
+    ctx.store.write(|tx| {
+        settings::set(tx, settings::NOTIFY_URGENT, on_off(alerts.notify))?;
+        settings::set(tx, settings::TRAY_BADGE, on_off(alerts.badge))
+    })?;
+    alerts_get(ctx)
+}
+
+/// What to tell the owner after new mentions arrived: the urgent ones not yet notified (only when
+/// notifications are on; each is returned once) and how many urgent items are open (for the tray badge).
+#[derive(Debug, Clone, Serialize)]
+pub struct UrgentNews {
+    pub notify: Vec<Mention>,
+    pub urgent_open: i64,
+    pub alerts: Alerts,
+}
+
+/// At most this many notifications at once; more are summed up in the last one.
+pub const NOTIFY_AT_MOST: i64 = 3;
+
+pub fn urgent_news(ctx: &Ctx) -> Result<UrgentNews, ApiError> {
+    use earshot_store::settings;
+    let alerts = alerts_get(ctx)?;
+    let now = ctx.now_text();
+    Ok(ctx.store.write(|tx| {
+        let newest = inbox::newest_id(tx)?;
+        // The first time, start from now: what was heard before is not news.
+        let after = match settings::get(tx, settings::NOTIFIED_UP_TO)? {
+            Some(v) => v.parse().unwrap_or(newest),
+            None => newest,
+        };
+        let notify =
+            if alerts.notify { inbox::urgent_after(tx, after, URGENT_FROM, NOTIFY_AT_MOST + 1)? } else { Vec::new() };
+        settings::set(tx, settings::NOTIFIED_UP_TO, &newest.to_string())?;
+        let (_, urgent_open) = inbox::open_counts(tx, &now, URGENT_FROM)?;
+        Ok(UrgentNews { notify, urgent_open, alerts })
+    })?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listening::{capture, queries_add, Capture};
+    use crate::test_support::ctx;
+
+    fn heard(ctx: &Ctx, text: &str) -> i64 {
+        let c = Capture {
+            url: format!("https://forum.example/{}", text.len()),
+            text: text.into(),
+            author: Some("Ann".into()),
+            network: None,
+        };
+        capture(ctx, &c, None).unwrap().id
+    }
+
+    #[test]
+    fn an_urgent_mention_is_notified_once_and_not_when_notifications_are_off() {
+        let (_dir, ctx) = ctx();
+        queries_add(&ctx, "brand", "spokes").unwrap();
+        assert!(urgent_news(&ctx).unwrap().notify.is_empty(), "what was heard before is not news");
+        let angry = heard(&ctx, "Spokes lost my bike and nobody answers, worst service ever, furious!!!");
+        heard(&ctx, "Spokes opens at nine");
+        let news = urgent_news(&ctx).unwrap();
+        assert_eq!(news.notify.iter().map(|m| m.id).collect::<Vec<_>>(), vec![angry]);
+        assert_eq!(news.urgent_open, 1);
+        assert!(urgent_news(&ctx).unwrap().notify.is_empty(), "each mention is notified once");
+
+        alerts_set(&ctx, Alerts { notify: false, badge: false }).unwrap();
+        heard(&ctx, "Spokes broke my wheel, absolutely furious, never again!!!");
+        let quiet = urgent_news(&ctx).unwrap();
+        assert!(quiet.notify.is_empty());
+        assert!(!quiet.alerts.badge);
+    }
+
+    #[test]
+    fn a_decision_over_a_selection_is_undone_whole_and_a_bad_input_names_the_problem() {
+        let (_dir, ctx) = ctx();
+        queries_add(&ctx, "brand", "spokes").unwrap();
+        let ids = vec![heard(&ctx, "spokes one"), heard(&ctx, "spokes two two")];
+        let input = TriageInput { ids: ids.clone(), decision: Some(Decision::Done), ..Default::default() };
+        assert_eq!(mention_triage(&ctx, &input).unwrap().decided.len(), 2);
+        assert_eq!(mention_undo(&ctx).unwrap().unwrap().mention_ids, ids);
+        let no_decision = TriageInput { ids: ids.clone(), ..Default::default() };
+        assert!(mention_triage(&ctx, &no_decision).unwrap_err().message.contains("say what to do"));
+        let past = TriageInput {
+            ids,
+            decision: Some(Decision::Snooze),
+            until: Some("2020-01-01T00:00:00Z".into()),
+            ..Default::default()
+        };
+        assert!(mention_triage(&ctx, &past).unwrap_err().message.contains("future"));
+        let bad_reply = mention_reply(&ctx, 1, "thanks").unwrap_err();
+        assert!(bad_reply.message.contains("open the original"), "{}", bad_reply.message);
+    }
 }

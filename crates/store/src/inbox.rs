@@ -9,8 +9,13 @@ use rusqlite::Connection;
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::mentions::{mention_from_row, with_queries, Mention, MENTION_SELECT};
+use crate::mentions::{
+    mention_from_row, with_queries, Mention, MENTION_SELECT, OPEN_BY_PRIORITY_SELECT, OPEN_BY_TIME_SELECT,
+};
 use crate::{search, Result, StoreError};
+
+/// How many of the newest full-text matches a search considers.
+pub const SEARCH_WINDOW: usize = 5_000;
 
 pub const STATES: [&str; 6] = ["open", "filed", "done", "ignored", "snoozed", "all"];
 
@@ -44,13 +49,19 @@ pub struct InboxFilter {
 
 /// One page of the inbox.
 pub fn page(conn: &Connection, f: &InboxFilter, now: &str) -> Result<Vec<Mention>> {
-    let mut sql = format!("{MENTION_SELECT} WHERE (m.matches > 0 OR m.direct = 1) AND m.duplicate_of IS NULL");
+    let state = f.state.as_deref().unwrap_or("open");
+    let sort = f.sort.as_deref().unwrap_or("priority");
+    let select = match (state, sort) {
+        ("open", "priority") => OPEN_BY_PRIORITY_SELECT,
+        ("open", "newest") => OPEN_BY_TIME_SELECT,
+        _ => MENTION_SELECT,
+    };
+    let mut sql = format!("{select} WHERE (m.matches > 0 OR m.direct = 1) AND m.duplicate_of IS NULL");
     let mut args: Vec<Value> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, v: Value| {
         args.push(v);
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
-    let state = f.state.as_deref().unwrap_or("open");
     match state {
         "open" => arg(
             &mut sql,
@@ -103,9 +114,17 @@ pub fn page(conn: &Connection, f: &InboxFilter, now: &str) -> Result<Vec<Mention
         arg(&mut sql, " AND m.lang = ?", v.clone().into());
     }
     if let Some(q) = f.search.as_deref().and_then(search::to_match_query) {
-        arg(&mut sql, " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)", q.into());
+        // The newest matches: a common word can match a hundred thousand mentions, and sorting them all
+        // by priority would cost a second for a page of fifty.
+        arg(
+            &mut sql,
+            &format!(
+                " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? ORDER BY rowid DESC LIMIT {SEARCH_WINDOW})"
+            ),
+            q.into(),
+        );
     }
-    match f.sort.as_deref().unwrap_or("priority") {
+    match sort {
         "priority" => sql.push_str(" ORDER BY m.priority DESC, m.id DESC"),
         "newest" => sql.push_str(" ORDER BY coalesce(m.published_at, m.fetched_at) DESC, m.id DESC"),
         other => return Err(StoreError::Invalid(format!("sort \"{other}\" is not priority or newest"))),
@@ -123,9 +142,34 @@ pub fn page(conn: &Connection, f: &InboxFilter, now: &str) -> Result<Vec<Mention
 pub fn open_counts(conn: &Connection, now: &str, urgent_from: f64) -> Result<(i64, i64)> {
     Ok(conn
         .prepare_cached(
-            "SELECT count(*), coalesce(sum(urgency >= ?2), 0) FROM mentions
+            "SELECT count(*), coalesce(sum(urgency >= ?2), 0) FROM mentions INDEXED BY mentions_open_priority
           WHERE (matches > 0 OR direct = 1) AND duplicate_of IS NULL
             AND state IN ('new', 'snoozed') AND (state = 'new' OR snoozed_until <= ?1)",
         )?
         .query_row(rusqlite::params![now, urgent_from], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// Open mentions that call for the owner now, newer than `after_id`, newest first: a complaint from a known
+/// contact, a negative mention from an author with a wide reach, or anything urgent.
+pub fn urgent_after(conn: &Connection, after_id: i64, urgent_from: f64, limit: i64) -> Result<Vec<Mention>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MENTION_SELECT}
+          WHERE m.id > ?1 AND m.state = 'new' AND (m.matches > 0 OR m.direct = 1) AND m.duplicate_of IS NULL
+            AND ((instr(',' || m.intents || ',', ',complaint,') > 0 AND m.contact_id IS NOT NULL)
+                 OR (m.sentiment <= -0.05 AND coalesce(m.author_followers, 0) >= ?2)
+                 OR m.urgency >= ?3)
+          ORDER BY m.id DESC LIMIT ?4"
+    ))?;
+    let items = stmt
+        .query_map(rusqlite::params![after_id, WIDE_REACH, urgent_from, limit], mention_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    with_queries(conn, items)
+}
+
+/// Followers from which an author's negative mention is worth a notification.
+pub const WIDE_REACH: i64 = 10_000;
+
+/// The newest mention id: where notifications start when they are first turned on.
+pub fn newest_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT coalesce(max(id), 0) FROM mentions")?.query_row([], |r| r.get(0))?)
 }

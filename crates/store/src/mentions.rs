@@ -248,11 +248,27 @@ pub fn capture(tx: &Transaction<'_>, source_id: i64, m: &NewMention, query_ids: 
     Ok(id)
 }
 
-pub(crate) const MENTION_SELECT: &str = "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name,
-        m.author_handle, m.author_url, m.author_followers, m.title, m.text, m.published_at, m.fetched_at, m.likes,
-        m.reposts, m.replies, m.state, m.filed_as, m.snoozed_until, m.sentiment, m.intents, m.lang, m.urgency,
-        m.priority, m.irrelevance, m.contact_id, c.display_name
-   FROM mentions m JOIN sources s ON s.id = m.source_id LEFT JOIN contacts c ON c.id = m.contact_id";
+macro_rules! mention_columns {
+    () => {
+        "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name, m.author_handle, m.author_url,
+                m.author_followers, m.title, m.text, m.published_at, m.fetched_at, m.likes, m.reposts, m.replies,
+                m.state, m.filed_as, m.snoozed_until, m.sentiment, m.intents, m.lang, m.urgency, m.priority,
+                m.irrelevance, m.contact_id, c.display_name"
+    };
+}
+macro_rules! mention_joins {
+    () => {
+        " JOIN sources s ON s.id = m.source_id LEFT JOIN contacts c ON c.id = m.contact_id"
+    };
+}
+pub(crate) const MENTION_SELECT: &str = concat!(mention_columns!(), " FROM mentions m", mention_joins!());
+/// The open inbox by priority: walks the priority index and stops at the page size (without statistics the
+/// planner would rather sort every open item).
+pub(crate) const OPEN_BY_PRIORITY_SELECT: &str =
+    concat!(mention_columns!(), " FROM mentions m INDEXED BY mentions_open_priority", mention_joins!());
+/// The open inbox, newest first, the same way.
+pub(crate) const OPEN_BY_TIME_SELECT: &str =
+    concat!(mention_columns!(), " FROM mentions m INDEXED BY mentions_open_newest", mention_joins!());
 
 pub(crate) fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mention> {
     let sentiment: f64 = r.get(20)?;

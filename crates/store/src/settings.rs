@@ -8,6 +8,12 @@ use crate::Result;
 pub const CURRENCY: &str = "currency";
 pub const BUSINESS_NAME: &str = "business_name";
 pub const WORKSPACE_KIND: &str = "workspace_kind";
+/// "off" turns desktop notifications of urgent mentions off (on by default).
+pub const NOTIFY_URGENT: &str = "notify_urgent";
+/// "off" hides the count of urgent mentions on the tray icon (shown by default).
+pub const TRAY_BADGE: &str = "tray_badge";
+/// The newest mention already considered for a notification.
+pub const NOTIFIED_UP_TO: &str = "notified_up_to";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)

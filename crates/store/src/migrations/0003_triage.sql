@@ -20,7 +20,10 @@ ALTER TABLE mentions ADD COLUMN filed_as TEXT;
 ALTER TABLE mentions ADD COLUMN snoozed_until TEXT;
 
 -- The inbox: open items, by priority or by time.
-CREATE INDEX mentions_open_priority ON mentions(priority DESC, id DESC)
+-- Covering for the open counts too, so the inbox never touches the rows of decided items.
+CREATE INDEX mentions_open_priority ON mentions(priority DESC, id DESC, state, snoozed_until, urgency)
+  WHERE state IN ('new', 'snoozed') AND (matches > 0 OR direct = 1) AND duplicate_of IS NULL;
+CREATE INDEX mentions_open_newest ON mentions(coalesce(published_at, fetched_at) DESC, id DESC, state, snoozed_until)
   WHERE state IN ('new', 'snoozed') AND (matches > 0 OR direct = 1) AND duplicate_of IS NULL;
 CREATE INDEX mentions_state_time ON mentions(state, coalesce(published_at, fetched_at) DESC, id DESC)
   WHERE (matches > 0 OR direct = 1) AND duplicate_of IS NULL;

@@ -305,3 +305,5 @@ export type OutboxItem = { id: number, mention_id: number | null, source_id: num
  * Who is being answered.
  */
 to: string | null, };
+
+export type Alerts = { notify: boolean, badge: boolean, };

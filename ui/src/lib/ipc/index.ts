@@ -3,6 +3,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   ActivityInput,
+  Alerts,
   ApiError,
   ApiErrorCode,
   Contact,
@@ -156,6 +157,8 @@ export const api = {
   ruleRemove: (id: number) => call<void>("rule_remove", { id }),
   outboxList: () => call<OutboxItem[]>("outbox_list"),
   outboxRetry: (id: number) => call<OutboxItem>("outbox_retry", { id }),
+  alertsGet: () => call<Alerts>("alerts_get"),
+  alertsSet: (alerts: Alerts) => call<Alerts>("alerts_set", { alerts }),
 };
 
 /** Import progress, as the Rust side reports it between chunks. */
