@@ -140,6 +140,18 @@ const handlers = {
     return { batch: state.triageLog.length + 1, action: "lead", mention_ids: before.map((b) => b.id), replies_already_sent: [] };
   },
   outbox_list: () => [],
+  people_list: () =>
+    state.mentions
+      .filter((m) => m.contact_id === null)
+      .map((m) => ({ network: m.source_kind, name: m.author_name, handle: m.author_handle, profile_url: null, followers: m.author_followers, mentions: 1, sentiment: m.sentiment, last_heard_at: m.fetched_at, latest_mention_id: m.id })),
+  mention_create_contact: ({ id }) => {
+    const m = state.mentions.find((x) => x.id === id);
+    const c = contact({ display_name: m.author_name, given_name: "", family_name: "", organization: null, title: null, city: null, website: null, birthday: null, emails: [], phones: [], identities: [], tags: [] }, state.nextId++);
+    state.contacts.push(c);
+    m.contact_id = c.id;
+    m.contact_name = c.display_name;
+    return c.id;
+  },
   alerts_get: () => state.alerts,
   alerts_set: ({ alerts }) => (state.alerts = alerts),
   import_run: () => {

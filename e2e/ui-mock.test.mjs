@@ -192,3 +192,19 @@ test("the inbox files with one key, undoes with u, and shows hostile text as tex
   assert.deepEqual(errors, []);
   await p.close();
 });
+
+test("people in conversations become contacts with one click, and leave the list", async () => {
+  const { p, errors } = await page();
+  await p.evaluate(() => window.__seedMentions());
+  await p.click("#start-empty");
+  await p.click("#nav-people");
+  const row = p.locator("table.people tr", { hasText: "Someone" });
+  await row.waitFor();
+  await row.getByRole("button", { name: "Make a contact" }).click();
+  await p.locator("#contact-name", { hasText: "Someone" }).waitFor();
+  await p.click("#nav-people");
+  await p.locator("table.people tr", { hasText: "Mallory" }).waitFor();
+  assert.equal(await p.locator("table.people tr", { hasText: "Someone" }).count(), 0);
+  assert.deepEqual(errors, []);
+  await p.close();
+});

@@ -61,6 +61,7 @@ pub const COMMANDS: &[&str] = &[
     "rule_remove",
     "outbox_list",
     "outbox_retry",
+    "people_list",
     "alerts_get",
     "alerts_set",
 ];

@@ -159,6 +159,7 @@ pub fn run() {
             triage::rule_remove,
             triage::outbox_list,
             triage::outbox_retry,
+            triage::people_list,
             alerts::alerts_get,
             alerts::alerts_set,
         ])

@@ -1,7 +1,7 @@
 //! Command adapters for triage: the inbox, decisions and undo, authors and contacts, rules, replies and the
 //! outbox. A queued reply wakes the engine so it goes out at once when online.
 
-use earshot_app::store_types::{InboxFilter, OutboxItem, Rule, Undone};
+use earshot_app::store_types::{InboxFilter, OutboxItem, Person, Rule, Undone};
 use earshot_app::triage::{self, HideLikeInput, InboxPage, RuleInput, TriageInput, TriageResult};
 use earshot_app::ApiError;
 use tauri::State;
@@ -84,4 +84,9 @@ pub async fn outbox_retry(ctx: Shared<'_>, listen: State<'_, Listening>, id: i64
     let item = blocking(&ctx, move |c| triage::outbox_retry(c, id)).await?;
     listen.send_replies();
     Ok(item)
+}
+
+#[tauri::command]
+pub async fn people_list(ctx: Shared<'_>) -> Result<Vec<Person>, ApiError> {
+    blocking(&ctx, triage::people_list).await
 }

@@ -69,6 +69,7 @@ pub fn declarations() -> Vec<String> {
         decl::<crate::triage::HideLikeInput>(&cfg),
         decl::<outbox::OutboxItem>(&cfg),
         decl::<crate::triage::Alerts>(&cfg),
+        decl::<people::Person>(&cfg),
     ]
 }
 

@@ -262,6 +262,11 @@ pub fn rule_remove(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
     Ok(ctx.store.write(|tx| triage::rule_remove(tx, id, &now))?)
 }
 
+/// People in conversations: authors who are not contacts, the most heard first.
+pub fn people_list(ctx: &Ctx) -> Result<Vec<earshot_store::people::Person>, ApiError> {
+    Ok(ctx.store.read(|c| earshot_store::people::list(c, 500))?)
+}
+
 pub fn outbox_list(ctx: &Ctx) -> Result<Vec<OutboxItem>, ApiError> {
     Ok(ctx.store.read(|c| outbox::list(c, 500))?)
 }

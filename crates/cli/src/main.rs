@@ -98,6 +98,11 @@ enum Command {
         #[command(subcommand)]
         command: OutboxCommand,
     },
+    /// People in conversations: authors of mentions who are not contacts
+    People {
+        #[arg(long)]
+        json: bool,
+    },
     /// The owner's triage rules
     Rules {
         #[command(subcommand)]
@@ -444,6 +449,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Reply { id, text, json } => triage::reply(&open(cli.db)?, id, &text, json),
         Command::Outbox { command } => triage::outbox(&open(cli.db)?, command),
         Command::Rules { command } => triage::rules(&open(cli.db)?, command),
+        Command::People { json } => triage::people(&open(cli.db)?, json),
         Command::Capture { url, text, author, network, json } => {
             listen::capture(&open(cli.db)?, url, text, author, network, json)
         }

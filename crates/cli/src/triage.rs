@@ -195,3 +195,22 @@ pub fn rules(ctx: &Ctx, command: RulesCommand) -> Result<()> {
         }
     }
 }
+
+pub fn people(ctx: &Ctx, json: bool) -> Result<()> {
+    let people = api(triage::people_list(ctx))?;
+    if json {
+        return print_json(&people);
+    }
+    for p in people {
+        println!(
+            "{}\t{}\t{} mentions\t{:+.2}\t{}\tpromote: earshot mentions contact {}",
+            p.network,
+            p.handle.as_deref().or(p.name.as_deref()).unwrap_or("-"),
+            p.mentions,
+            p.sentiment,
+            p.followers.map(|f| format!("{f} followers")).unwrap_or_default(),
+            p.latest_mention_id
+        );
+    }
+    Ok(())
+}

@@ -21,6 +21,7 @@ pub mod migrations;
 pub mod notes;
 pub mod organizations;
 pub mod outbox;
+pub mod people;
 pub mod search;
 pub mod settings;
 pub mod sources;

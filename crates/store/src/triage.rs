@@ -283,7 +283,7 @@ pub fn create_contact(tx: &Transaction<'_>, batch: i64, mention_id: i64, now: Da
     if let Some(handle) = &s.author_handle {
         tx.execute(
             "UPDATE mentions SET contact_id = ?2
-              WHERE contact_id IS NULL AND author_handle = ?1
+              WHERE contact_id IS NULL AND lower(author_handle) = lower(?1)
                 AND source_id IN (SELECT id FROM sources WHERE kind = ?3)",
             params![handle, id, s.source_kind],
         )?;

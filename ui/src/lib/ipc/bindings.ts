@@ -307,3 +307,17 @@ export type OutboxItem = { id: number, mention_id: number | null, source_id: num
 to: string | null, };
 
 export type Alerts = { notify: boolean, badge: boolean, };
+
+export type Person = { 
+/**
+ * Where they were heard: the source kind (mastodon, bluesky, hn, feed, manual).
+ */
+network: string, name: string | null, handle: string | null, profile_url: string | null, followers: number | null, mentions: number, 
+/**
+ * Mean compound sentiment of what they said.
+ */
+sentiment: number, last_heard_at: string, 
+/**
+ * Their latest mention: what promoting them makes the contact from.
+ */
+latest_mention_id: number, };

@@ -24,6 +24,7 @@ import type {
   Mention,
   MergeSuggestion,
   OutboxItem,
+  Person,
   QueryPreview,
   Reconnect,
   Rule,
@@ -157,6 +158,7 @@ export const api = {
   ruleRemove: (id: number) => call<void>("rule_remove", { id }),
   outboxList: () => call<OutboxItem[]>("outbox_list"),
   outboxRetry: (id: number) => call<OutboxItem>("outbox_retry", { id }),
+  peopleList: () => call<Person[]>("people_list"),
   alertsGet: () => call<Alerts>("alerts_get"),
   alertsSet: (alerts: Alerts) => call<Alerts>("alerts_set", { alerts }),
 };
