@@ -9,6 +9,7 @@ export type InboxAction =
   | { kind: "reply" }
   | { kind: "open" }
   | { kind: "undo" }
+  | { kind: "hide-author" }
   | { kind: "search" };
 
 export const INBOX_SHORTCUTS: { keys: string; what: string }[] = [
@@ -17,6 +18,7 @@ export const INBOX_SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "1 2 3 4 5", what: "File as lead, issue, praise, idea, question" },
   { keys: "e", what: "Done" },
   { keys: "x", what: "Ignore (not relevant)" },
+  { keys: "Shift+X", what: "Ignore, and hide everything from this author from now on" },
   { keys: "s", what: "Snooze until tomorrow" },
   { keys: "l", what: "Link the author to a contact" },
   { keys: "c", what: "Create a contact from the author" },
@@ -70,6 +72,8 @@ export function inboxActionFor(e: {
       return { kind: "undo" };
     case "/":
       return { kind: "search" };
+    case "X":
+      return { kind: "hide-author" };
   }
   const decision = DECISIONS[e.key];
   return decision && !e.shiftKey ? { kind: "decide", decision } : null;
