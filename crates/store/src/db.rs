@@ -30,6 +30,7 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    checkpointer: Mutex<crate::checkpoint::Checkpointer>,
     /// True when the previous session did not close the database cleanly (it was checked on open).
     pub recovered_from_unclean_shutdown: bool,
 }
@@ -64,6 +65,7 @@ fn configure(conn: &Connection, read_only: bool) -> rusqlite::Result<()> {
         conn.execute_batch("PRAGMA query_only = ON;")?;
     } else {
         conn.execute_batch("PRAGMA journal_size_limit = 67108864;")?;
+        conn.pragma_update(None, "wal_autocheckpoint", crate::checkpoint::WRITER_AUTOCHECKPOINT_PAGES)?;
     }
     conn.set_prepared_statement_cache_capacity(64);
     register_functions(conn)
@@ -127,11 +129,13 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
 
+        let checkpointer = Mutex::new(crate::checkpoint::Checkpointer::start(&path));
         Ok(Store {
             path,
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            checkpointer,
             recovered_from_unclean_shutdown: unclean,
         })
     }
@@ -172,6 +176,7 @@ impl Store {
     /// integrity check. Apps that exit without dropping their state call it on their way out, after the
     /// last write. Calling it again (as `Drop` does) is harmless.
     pub fn close_cleanly(&self) {
+        self.checkpointer.lock().unwrap_or_else(|p| p.into_inner()).stop();
         let conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let _ = conn.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
         let _ = std::fs::remove_file(marker_path(&self.path));

@@ -10,6 +10,7 @@
 
 pub mod activities;
 pub mod channels;
+pub mod checkpoint;
 pub mod contacts;
 pub mod db;
 pub mod imports;
