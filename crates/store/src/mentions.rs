@@ -100,9 +100,12 @@ pub fn ingest(
     let mut insert = tx.prepare_cached(
         "INSERT INTO mentions (source_id, external_id, url, url_key, duplicate_of, author_name, author_handle,
                 author_url, author_followers, title, text, html, language, published_at, fetched_at, likes, reposts,
-                replies, raw, matches, direct)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                replies, raw, matches, direct, sentiment, intents, lang, urgency, priority, contact_id, thread,
+                reply_ref)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                 ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
     )?;
+    let arrivals = triage::Arrivals::load(tx, source_id)?;
     // Only what a source may change is compared and rewritten; `IS NOT` treats two NULLs as equal.
     let mut update = tx.prepare_cached(
         "UPDATE mentions SET url = ?2, url_key = ?3, author_name = ?4, author_handle = ?5, author_url = ?6,
@@ -127,6 +130,7 @@ pub fn ingest(
                     Some(k) => same_page.query_row(params![k, source_id], |r| r.get(0)).optional()?,
                     None => None,
                 };
+                let arrival = arrivals.assess(tx, m)?;
                 insert.execute(params![
                     source_id,
                     m.external_id,
@@ -149,13 +153,21 @@ pub fn ingest(
                     m.raw,
                     query_ids.len() as i64,
                     m.direct,
+                    arrival.analysis.compound,
+                    arrival.intents,
+                    arrival.analysis.lang,
+                    arrival.analysis.urgency,
+                    arrival.priority,
+                    arrival.contact,
+                    m.thread,
+                    m.reply_ref,
                 ])?;
                 let id = tx.last_insert_rowid();
                 // A new row has no matches yet and its count was inserted with it.
                 for q in query_ids {
                     add_match.execute(params![id, q])?;
                 }
-                triage::on_arrival(tx, id, source_id, m, true, fetched_at)?;
+                arrivals.settle(tx, id, m, &arrival, fetched_at)?;
                 counts.new += 1;
                 if (m.direct || !query_ids.is_empty()) && duplicate_of.is_none() {
                     counts.new_mentions += 1;
@@ -183,7 +195,7 @@ pub fn ingest(
                 ])?;
                 if changed > 0 {
                     set_matches(tx, id, query_ids)?;
-                    triage::on_arrival(tx, id, source_id, m, false, fetched_at)?;
+                    arrivals.reassess(tx, id, m)?;
                     counts.updated += 1;
                 } else {
                     counts.unchanged += 1;

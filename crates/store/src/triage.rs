@@ -382,54 +382,79 @@ fn withdraw(tx: &Transaction<'_>, created: &Created, at: &str, undone: &mut Undo
     Ok(())
 }
 
-/// Analyses a stored mention and sets what arrival decides: sentiment, intents, language, urgency,
-/// priority, the author's contact when an identity matches exactly, the owner's rules, and reopening the
-/// conversation it answers. `is_new` is false for an edit of an item already stored (rules and reopening
-/// then stay as they were).
-pub fn on_arrival(
-    tx: &Transaction<'_>,
-    mention_id: i64,
+/// What one ingest needs for every item's arrival, read once: the source's network and the owner's rules.
+pub struct Arrivals {
     source_id: i64,
-    m: &NewMention,
-    is_new: bool,
-    now: &str,
-) -> Result<()> {
-    let kind: String =
-        tx.prepare_cached("SELECT kind FROM sources WHERE id = ?1")?.query_row([source_id], |r| r.get(0))?;
-    let contact = match (rules::network_of(&kind), &m.author.handle) {
-        (Some(network), Some(handle)) => identity_contact(tx, network, handle)?,
-        _ => None,
-    };
-    let speaker = Speaker { followers: m.author.followers, known_customer: contact.is_some(), value_percentile: None };
-    let text = match &m.title {
-        Some(t) if !m.text.contains(t.as_str()) => format!("{t}\n{}", m.text),
-        _ => m.text.clone(),
-    };
-    let a = analysis::analyze(&text, &speaker);
-    let intents = a.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
-    tx.prepare_cached(
-        "UPDATE mentions SET sentiment = ?2, intents = ?3, lang = ?4, urgency = ?5,
-                priority = ?6 * (1.0 - irrelevance), contact_id = coalesce(contact_id, ?7), thread = ?8, reply_ref = ?9
-          WHERE id = ?1",
-    )?
-    .execute(params![
-        mention_id,
-        a.compound,
-        intents,
-        a.lang,
-        a.urgency,
-        analysis::priority(a.urgency, &speaker, 0.0),
-        contact,
-        m.thread,
-        m.reply_ref
-    ])?;
-    if is_new {
-        apply_rules(tx, mention_id, source_id, m, &a, now)?;
-        if let Some(thread) = &m.thread {
-            reopen_thread(tx, mention_id, source_id, thread, now)?;
-        }
+    network: Option<&'static str>,
+    rules: Vec<Rule>,
+}
+
+/// What arrival decides about one item before it is stored: its analysis, its author's contact when an
+/// identity matches exactly, and its priority.
+pub struct Arrival {
+    pub analysis: analysis::Analysis,
+    pub intents: String,
+    pub contact: Option<i64>,
+    pub priority: f64,
+}
+
+impl Arrivals {
+    pub fn load(tx: &Transaction<'_>, source_id: i64) -> Result<Arrivals> {
+        let kind: String =
+            tx.prepare_cached("SELECT kind FROM sources WHERE id = ?1")?.query_row([source_id], |r| r.get(0))?;
+        Ok(Arrivals { source_id, network: rules::network_of(&kind), rules: rules_list(tx)? })
     }
-    Ok(())
+
+    /// Analyses an item as it arrives.
+    pub fn assess(&self, tx: &Transaction<'_>, m: &NewMention) -> Result<Arrival> {
+        let contact = match (self.network, &m.author.handle) {
+            (Some(network), Some(handle)) => identity_contact(tx, network, handle)?,
+            _ => None,
+        };
+        let speaker =
+            Speaker { followers: m.author.followers, known_customer: contact.is_some(), value_percentile: None };
+        let a = match &m.title {
+            Some(t) if !m.text.contains(t.as_str()) => analysis::analyze(&format!("{t}\n{}", m.text), &speaker),
+            _ => analysis::analyze(&m.text, &speaker),
+        };
+        let intents = a.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+        let priority = analysis::priority(a.urgency, &speaker, 0.0);
+        Ok(Arrival { analysis: a, intents, contact, priority })
+    }
+
+    /// After a new item is stored: the owner's rules, and reopening the conversation it answers.
+    pub fn settle(&self, tx: &Transaction<'_>, mention_id: i64, m: &NewMention, a: &Arrival, now: &str) -> Result<()> {
+        for rule in self.rules.iter().filter(|r| rule_matches(r, m, self.source_id, &a.analysis)) {
+            apply_rule(tx, rule, mention_id, now)?;
+        }
+        if let Some(thread) = &m.thread {
+            reopen_thread(tx, mention_id, self.source_id, thread, now)?;
+        }
+        Ok(())
+    }
+
+    /// After an item already stored changed (an edit): its analysis again; the owner's decisions stay.
+    pub fn reassess(&self, tx: &Transaction<'_>, mention_id: i64, m: &NewMention) -> Result<()> {
+        let a = self.assess(tx, m)?;
+        tx.prepare_cached(
+            "UPDATE mentions SET sentiment = ?2, intents = ?3, lang = ?4, urgency = ?5,
+                    priority = ?6 * (1.0 - irrelevance), contact_id = coalesce(contact_id, ?7), thread = ?8,
+                    reply_ref = ?9
+              WHERE id = ?1",
+        )?
+        .execute(params![
+            mention_id,
+            a.analysis.compound,
+            a.intents,
+            a.analysis.lang,
+            a.analysis.urgency,
+            a.priority,
+            a.contact,
+            m.thread,
+            m.reply_ref
+        ])?;
+        Ok(())
+    }
 }
 
 /// The live contact with this identity on this network, if exactly one has it.
@@ -589,35 +614,20 @@ fn rule_matches(rule: &Rule, m: &NewMention, source_id: i64, a: &analysis::Analy
     }
 }
 
-fn apply_rules(
-    tx: &Transaction<'_>,
-    mention_id: i64,
-    source_id: i64,
-    m: &NewMention,
-    a: &analysis::Analysis,
-    now: &str,
-) -> Result<()> {
-    let rules = rules_list(tx)?;
-    for rule in rules.iter().filter(|r| rule_matches(r, m, source_id, a)) {
-        match rule.action.as_str() {
-            "ignore" => {
-                tx.execute(
-                    "UPDATE mentions SET state = 'ignored', decided_at = ?2 WHERE id = ?1 AND state = 'new'",
-                    params![mention_id, now],
-                )?;
-            }
-            "done" => {
-                tx.execute(
-                    "UPDATE mentions SET state = 'done', decided_at = ?2 WHERE id = ?1 AND state = 'new'",
-                    params![mention_id, now],
-                )?;
-            }
-            _ => {
-                let contact: Option<i64> =
-                    tx.query_row("SELECT contact_id FROM mentions WHERE id = ?1", [mention_id], |r| r.get(0))?;
-                if let (Some(cid), Some(tag)) = (contact, &rule.tag) {
-                    crate::tags::add(tx, cid, tag, None)?;
-                }
+fn apply_rule(tx: &Transaction<'_>, rule: &Rule, mention_id: i64, now: &str) -> Result<()> {
+    match rule.action.as_str() {
+        "ignore" | "done" => {
+            let state = if rule.action == "ignore" { "ignored" } else { "done" };
+            tx.execute(
+                "UPDATE mentions SET state = ?3, decided_at = ?2 WHERE id = ?1 AND state = 'new'",
+                params![mention_id, now, state],
+            )?;
+        }
+        _ => {
+            let contact: Option<i64> =
+                tx.query_row("SELECT contact_id FROM mentions WHERE id = ?1", [mention_id], |r| r.get(0))?;
+            if let (Some(cid), Some(tag)) = (contact, &rule.tag) {
+                crate::tags::add(tx, cid, tag, None)?;
             }
         }
     }
