@@ -140,6 +140,7 @@ const handlers = {
     return { batch: state.triageLog.length + 1, action: "lead", mention_ids: before.map((b) => b.id), replies_already_sent: [] };
   },
   outbox_list: () => [],
+  mention_suggest_contacts: () => [],
   people_list: () =>
     state.mentions
       .filter((m) => m.contact_id === null)

@@ -62,6 +62,7 @@ pub const COMMANDS: &[&str] = &[
     "outbox_list",
     "outbox_retry",
     "people_list",
+    "mention_suggest_contacts",
     "alerts_get",
     "alerts_set",
 ];

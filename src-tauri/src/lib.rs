@@ -160,6 +160,7 @@ pub fn run() {
             triage::outbox_list,
             triage::outbox_retry,
             triage::people_list,
+            triage::mention_suggest_contacts,
             alerts::alerts_get,
             alerts::alerts_set,
         ])

@@ -1,7 +1,7 @@
 //! Command adapters for triage: the inbox, decisions and undo, authors and contacts, rules, replies and the
 //! outbox. A queued reply wakes the engine so it goes out at once when online.
 
-use earshot_app::store_types::{InboxFilter, OutboxItem, Person, Rule, Undone};
+use earshot_app::store_types::{InboxFilter, OutboxItem, Person, Rule, Suggestion, Undone};
 use earshot_app::triage::{self, HideLikeInput, InboxPage, RuleInput, TriageInput, TriageResult};
 use earshot_app::ApiError;
 use tauri::State;
@@ -89,4 +89,9 @@ pub async fn outbox_retry(ctx: Shared<'_>, listen: State<'_, Listening>, id: i64
 #[tauri::command]
 pub async fn people_list(ctx: Shared<'_>) -> Result<Vec<Person>, ApiError> {
     blocking(&ctx, triage::people_list).await
+}
+
+#[tauri::command]
+pub async fn mention_suggest_contacts(ctx: Shared<'_>, id: i64) -> Result<Vec<Suggestion>, ApiError> {
+    blocking(&ctx, move |c| triage::mention_suggest_contacts(c, id)).await
 }

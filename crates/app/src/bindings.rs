@@ -70,6 +70,7 @@ pub fn declarations() -> Vec<String> {
         decl::<outbox::OutboxItem>(&cfg),
         decl::<crate::triage::Alerts>(&cfg),
         decl::<people::Person>(&cfg),
+        decl::<people::Suggestion>(&cfg),
     ]
 }
 

@@ -41,7 +41,7 @@ pub mod store_types {
     pub use earshot_store::mentions::{MatchedQuery, Mention};
     pub use earshot_store::merges::MergeSuggestion;
     pub use earshot_store::outbox::OutboxItem;
-    pub use earshot_store::people::Person;
+    pub use earshot_store::people::{Person, Suggestion};
     pub use earshot_store::sources::Source;
     pub use earshot_store::tags::TagCount;
     pub use earshot_store::tasks::Task;

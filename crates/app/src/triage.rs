@@ -262,6 +262,14 @@ pub fn rule_remove(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
     Ok(ctx.store.write(|tx| triage::rule_remove(tx, id, &now))?)
 }
 
+/// Contacts the author of a mention may be, with the evidence: offered when linking, never applied alone.
+pub fn mention_suggest_contacts(
+    ctx: &Ctx,
+    mention_id: i64,
+) -> Result<Vec<earshot_store::people::Suggestion>, ApiError> {
+    Ok(ctx.store.read(|c| earshot_store::people::suggest(c, mention_id))?)
+}
+
 /// People in conversations: authors who are not contacts, the most heard first.
 pub fn people_list(ctx: &Ctx) -> Result<Vec<earshot_store::people::Person>, ApiError> {
     Ok(ctx.store.read(|c| earshot_store::people::list(c, 500))?)

@@ -349,6 +349,12 @@ enum MentionsCommand {
     Link { id: i64, contact: i64 },
     /// Create a contact from a mention's author
     Contact { id: i64 },
+    /// Contacts the author of a mention may be, with the evidence (nothing is linked)
+    Suggest {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Log that a mention was answered outside Earshot
     Replied { id: i64 },
     /// Remove a mention for good (it never comes back from its source)

@@ -106,6 +106,16 @@ pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
             println!("Created contact {contact} from the author of mention {id}");
             Ok(())
         }
+        MentionsCommand::Suggest { id, json } => {
+            let suggestions = api(triage::mention_suggest_contacts(ctx, id))?;
+            if json {
+                return print_json(&suggestions);
+            }
+            for s in suggestions {
+                println!("{}\t{}\t{:.0}%\t{}", s.contact_id, s.name, s.confidence * 100.0, s.evidence.join(", "));
+            }
+            Ok(())
+        }
         MentionsCommand::Replied { id } => {
             api(triage::mention_mark_replied(ctx, id))?;
             println!("Logged a reply to mention {id}");

@@ -2,7 +2,7 @@
 //! with what they said (how often, how warmly) and how far it can travel. Kept apart from contacts until the
 //! owner promotes one (which creates the contact from the author of their latest mention).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -54,6 +54,103 @@ pub fn list(conn: &Connection, limit: i64) -> Result<Vec<Person>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A contact the author of a mention may be, with the evidence and how sure it is. Never applied without
+/// the owner: the inbox offers it when linking.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Suggestion {
+    #[ts(type = "number")]
+    pub contact_id: i64,
+    pub name: String,
+    /// 0 to 1: independent pieces of evidence combined as 1 - (1 - a)(1 - b)...
+    pub confidence: f64,
+    pub evidence: Vec<String>,
+}
+
+/// Weights of each kind of evidence.
+const SAME_PROFILE: f64 = 0.9;
+const SAME_HANDLE_ELSEWHERE: f64 = 0.6;
+const SAME_FULL_NAME: f64 = 0.5;
+const SAME_SINGLE_NAME: f64 = 0.2;
+
+fn same_link(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('/').to_lowercase();
+    norm(a) == norm(b)
+}
+
+/// Contacts the author of `mention_id` may be, most likely first (at most five).
+pub fn suggest(conn: &Connection, mention_id: i64) -> Result<Vec<Suggestion>> {
+    let row: Option<(Option<String>, Option<String>, Option<String>, Option<i64>)> = conn
+        .prepare_cached("SELECT author_name, author_handle, author_url, contact_id FROM mentions WHERE id = ?1")?
+        .query_row([mention_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((name, handle, url, linked)) = row else {
+        return Err(crate::StoreError::NotFound { what: "mention", id: mention_id });
+    };
+    let mut found: std::collections::BTreeMap<i64, (String, Vec<(f64, String)>)> = Default::default();
+    let mut add = |id: i64, contact: String, weight: f64, why: String| {
+        let entry = found.entry(id).or_insert_with(|| (contact, Vec::new()));
+        if !entry.1.iter().any(|(_, w)| *w == why) {
+            entry.1.push((weight, why));
+        }
+    };
+    if let Some(url) = url.as_deref().filter(|u| !u.is_empty()) {
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.id, c.display_name, i.profile_url FROM contacts c LEFT JOIN identities i ON i.contact_id = c.id
+              WHERE c.deleted_at IS NULL AND (i.profile_url = ?1 COLLATE NOCASE OR c.website = ?1 COLLATE NOCASE
+                    OR i.profile_url = ?2 COLLATE NOCASE OR c.website = ?2 COLLATE NOCASE)",
+        )?;
+        let trimmed = url.trim_end_matches('/').to_string();
+        let with_slash = format!("{trimmed}/");
+        let rows = stmt.query_map(rusqlite::params![trimmed, with_slash], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+        })?;
+        for row in rows {
+            let (id, contact, profile) = row?;
+            let via = if profile.as_deref().is_some_and(|p| same_link(p, url)) { "profile" } else { "website" };
+            add(id, contact, SAME_PROFILE, format!("same {via} link"));
+        }
+    }
+    if let Some(handle) = handle.as_deref() {
+        // "@ann@social.example" and "ann" are the same person's name on the network; elsewhere it is a hint.
+        let key = earshot_core::text::handle_key(handle.split('@').find(|p| !p.is_empty()).unwrap_or(handle));
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.id, c.display_name, i.network FROM identities i JOIN contacts c ON c.id = i.contact_id
+              WHERE c.deleted_at IS NULL AND (i.handle_key = ?1 OR i.handle_key LIKE ?1 || '@%') LIMIT 20",
+        )?;
+        let rows =
+            stmt.query_map([&key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (id, contact, network) = row?;
+            add(id, contact, SAME_HANDLE_ELSEWHERE, format!("same handle on {network}"));
+        }
+    }
+    if let Some(name) = name.as_deref().map(str::trim).filter(|n| !n.is_empty() && !n.starts_with('@')) {
+        let folded = earshot_core::text::fold(name);
+        let weight = if folded.split_whitespace().count() >= 2 { SAME_FULL_NAME } else { SAME_SINGLE_NAME };
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, display_name FROM contacts WHERE deleted_at IS NULL AND sort_key = ?1 LIMIT 20",
+        )?;
+        let rows = stmt.query_map([&folded], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, contact) = row?;
+            add(id, contact, weight, "same name".into());
+        }
+    }
+    let mut out: Vec<Suggestion> = found
+        .into_iter()
+        .filter(|(id, _)| Some(*id) != linked)
+        .map(|(contact_id, (name, evidence))| Suggestion {
+            contact_id,
+            name,
+            confidence: 1.0 - evidence.iter().map(|(w, _)| 1.0 - w).product::<f64>(),
+            evidence: evidence.into_iter().map(|(_, why)| why).collect(),
+        })
+        .collect();
+    out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.contact_id.cmp(&b.contact_id)));
+    out.truncate(5);
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -113,5 +210,57 @@ mod tests {
         let left = store.read(|c| list(c, 50)).unwrap();
         assert_eq!(left.len(), 1, "a promoted author is a contact now, with all their mentions");
         assert_eq!(left[0].handle.as_deref(), Some("@bo"));
+    }
+
+    #[test]
+    fn suggestions_weigh_the_evidence_and_never_include_the_linked_contact() {
+        let (_dir, store) = store();
+        let (ann, other_ann, mention) = store
+            .write(|tx| {
+                let mut ann = crate::test_support::person("Ann Lee", None);
+                ann.identities.push(earshot_core::IdentityDraft {
+                    network: "bluesky".into(),
+                    handle: "annlee.bsky.social".into(),
+                    profile_url: Some("https://social.example/@annlee".into()),
+                    follower_count: None,
+                });
+                let ann = crate::contacts::insert(tx, &ann, None, NOW)?;
+                let other = crate::contacts::insert(tx, &crate::test_support::person("Ann Lee", None), None, NOW)?;
+                let source = sources::add(
+                    tx,
+                    &NewSource {
+                        kind: "mastodon",
+                        name: "m",
+                        url: "https://s.example",
+                        config: "{}",
+                        credential_id: None,
+                    },
+                    NOW,
+                )?;
+                let q = listening_queries::add(tx, "brand", "spokes", NOW)?;
+                let m = NewMention {
+                    external_id: "1".into(),
+                    author: MentionAuthor {
+                        name: Some("Ann Lée".into()),
+                        handle: Some("@annlee@social.example".into()),
+                        profile_url: Some("https://social.example/@annlee/".into()),
+                        followers: None,
+                    },
+                    text: "spokes".into(),
+                    ..Default::default()
+                };
+                mentions::ingest(tx, source, &[(m, vec![q])], NOW)?;
+                let id: i64 = tx.query_row("SELECT id FROM mentions", [], |r| r.get(0))?;
+                Ok((ann, other, id))
+            })
+            .unwrap();
+        let s = store.read(|c| suggest(c, mention)).unwrap();
+        assert_eq!(s[0].contact_id, ann, "{s:?}");
+        assert!(s[0].confidence > 0.9 && s[0].evidence.contains(&"same profile link".to_string()), "{s:?}");
+        assert_eq!(s[1].contact_id, other_ann);
+        assert!((s[1].confidence - 0.5).abs() < 1e-9, "a name alone is a guess: {s:?}");
+        let now = crate::parse_timestamp(NOW).unwrap();
+        store.write(|tx| triage::link(tx, triage::next_batch(tx)?, mention, ann, now)).unwrap();
+        assert!(store.read(|c| suggest(c, mention)).unwrap().iter().all(|x| x.contact_id != ann));
     }
 }

@@ -321,3 +321,9 @@ sentiment: number, last_heard_at: string,
  * Their latest mention: what promoting them makes the contact from.
  */
 latest_mention_id: number, };
+
+export type Suggestion = { contact_id: number, name: string, 
+/**
+ * 0 to 1: independent pieces of evidence combined as 1 - (1 - a)(1 - b)...
+ */
+confidence: number, evidence: Array<string>, };

@@ -29,6 +29,7 @@ import type {
   Reconnect,
   Rule,
   RuleInput,
+  Suggestion,
   SecretsStatus,
   Source,
   TagCount,
@@ -159,6 +160,7 @@ export const api = {
   outboxList: () => call<OutboxItem[]>("outbox_list"),
   outboxRetry: (id: number) => call<OutboxItem>("outbox_retry", { id }),
   peopleList: () => call<Person[]>("people_list"),
+  mentionSuggestContacts: (id: number) => call<Suggestion[]>("mention_suggest_contacts", { id }),
   alertsGet: () => call<Alerts>("alerts_get"),
   alertsSet: (alerts: Alerts) => call<Alerts>("alerts_set", { alerts }),
 };
