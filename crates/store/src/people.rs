@@ -81,7 +81,9 @@ fn same_link(a: &str, b: &str) -> bool {
 
 /// Contacts the author of `mention_id` may be, most likely first (at most five).
 pub fn suggest(conn: &Connection, mention_id: i64) -> Result<Vec<Suggestion>> {
-    let row: Option<(Option<String>, Option<String>, Option<String>, Option<i64>)> = conn
+    /// The author's name, handle and profile link, and the contact already linked.
+    type Author = (Option<String>, Option<String>, Option<String>, Option<i64>);
+    let row: Option<Author> = conn
         .prepare_cached("SELECT author_name, author_handle, author_url, contact_id FROM mentions WHERE id = ?1")?
         .query_row([mention_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
