@@ -3,7 +3,7 @@
 import { mockIPC } from "/__tauri_mocks.js";
 
 const now = "2026-11-25T12:00:00Z";
-const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [], triageLog: [], alerts: { notify: true, badge: true } };
+const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [], triageLog: [], alerts: { notify: true, badge: true }, rules: [] };
 
 function mention(id, text, extra = {}) {
   return {
@@ -152,6 +152,18 @@ const handlers = {
     m.contact_id = c.id;
     m.contact_name = c.display_name;
     return c.id;
+  },
+  rules_list: () => state.rules,
+  rule_add: ({ input }) => {
+    if (input.field === "sentiment" && !["positive", "neutral", "negative"].includes(input.value)) {
+      throw { code: "invalid_input", message: `sentiment "${input.value}" is not positive, neutral or negative` };
+    }
+    const r = { id: state.nextId++, ...input, created_at: now };
+    state.rules.push(r);
+    return r;
+  },
+  rule_remove: ({ id }) => {
+    state.rules = state.rules.filter((r) => r.id !== id);
   },
   alerts_get: () => state.alerts,
   alerts_set: ({ alerts }) => (state.alerts = alerts),

@@ -208,3 +208,21 @@ test("people in conversations become contacts with one click, and leave the list
   assert.deepEqual(errors, []);
   await p.close();
 });
+
+test("rules are added, shown in words, refused with the reason when wrong, and removed", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.click("#nav-listening");
+  await p.selectOption("#rule-field", "author");
+  await p.fill("#rule-value", "@spammer");
+  await p.click("#add-rule");
+  await p.locator("[aria-label=Rules] li", { hasText: "The author is @spammer: ignore it" }).waitFor();
+  await p.selectOption("#rule-field", "sentiment");
+  await p.fill("#rule-value", "angry");
+  await p.click("#add-rule");
+  await p.locator(".toast", { hasText: "is not positive, neutral or negative" }).waitFor();
+  await p.locator("[aria-label=Rules] li", { hasText: "@spammer" }).getByRole("button", { name: "Remove" }).click();
+  await p.locator("[aria-label=Rules] li", { hasText: "No rules yet" }).waitFor();
+  assert.deepEqual(errors, []);
+  await p.close();
+});
