@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use earshot_app::outbox::outbox_send_due;
 use earshot_app::triage::{mention_reply, mention_undo, outbox_list};
 use earshot_app::{Ctx, Store};
+use earshot_core::mention::NewMention;
 use earshot_secrets::{MemorySecrets, SecretStore, Sensitive};
 use earshot_store::sources::{self, NewSource};
 use earshot_store::{mentions, outbox};
@@ -118,6 +119,15 @@ fn mastodon(state: Arc<Mutex<Instance>>, base: Arc<Mutex<String>>) -> impl Fn(&H
     }
 }
 
+/// A fake Mastodon instance that meets `faults` in turn, and its address.
+async fn fake_instance(faults: &[Fault]) -> (Arc<Mutex<Instance>>, String) {
+    let state = Arc::new(Mutex::new(Instance { faults: faults.iter().copied().collect(), ..Default::default() }));
+    let base_slot = Arc::new(Mutex::new(String::new()));
+    let base = serve_with(mastodon(state.clone(), base_slot.clone())).await;
+    *base_slot.lock().unwrap() = base.clone();
+    (state, base)
+}
+
 /// A workspace with one Mastodon mention (from a recorded notification) and the account's token saved.
 fn mastodon_workspace(db: &std::path::Path, base: &str, secrets: &MemorySecrets) -> i64 {
     let ctx = at(db, 0);
@@ -144,15 +154,9 @@ fn mastodon_workspace(db: &std::path::Path, base: &str, secrets: &MemorySecrets)
     ctx.store.read(|c| mentions::list(c, 10)).unwrap()[0].id
 }
 
-use earshot_core::mention::NewMention;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_mastodon_reply_goes_out_once_through_errors_rate_limits_and_a_lost_answer() {
-    let state = Arc::new(Mutex::new(Instance::default()));
-    state.lock().unwrap().faults = VecDeque::from([Fault::Unavailable, Fault::RateLimited, Fault::LostAnswer]);
-    let base_slot = Arc::new(Mutex::new(String::new()));
-    let base = serve_with(mastodon(state.clone(), base_slot.clone())).await;
-    *base_slot.lock().unwrap() = base.clone();
+    let (state, base) = fake_instance(&[Fault::Unavailable, Fault::RateLimited, Fault::LostAnswer]).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.db");
     let secrets = MemorySecrets::default();
@@ -183,10 +187,7 @@ async fn a_mastodon_reply_goes_out_once_through_errors_rate_limits_and_a_lost_an
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_crash_between_sending_and_sent_is_reconciled_not_posted_twice() {
-    let state = Arc::new(Mutex::new(Instance::default()));
-    let base_slot = Arc::new(Mutex::new(String::new()));
-    let base = serve_with(mastodon(state.clone(), base_slot.clone())).await;
-    *base_slot.lock().unwrap() = base.clone();
+    let (state, base) = fake_instance(&[]).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.db");
     let secrets = MemorySecrets::default();
@@ -218,9 +219,7 @@ async fn a_crash_between_sending_and_sent_is_reconciled_not_posted_twice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_undone_reply_is_never_sent_and_a_refused_token_fails_with_a_reason() {
-    let state = Arc::new(Mutex::new(Instance::default()));
-    let base_slot = Arc::new(Mutex::new(String::new()));
-    let base = serve_with(mastodon(state.clone(), base_slot.clone())).await;
+    let (state, base) = fake_instance(&[]).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.db");
     let secrets = MemorySecrets::default();

@@ -27,19 +27,25 @@ pub async fn outbox_send_due(ctx: &Ctx, fetcher: &Fetcher, secrets: &dyn SecretS
     let mut run = OutboxRun::default();
     for pending in due {
         match send_one(ctx, fetcher, secrets, &pending).await? {
-            Sent::Done { .. } => run.sent += 1,
-            Sent::Retry { .. } => run.waiting += 1,
-            Sent::Failed { .. } => run.failed += 1,
+            Some(Sent::Done { .. }) => run.sent += 1,
+            Some(Sent::Retry { .. }) => run.waiting += 1,
+            Some(Sent::Failed { .. }) => run.failed += 1,
+            None => {}
         }
     }
     Ok(run)
 }
 
-async fn send_one(ctx: &Ctx, fetcher: &Fetcher, secrets: &dyn SecretStore, p: &Pending) -> Result<Sent, ApiError> {
+/// Sends one reply; `None` when it was cancelled (undone) since it was read.
+async fn send_one(
+    ctx: &Ctx,
+    fetcher: &Fetcher,
+    secrets: &dyn SecretStore,
+    p: &Pending,
+) -> Result<Option<Sent>, ApiError> {
     let now = ctx.now_text();
     if !ctx.store.write(|tx| outbox::mark_sending(tx, p.id, &now))? {
-        // Cancelled (undone) since it was read.
-        return Ok(Sent::Failed { message: "cancelled".into() });
+        return Ok(None);
     }
     let secret = match &p.credential_id {
         Some(id) => secrets.get(id).map_err(|e| ApiError::invalid(format!("the keychain could not be read: {e}")))?,
@@ -69,5 +75,5 @@ async fn send_one(ctx: &Ctx, fetcher: &Fetcher, secrets: &dyn SecretStore, p: &P
         }
         Sent::Failed { message } => outbox::mark_failed(tx, p.id, message),
     })?;
-    Ok(sent)
+    Ok(Some(sent))
 }

@@ -163,23 +163,19 @@ mod tests {
     use crate::{listening_queries, mentions, triage};
     use earshot_core::mention::{MentionAuthor, NewMention};
 
+    /// A Mastodon source and a brand query listening on it: (source id, query id).
+    fn listening_on_mastodon(tx: &rusqlite::Transaction<'_>) -> crate::Result<(i64, i64)> {
+        let source =
+            NewSource { kind: "mastodon", name: "m", url: "https://s.example", config: "{}", credential_id: None };
+        Ok((sources::add(tx, &source, NOW)?, listening_queries::add(tx, "brand", "spokes", NOW)?))
+    }
+
     #[test]
     fn authors_who_are_not_contacts_are_listed_once_each_until_promoted() {
         let (_dir, store) = store();
         store
             .write(|tx| {
-                let source = sources::add(
-                    tx,
-                    &NewSource {
-                        kind: "mastodon",
-                        name: "m",
-                        url: "https://s.example",
-                        config: "{}",
-                        credential_id: None,
-                    },
-                    NOW,
-                )?;
-                let q = listening_queries::add(tx, "brand", "spokes", NOW)?;
+                let (source, q) = listening_on_mastodon(tx)?;
                 let toot = |id: &str, handle: &str, text: &str| NewMention {
                     external_id: id.into(),
                     author: MentionAuthor {
@@ -228,18 +224,7 @@ mod tests {
                 });
                 let ann = crate::contacts::insert(tx, &ann, None, NOW)?;
                 let other = crate::contacts::insert(tx, &crate::test_support::person("Ann Lee", None), None, NOW)?;
-                let source = sources::add(
-                    tx,
-                    &NewSource {
-                        kind: "mastodon",
-                        name: "m",
-                        url: "https://s.example",
-                        config: "{}",
-                        credential_id: None,
-                    },
-                    NOW,
-                )?;
-                let q = listening_queries::add(tx, "brand", "spokes", NOW)?;
+                let (source, q) = listening_on_mastodon(tx)?;
                 let m = NewMention {
                     external_id: "1".into(),
                     author: MentionAuthor {

@@ -483,10 +483,9 @@ fn reopen_thread(tx: &Transaction<'_>, mention_id: i64, source_id: i64, thread: 
     }
     let batch = next_batch(tx)?;
     for (id, state, filed_as, contact_id) in reopened {
-        tx.execute("UPDATE mentions SET state = 'new', snoozed_until = NULL WHERE id = ?1", [id])?;
-        let before = Before { state, filed_as: filed_as.clone(), contact_id, ..Default::default() };
         // Reopened items keep what they were filed as, so the owner sees what the conversation was about.
-        tx.execute("UPDATE mentions SET filed_as = ?2 WHERE id = ?1", params![id, filed_as])?;
+        tx.execute("UPDATE mentions SET state = 'new', snoozed_until = NULL WHERE id = ?1", [id])?;
+        let before = Before { state, filed_as, contact_id, ..Default::default() };
         log(tx, batch, id, "reopen", &before, &Created::default(), now)?;
     }
     Ok(())
