@@ -56,6 +56,41 @@ pub fn parse_minor(input: &str, currency: &str) -> Result<i64, MoneyError> {
     Ok(if negative { -value } else { value })
 }
 
+/// Reads an amount as shop exports write it: "$1,234.56", "-€5.00", "(5.00)" (an accounting negative),
+/// "1.234,56" and "12,5" (a decimal comma), "USD 10". When both separators appear the later one is the
+/// decimal point; a lone comma followed by exactly three digits is a thousands separator.
+pub fn parse_amount(input: &str, currency: &str) -> Result<i64, MoneyError> {
+    let s = input.trim();
+    let negative = s.contains('-') || (s.contains('(') && s.contains(')'));
+    let kept: String = s.chars().filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',').collect();
+    if !kept.chars().any(|c| c.is_ascii_digit()) {
+        return Err(MoneyError::NotANumber(input.to_string()));
+    }
+    let decimal = match (kept.rfind('.'), kept.rfind(',')) {
+        (Some(dot), Some(comma)) => Some(if dot > comma { '.' } else { ',' }),
+        (None, Some(comma)) => {
+            let single = kept.matches(',').count() == 1;
+            (single && kept.len() - comma - 1 != 3).then_some(',')
+        }
+        (Some(_), None) => (kept.matches('.').count() == 1).then_some('.'),
+        (None, None) => None,
+    };
+    let canonical: String = kept
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_ascii_digit() => Some(c),
+            c if Some(c) == decimal => Some('.'),
+            _ => None,
+        })
+        .collect();
+    let value = parse_minor(&canonical, currency).map_err(|e| match e {
+        MoneyError::TooPrecise(_, c) => MoneyError::TooPrecise(input.to_string(), c),
+        MoneyError::TooLarge(_) => MoneyError::TooLarge(input.to_string()),
+        MoneyError::NotANumber(_) => MoneyError::NotANumber(input.to_string()),
+    })?;
+    Ok(if negative { -value } else { value })
+}
+
 /// Formats minor units back to a plain decimal string: 1250 EUR -> "12.50".
 pub fn format_minor(minor: i64, currency: &str) -> String {
     let digits = minor_digits(currency);
@@ -71,6 +106,20 @@ pub fn format_minor(minor: i64, currency: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shop_export_amounts_parse_with_symbols_signs_and_decimal_commas() {
+        assert_eq!(parse_amount("$1,234.56", "USD"), Ok(123456));
+        assert_eq!(parse_amount("($5.00)", "USD"), Ok(-500));
+        assert_eq!(parse_amount("-€5,5", "EUR"), Ok(-550));
+        assert_eq!(parse_amount("1.234,56 €", "EUR"), Ok(123456));
+        assert_eq!(parse_amount("1,234", "USD"), Ok(123400));
+        assert_eq!(parse_amount("1.234.567", "USD"), Ok(123456700));
+        assert_eq!(parse_amount("USD 10", "USD"), Ok(1000));
+        assert_eq!(parse_amount("¥1,500", "JPY"), Ok(1500));
+        assert!(matches!(parse_amount("n/a", "USD"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(parse_amount("1.005", "USD"), Err(MoneyError::TooPrecise(..))));
+    }
 
     #[test]
     fn amounts_parse_exactly_in_minor_units() {

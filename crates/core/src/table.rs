@@ -160,20 +160,20 @@ pub fn guess_column(header: &str, flavour: ImportFormat) -> ColumnRule {
 
 /// Line numbers for byte offsets. The csv crate reports a record after blank lines at the blank line's
 /// position, so lines are computed from where the record's first non-newline byte is.
-struct Lines<'a> {
+pub(crate) struct Lines<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
             .collect();
         Lines { text: text.as_bytes(), starts }
     }
 
-    fn line_of(&self, position: Option<&csv::Position>) -> u64 {
+    pub(crate) fn line_of(&self, position: Option<&csv::Position>) -> u64 {
         let Some(position) = position else { return 0 };
         let mut byte = position.byte() as usize;
         while matches!(self.text.get(byte), Some(b'\r') | Some(b'\n')) {
@@ -183,7 +183,7 @@ impl<'a> Lines<'a> {
     }
 }
 
-fn reader(text: &str) -> csv::Reader<&[u8]> {
+pub(crate) fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes())
 }
 
