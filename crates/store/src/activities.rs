@@ -1,12 +1,13 @@
 //! Activities: calls, emails, meetings, visits, social touches, services and purchases. Each one is a touch
-//! that resets the contact's keep-in-touch clock; money is kept in minor units with its currency.
+//! that resets the contact's keep-in-touch clock; money is kept in minor units with its currency. A purchase
+//! with an amount is also an order (see `orders`), which is where customer value reads money from.
 
 use earshot_core::ActivityKind;
 use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{contacts, Result, StoreError};
+use crate::{contacts, orders, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ActivityInput {
@@ -104,6 +105,9 @@ pub fn add(tx: &Transaction<'_>, contact_id: i64, a: &NewActivity, now: &str) ->
         now
     ])?;
     let id = tx.last_insert_rowid();
+    if a.kind == ActivityKind::Purchase && a.amount_minor.is_some() {
+        orders::record_manual(tx, id, contact_id, a, now)?;
+    }
     contacts::refresh_last_touch(tx, contact_id)?;
     Ok(id)
 }
@@ -116,6 +120,7 @@ pub fn set_deleted(tx: &Transaction<'_>, id: i64, deleted: bool, now: &str) -> R
         "UPDATE activities SET deleted_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1",
         params![id, deleted, now],
     )?;
+    orders::follow_activity(tx, id, deleted.then_some(now))?;
     contacts::refresh_last_touch(tx, contact_id)
 }
 

@@ -71,6 +71,8 @@ pub struct Matcher {
     identities: HashMap<(String, String), i64>,
     /// (folded name, folded organization) of contacts, for records with no email, phone or handle.
     names: HashMap<(String, Option<String>), i64>,
+    /// Folded name alone, for buyers known only by name; `None` when two people share it.
+    names_only: HashMap<String, Option<i64>>,
 }
 
 impl Matcher {
@@ -98,7 +100,8 @@ impl Matcher {
               WHERE c.deleted_at IS NULL",
         )?;
         for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
-            let (k, id) = row?;
+            let (k, id): ((String, Option<String>), i64) = row?;
+            m.learn_name_only(&k.0, id);
             m.names.entry(k).or_insert(id);
         }
         Ok(m)
@@ -129,6 +132,36 @@ impl Matcher {
             .copied()
     }
 
+    fn learn_name_only(&mut self, folded: &str, id: i64) {
+        if folded.is_empty() {
+            return;
+        }
+        self.names_only
+            .entry(folded.to_string())
+            .and_modify(|known| {
+                if *known != Some(id) {
+                    *known = None;
+                }
+            })
+            .or_insert(Some(id));
+    }
+
+    /// The contact a buyer is: same email, then same phone, then, for a buyer known only by name, the one
+    /// contact with that name (two people with the same name match neither).
+    pub fn find_buyer(&self, email: Option<&str>, phone: Option<&str>, name: Option<&str>) -> Option<i64> {
+        let by_email = email.and_then(|e| self.emails.get(&text::email_key(e)).copied());
+        let by_phone = || {
+            phone.map(text::phone_key).filter(|k| k.len() >= 6).and_then(|k| self.phones.get(&k).copied())
+        };
+        let by_name = || {
+            if email.is_some() || phone.is_some() {
+                return None;
+            }
+            name.and_then(|n| self.names_only.get(&text::fold(n)).copied().flatten())
+        };
+        by_email.or_else(by_phone).or_else(by_name)
+    }
+
     /// Remembers a record's keys as belonging to `id` (after inserting or enriching it).
     pub fn learn(&mut self, id: i64, d: &ContactDraft) {
         for e in &d.emails {
@@ -140,6 +173,7 @@ impl Matcher {
         for i in &d.identities {
             self.identities.entry((i.network.clone(), text::handle_key(&i.handle))).or_insert(id);
         }
+        self.learn_name_only(&text::fold(&d.display_name), id);
         self.names.entry(Self::name_key(d)).or_insert(id);
     }
 }
@@ -262,7 +296,7 @@ pub fn finish(
 }
 
 /// Takes an import back: its new contacts go to the deleted list, the parts it added to existing contacts
-/// are removed, and the fields it filled are emptied again.
+/// are removed, the fields it filled are emptied again, and the orders and survey answers it added are deleted.
 pub fn undo(tx: &Transaction<'_>, import_id: i64, now: &str) -> Result<()> {
     let (undone, filled): (Option<String>, String) = tx
         .query_row("SELECT undone_at, filled FROM imports WHERE id = ?1", [import_id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -304,6 +338,12 @@ pub fn undo(tx: &Transaction<'_>, import_id: i64, now: &str) -> Result<()> {
     }
     for id in touched {
         search::reindex(tx, id)?;
+    }
+    for table in ["orders", "nps_answers"] {
+        tx.execute(
+            &format!("UPDATE {table} SET deleted_at = ?2 WHERE import_id = ?1 AND deleted_at IS NULL"),
+            params![import_id, now],
+        )?;
     }
     tx.execute("UPDATE imports SET undone_at = ?2 WHERE id = ?1", params![import_id, now])?;
     Ok(())

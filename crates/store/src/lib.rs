@@ -20,6 +20,8 @@ pub mod mentions;
 pub mod merges;
 pub mod migrations;
 pub mod notes;
+pub mod nps;
+pub mod orders;
 pub mod organizations;
 pub mod outbox;
 pub mod people;

@@ -36,12 +36,28 @@ struct Moved {
     activities: Vec<i64>,
     tasks: Vec<i64>,
     tag_ids: Vec<i64>,
+    // Merges recorded before customer value existed have none of these.
+    #[serde(default)]
+    orders: Vec<i64>,
+    #[serde(default)]
+    nps_answers: Vec<i64>,
+    #[serde(default)]
+    mentions: Vec<i64>,
+    #[serde(default)]
+    cases: Vec<i64>,
+    #[serde(default)]
+    ideas: Vec<i64>,
 }
 
 impl Moved {
     /// The moved row ids of each table that has a `contact_id` (tags are moved separately).
-    fn by_table(&self) -> [(&'static str, &Vec<i64>); 6] {
+    fn by_table(&self) -> [(&'static str, &Vec<i64>); 11] {
         [
+            ("orders", &self.orders),
+            ("nps_answers", &self.nps_answers),
+            ("mentions", &self.mentions),
+            ("cases", &self.cases),
+            ("ideas", &self.ideas),
             ("emails", &self.emails),
             ("phones", &self.phones),
             ("identities", &self.identities),
@@ -122,6 +138,11 @@ pub fn merge(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Re
         activities: ids(tx, "SELECT id FROM activities WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
         tasks: ids(tx, "SELECT id FROM tasks WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
         tag_ids: ids(tx, "SELECT tag_id FROM contact_tags WHERE contact_id = ?1 AND tag_id NOT IN (SELECT tag_id FROM contact_tags WHERE contact_id = ?2)", merge_id, keep_id)?,
+        orders: ids(tx, "SELECT id FROM orders WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
+        nps_answers: ids(tx, "SELECT id FROM nps_answers WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
+        mentions: ids(tx, "SELECT id FROM mentions WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
+        cases: ids(tx, "SELECT id FROM cases WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
+        ideas: ids(tx, "SELECT id FROM ideas WHERE contact_id = ?1 AND ?2 IS NOT NULL", merge_id, keep_id)?,
     };
     for (table, rows) in moved.by_table() {
         move_rows(tx, table, rows, keep_id)?;

@@ -1,0 +1,84 @@
+-- Customer value: orders from the shop's exports and purchases entered by hand, Net Promoter answers, and
+-- a cache of each contact's computed value.
+
+-- One sale or refund. Money in the currency's minor unit. (source, external_id) is the shop's own id, so a
+-- re-import finds the order again: it updates a changed status or refund and adds nothing.
+CREATE TABLE orders (
+  id              INTEGER PRIMARY KEY,
+  source          TEXT NOT NULL CHECK (source IN ('shopify', 'square', 'stripe', 'csv', 'manual')),
+  external_id     TEXT NOT NULL,
+  kind            TEXT NOT NULL DEFAULT 'sale' CHECK (kind IN ('sale', 'refund')),
+  -- For a refund row: the external id of the sale it refunds.
+  refund_of       TEXT,
+  contact_id      INTEGER REFERENCES contacts(id),
+  placed_at       TEXT NOT NULL,
+  status          TEXT NOT NULL CHECK (status IN ('paid', 'pending', 'cancelled', 'failed')),
+  currency        TEXT NOT NULL,
+  amount_minor    INTEGER NOT NULL CHECK (amount_minor >= 0),
+  refunded_minor  INTEGER NOT NULL DEFAULT 0 CHECK (refunded_minor >= 0),
+  email           TEXT,
+  phone           TEXT,
+  name            TEXT,
+  description     TEXT,
+  -- With no contact: 'waiting' in the "who is this?" list, or 'dismissed' by the owner. NULL otherwise
+  -- (matched, or an anonymous sale with nobody to find).
+  unmatched       TEXT CHECK (unmatched IN ('waiting', 'dismissed')),
+  -- The activity a purchase entered by hand on a contact came from.
+  activity_id     INTEGER REFERENCES activities(id),
+  import_id       INTEGER,
+  created_at      TEXT NOT NULL,
+  deleted_at      TEXT,
+  UNIQUE (source, external_id)
+);
+CREATE INDEX orders_contact ON orders(contact_id, placed_at) WHERE deleted_at IS NULL;
+-- Everything the dashboard reads from an order, in date order.
+CREATE INDEX orders_placed ON orders(placed_at, status, kind, currency, amount_minor, refunded_minor, contact_id)
+  WHERE deleted_at IS NULL;
+CREATE INDEX orders_waiting ON orders(placed_at) WHERE unmatched = 'waiting' AND deleted_at IS NULL;
+CREATE INDEX orders_import ON orders(import_id) WHERE import_id IS NOT NULL;
+
+-- Purchases logged by hand before orders existed become orders; the activity stays as the touch.
+INSERT INTO orders (source, external_id, contact_id, placed_at, status, currency, amount_minor, description,
+                    activity_id, created_at, deleted_at)
+SELECT 'manual', 'activity:' || id, contact_id, occurred_at, 'paid', currency, max(amount_minor, 0), summary,
+       id, created_at, deleted_at
+  FROM activities WHERE kind = 'purchase' AND amount_minor IS NOT NULL AND currency IS NOT NULL;
+
+-- One answer to "how likely are you to recommend us?". `answer_key` (who, when, score) makes a re-import
+-- add nothing.
+CREATE TABLE nps_answers (
+  id           INTEGER PRIMARY KEY,
+  contact_id   INTEGER REFERENCES contacts(id),
+  email        TEXT,
+  name         TEXT,
+  score        INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+  comment      TEXT,
+  answered_at  TEXT NOT NULL,
+  answer_key   TEXT NOT NULL UNIQUE,
+  import_id    INTEGER,
+  created_at   TEXT NOT NULL,
+  deleted_at   TEXT
+);
+CREATE INDEX nps_answered ON nps_answers(answered_at, score, contact_id) WHERE deleted_at IS NULL;
+CREATE INDEX nps_contact ON nps_answers(contact_id) WHERE deleted_at IS NULL;
+
+-- Each contact's value as last computed (a cache: always rebuildable from the tables above, mentions,
+-- activities, cases and ideas). `segment` feeds the inbox priority.
+CREATE TABLE contact_values (
+  contact_id         INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+  lifetime_value     INTEGER NOT NULL,
+  net_revenue        INTEGER NOT NULL,
+  orders             INTEGER NOT NULL,
+  last_order_at      TEXT,
+  value_percentile   INTEGER NOT NULL,
+  influence_raw      REAL NOT NULL,
+  influence          INTEGER NOT NULL,
+  activity           REAL NOT NULL,
+  segment            TEXT NOT NULL,
+  at_risk            TEXT,
+  computed_at        TEXT NOT NULL
+);
+CREATE INDEX contact_values_segment ON contact_values(segment, lifetime_value DESC);
+-- Percentiles of one contact against the workspace, counted from these.
+CREATE INDEX contact_values_value ON contact_values(lifetime_value);
+CREATE INDEX contact_values_influence ON contact_values(influence_raw);
