@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod listening_queries;
 pub mod mentions;
 pub mod merges;
+pub mod metrics;
 pub mod migrations;
 pub mod notes;
 pub mod nps;
@@ -31,6 +32,7 @@ pub mod sources;
 pub mod tags;
 pub mod tasks;
 pub mod triage;
+pub mod value;
 
 pub use db::{OpenOptions, Store};
 pub use rusqlite::{self, Connection};

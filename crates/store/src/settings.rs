@@ -12,6 +12,14 @@ pub const WORKSPACE_KIND: &str = "workspace_kind";
 pub const NOTIFY_URGENT: &str = "notify_urgent";
 /// "off" hides the count of urgent mentions on the tray icon (shown by default).
 pub const TRAY_BADGE: &str = "tray_badge";
+/// JSON of `earshot_core::value::ValueSettings`: margin, service costs, weights (defaults when absent).
+pub const VALUE_SETTINGS: &str = "value_settings";
+/// JSON of `earshot_core::hours::OpeningHours` (every minute counts when absent).
+pub const OPENING_HOURS: &str = "opening_hours";
+/// IANA time zone of the shop ("Europe/Paris"); the computer's zone when absent.
+pub const TIME_ZONE: &str = "time_zone";
+/// When `contact_values` was last rebuilt.
+pub const VALUES_COMPUTED_AT: &str = "values_computed_at";
 /// The newest mention already considered for a notification.
 pub const NOTIFIED_UP_TO: &str = "notified_up_to";
 
