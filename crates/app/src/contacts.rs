@@ -46,6 +46,15 @@ pub struct ContactRecord {
     pub last_touch_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Lifetime value in the workspace currency (margin on net revenue - service cost + forward estimate);
+    /// null until values have been computed.
+    pub lifetime_value: Option<f64>,
+    /// Lifetime influence, 0-100 percentile within the workspace.
+    pub lifetime_influence: Option<u8>,
+    /// Lifetime activity: recency-weighted contributions.
+    pub lifetime_activity: Option<f64>,
+    /// champion, big_spender, voice or everyone.
+    pub segment: Option<String>,
 }
 
 impl From<Contact> for ContactRecord {
@@ -68,6 +77,10 @@ impl From<Contact> for ContactRecord {
             last_touch_at: c.last_touch_at,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            lifetime_value: None,
+            lifetime_influence: None,
+            lifetime_activity: None,
+            segment: None,
         }
     }
 }
@@ -152,9 +165,24 @@ pub fn contacts_search(ctx: &Ctx, query: &str, limit: i64) -> Result<Vec<Contact
 }
 
 /// Every live contact with all its fields, in name order.
+/// Every live contact with its value as last computed (see `value::values_refresh`).
 pub fn contacts_all(ctx: &Ctx) -> Result<Vec<ContactRecord>, ApiError> {
     Ok(ctx.store.read(|c| {
-        store_contacts::live_ids(c)?.into_iter().map(|id| store_contacts::get(c, id).map(ContactRecord::from)).collect()
+        let ids = store_contacts::live_ids(c)?;
+        let values = earshot_store::value::cached(c, &ids)?;
+        let digits = earshot_core::money::minor_digits(&earshot_store::settings::currency(c)?);
+        ids.into_iter()
+            .map(|id| {
+                let mut record = ContactRecord::from(store_contacts::get(c, id)?);
+                if let Some(v) = values.get(&id) {
+                    record.lifetime_value = Some(v.lifetime_value_minor as f64 / 10f64.powi(digits as i32));
+                    record.lifetime_influence = Some(v.lifetime_influence);
+                    record.lifetime_activity = Some(v.lifetime_activity);
+                    record.segment = Some(v.segment.clone());
+                }
+                Ok(record)
+            })
+            .collect()
     })?)
 }
 

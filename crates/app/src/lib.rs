@@ -21,6 +21,7 @@ pub mod merges;
 pub mod outbox;
 pub mod sync;
 pub mod triage;
+pub mod value;
 pub mod workspace;
 
 use std::path::Path;

@@ -7,6 +7,7 @@ mod bench_listening;
 mod bench_triage;
 mod listen;
 mod triage;
+mod value;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -32,6 +33,45 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Orders from the shop: import exports, the "who is this?" list
+    Orders {
+        #[command(subcommand)]
+        command: value::OrdersCommand,
+    },
+    /// Net Promoter answers: import a survey export, record one by hand
+    Nps {
+        #[command(subcommand)]
+        command: value::NpsCommand,
+    },
+    /// The dashboard: NPS, revenue, share of conversation, response time, lead conversion, retention
+    Metrics {
+        /// First day of the period (YYYY-MM-DD; default: a year before --to)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the period, included (YYYY-MM-DD; default: now)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change what the value formulas use: margin, churn, service costs, opening hours, time zone
+    Value {
+        /// Gross margin in percent (e.g. 40)
+        #[arg(long)]
+        margin: Option<f64>,
+        /// Days without an order after which a customer counts as lapsed
+        #[arg(long)]
+        churn_days: Option<i64>,
+        /// IANA time zone of the shop (e.g. Europe/Paris)
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// Opening hours, e.g. "mon-fri 09:00-17:00, sat 10:00-14:00", or "always"
+        #[arg(long)]
+        hours: Option<String>,
+        /// Unit cost of a service touch: KIND=AMOUNT (call, email, visit, social_reply, case), repeated
+        #[arg(long = "cost", value_name = "KIND=AMOUNT")]
+        cost: Vec<String>,
+    },
     /// Contacts: import, list, search, show, export
     Contacts {
         #[command(subcommand)]
@@ -445,6 +485,12 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Orders { command } => value::orders(&open(cli.db)?, command),
+        Command::Nps { command } => value::nps(&open(cli.db)?, command),
+        Command::Metrics { from, to, json } => value::metrics(&open(cli.db)?, from, to, json),
+        Command::Value { margin, churn_days, time_zone, hours, cost } => {
+            value::config(&open(cli.db)?, value::ConfigChanges { margin, churn_days, time_zone, hours, costs: cost })
+        }
         Command::Contacts { command } => {
             let ctx = open(cli.db)?;
             contacts_command(&ctx, command)
@@ -575,6 +621,7 @@ fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
             Ok(())
         }
         ContactsCommand::List { json, tag } => {
+            api(earshot_app::value::values_refresh(ctx))?;
             let mut all = api(contacts::contacts_all(ctx))?;
             if let Some(tag) = tag {
                 let key = earshot_core::text::fold(&tag);

@@ -127,7 +127,8 @@ mod tests {
         // Monday 21:00 to Tuesday 09:15: fifteen minutes of opening hours.
         assert_eq!(h.minutes_between(at("2026-01-05T21:00:00Z"), at("2026-01-06T09:15:00Z"), Tz::UTC), 15.0);
         // Within one day, and across a whole closed weekend when Saturday and Sunday have no hours.
-        let weekdays = OpeningHours { openings: week("09:00", "17:00").openings.into_iter().filter(|o| o.weekday < 5).collect() };
+        let weekdays =
+            OpeningHours { openings: week("09:00", "17:00").openings.into_iter().filter(|o| o.weekday < 5).collect() };
         assert_eq!(weekdays.minutes_between(at("2026-01-09T16:30:00Z"), at("2026-01-12T09:30:00Z"), Tz::UTC), 60.0);
     }
 
@@ -155,6 +156,9 @@ mod tests {
         let h = OpeningHours { openings: vec![Opening { weekday: 1, open: "9am".into(), close: "17:00".into() }] };
         assert_eq!(h.validate(), Err(HoursError::Time("9am".into())));
         assert!(week("00:00", "24:00").validate().is_ok());
-        assert_eq!(week("00:00", "24:00").minutes_between(at("2026-01-06T10:00:00Z"), at("2026-01-06T12:00:00Z"), Tz::UTC), 120.0);
+        assert_eq!(
+            week("00:00", "24:00").minutes_between(at("2026-01-06T10:00:00Z"), at("2026-01-06T12:00:00Z"), Tz::UTC),
+            120.0
+        );
     }
 }

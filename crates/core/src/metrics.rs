@@ -255,7 +255,8 @@ pub fn retention(
             let start = month_index(first, zone);
             let entry = cohorts.entry(start).or_default();
             entry.0 += 1;
-            let mut months: Vec<i32> = times.iter().map(|t| month_index(*t, zone) - start).filter(|m| *m <= 12).collect();
+            let mut months: Vec<i32> =
+                times.iter().map(|t| month_index(*t, zone) - start).filter(|m| *m <= 12).collect();
             months.dedup();
             for m in months {
                 *entry.1.entry(m).or_default() += 1;
@@ -308,7 +309,10 @@ mod tests {
             positive: p,
             negative: n,
         };
-        let s = share_of_conversation(&[v("Bean There", "brand", 30, 1000, 10, 20, 5), v("Rival", "competitor", 70, 3000, 30, 10, 30)]);
+        let s = share_of_conversation(&[
+            v("Bean There", "brand", 30, 1000, 10, 20, 5),
+            v("Rival", "competitor", 70, 3000, 30, 10, 30),
+        ]);
         assert_eq!((s[0].share, s[0].share_by_reach, s[0].share_by_engagement), (0.3, 0.25, 0.25));
         assert_eq!(s[0].net_sentiment, 0.5);
         assert_eq!(s[1].net_sentiment, -0.2857);
@@ -346,7 +350,12 @@ mod tests {
             sale(2, "2025-12-01T00:00:00Z", 9000), // bought before becoming a lead
             Sale { contact_id: Some(1), at: at("2026-02-11T00:00:00Z"), net_minor: -500, is_sale: false },
         ]);
-        let leads = [(1, at("2026-01-05T00:00:00Z")), (2, at("2026-01-05T00:00:00Z")), (3, at("2026-01-06T00:00:00Z")), (1, at("2026-01-20T00:00:00Z"))];
+        let leads = [
+            (1, at("2026-01-05T00:00:00Z")),
+            (2, at("2026-01-05T00:00:00Z")),
+            (3, at("2026-01-06T00:00:00Z")),
+            (1, at("2026-01-20T00:00:00Z")),
+        ];
         let c = lead_conversion(&leads, &sales);
         assert_eq!((c.leads, c.converted, c.revenue_minor), (3, 1, 6500));
         assert_eq!(c.rate, Some(0.3333));

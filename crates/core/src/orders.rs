@@ -70,13 +70,21 @@ impl OrderStatus {
     pub fn from_word(word: &str) -> Option<OrderStatus> {
         let w = text::fold(word).replace([' ', '-'], "_");
         Some(match w.as_str() {
-            "" | "paid" | "complete" | "completed" | "succeeded" | "success" | "successful" | "settled" | "captured"
-            | "fulfilled" | "closed" | "refunded" | "partially_refunded" | "partially_paid" | "disputed"
-            | "refund_pending" | "sale" | "payment" => OrderStatus::Paid,
-            "pending" | "authorized" | "authorised" | "open" | "processing" | "unpaid" | "awaiting_payment"
-            | "uncaptured" | "incomplete" | "requires_payment_method" | "requires_action" | "expired" => {
-                OrderStatus::Pending
-            }
+            "" | "paid" | "complete" | "completed" | "succeeded" | "success" | "successful" | "settled"
+            | "captured" | "fulfilled" | "closed" | "refunded" | "partially_refunded" | "partially_paid"
+            | "disputed" | "refund_pending" | "sale" | "payment" => OrderStatus::Paid,
+            "pending"
+            | "authorized"
+            | "authorised"
+            | "open"
+            | "processing"
+            | "unpaid"
+            | "awaiting_payment"
+            | "uncaptured"
+            | "incomplete"
+            | "requires_payment_method"
+            | "requires_action"
+            | "expired" => OrderStatus::Pending,
             "cancelled" | "canceled" | "voided" | "void" => OrderStatus::Cancelled,
             "failed" | "declined" | "blocked" | "error" => OrderStatus::Failed,
             _ => return None,
@@ -328,13 +336,18 @@ impl Reader<'_> {
     }
 
     fn currency(&mut self, line: u64, cell: Option<&str>) -> String {
-        let c = cell.map(|c| c.trim().to_ascii_uppercase()).filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()));
+        let c = cell
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()));
         match c {
             Some(c) => {
                 if c != self.opts.currency {
                     self.out.warnings.push(RecordError::new(
                         line,
-                        format!("amount in {c}, not the workspace currency {}: kept as given and left out of totals", self.opts.currency),
+                        format!(
+                            "amount in {c}, not the workspace currency {}: kept as given and left out of totals",
+                            self.opts.currency
+                        ),
                     ));
                 }
                 c
@@ -383,7 +396,10 @@ impl Reader<'_> {
     fn status(&mut self, line: u64, cell: &str) -> Option<OrderStatus> {
         let s = OrderStatus::from_word(cell);
         if s.is_none() {
-            self.refuse(line, format!("status \"{cell}\" is not known; use paid, pending, cancelled, failed or refunded"));
+            self.refuse(
+                line,
+                format!("status \"{cell}\" is not known; use paid, pending, cancelled, failed or refunded"),
+            );
         }
         s
     }
@@ -518,8 +534,11 @@ impl Reader<'_> {
                     ..base
                 });
             } else {
-                let refunded_minor =
-                    if has_refund_rows { 0 } else { self.optional_amount(row.line, "Partial Refunds", row.get(partial), &cur).abs() };
+                let refunded_minor = if has_refund_rows {
+                    0
+                } else {
+                    self.optional_amount(row.line, "Partial Refunds", row.get(partial), &cur).abs()
+                };
                 self.out.orders.push(OrderDraft { refunded_minor, ..base });
             }
         }
@@ -604,7 +623,12 @@ impl Reader<'_> {
         let status = c.any(&["Status"]);
         let captured = c.any(&["Captured"]);
         let email = c.any(&["Customer Email", "Email", "Receipt Email"]);
-        let names = [c.any(&["Customer Name"]), c.any(&["Billing Details Name"]), c.any(&["Card Name"]), c.any(&["Customer Description"])];
+        let names = [
+            c.any(&["Customer Name"]),
+            c.any(&["Billing Details Name"]),
+            c.any(&["Card Name"]),
+            c.any(&["Customer Description"]),
+        ];
         let phone = c.any(&["Customer Phone", "Billing Details Phone"]);
         let description = c.any(&["Description"]);
         for row in &sheet.rows {
@@ -614,7 +638,9 @@ impl Reader<'_> {
             };
             let cur = self.currency(row.line, row.opt(currency));
             let Some(value) = self.amount(row.line, "Amount", row.get(amount), &cur) else { continue };
-            let Some(placed_at) = self.when(row.line, "Created date (UTC)", row.get(created), Tz::UTC, false) else { continue };
+            let Some(placed_at) = self.when(row.line, "Created date (UTC)", row.get(created), Tz::UTC, false) else {
+                continue;
+            };
             let Some(mut st) = self.status(row.line, row.get(status)) else { continue };
             if text::fold(row.get(captured)) == "false" && st == OrderStatus::Paid {
                 st = OrderStatus::Pending;
@@ -642,7 +668,8 @@ impl Reader<'_> {
     /// row's own content is its id, so importing the same file twice still adds nothing.
     fn generic(&mut self, sheet: &Sheet, mapping: &OrderMapping) -> Result<(), FileError> {
         let col = |f: OrderField| mapping.columns.iter().position(|c| *c == f);
-        let (id, date, amount, refunded) = (col(OrderField::OrderId), col(OrderField::Date), col(OrderField::Amount), col(OrderField::Refunded));
+        let (id, date, amount, refunded) =
+            (col(OrderField::OrderId), col(OrderField::Date), col(OrderField::Amount), col(OrderField::Refunded));
         if date.is_none() || amount.is_none() {
             return Err(FileError::NeedsMapping);
         }
@@ -654,7 +681,9 @@ impl Reader<'_> {
         for row in &sheet.rows {
             let cur = self.currency(row.line, row.opt(currency));
             let Some(value) = self.amount(row.line, "amount", row.get(amount), &cur) else { continue };
-            let Some(placed_at) = self.when(row.line, "date", row.get(date), self.opts.zone, day_first) else { continue };
+            let Some(placed_at) = self.when(row.line, "date", row.get(date), self.opts.zone, day_first) else {
+                continue;
+            };
             let Some(st) = self.status(row.line, row.get(status)) else { continue };
             let refunded_minor = self.optional_amount(row.line, "refunded", row.get(refunded), &cur).abs();
             let base_id = match row.opt(id) {
@@ -663,7 +692,11 @@ impl Reader<'_> {
                     let key = format!("row:{:016x}", fnv1a(&row.cells.join("\u{1f}")));
                     let n = seen.entry(key.clone()).or_insert(0);
                     *n += 1;
-                    if *n == 1 { key } else { format!("{key}:{n}") }
+                    if *n == 1 {
+                        key
+                    } else {
+                        format!("{key}:{n}")
+                    }
                 }
             };
             let is_refund = value < 0;

@@ -60,10 +60,8 @@ impl Sheet {
                     let cells = r.iter().map(|c| c.trim_start_matches('\u{feff}').to_string()).collect();
                     all.push(Row { line: lines.line_of(r.position()), cells });
                 }
-                Err(e) => unreadable.push(RecordError::new(
-                    lines.line_of(e.position()),
-                    format!("the row cannot be read as CSV: {e}"),
-                )),
+                Err(e) => unreadable
+                    .push(RecordError::new(lines.line_of(e.position()), format!("the row cannot be read as CSV: {e}"))),
             }
         }
         let header_at = all.iter().take(30).position(|r| is_header(&r.cells)).unwrap_or(0);
@@ -122,7 +120,9 @@ pub fn parse_when(value: &str, zone: Tz, day_first: bool) -> Option<DateTime<Utc
     let (dm, md) = if day_first { ("%d/%m/%Y", "%d.%m.%Y") } else { ("%m/%d/%Y", "%d.%m.%Y") };
     let mut naive = None;
     for date_fmt in ["%Y-%m-%d", dm, md, "%Y/%m/%d"] {
-        for time_fmt in ["", " %H:%M:%S%.f", " %H:%M:%S", " %H:%M", "T%H:%M:%S%.f", "T%H:%M:%S", " %I:%M %p", " %I:%M:%S %p"] {
+        for time_fmt in
+            ["", " %H:%M:%S%.f", " %H:%M:%S", " %H:%M", "T%H:%M:%S%.f", "T%H:%M:%S", " %I:%M %p", " %I:%M:%S %p"]
+        {
             let f = format!("{date_fmt}{time_fmt}");
             if time_fmt.is_empty() {
                 if let Ok(d) = NaiveDate::parse_from_str(v, &f) {

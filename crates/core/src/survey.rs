@@ -30,8 +30,18 @@ const SCORE: [&str; 7] = ["score", "nps", "nps score", "rating", "likelihood to 
 const EMAIL: [&str; 6] = ["email", "email address", "e-mail", "respondent email", "customer email", "mail"];
 const NAME: [&str; 5] = ["name", "full name", "respondent", "customer", "customer name"];
 const COMMENT: [&str; 6] = ["comment", "comments", "feedback", "reason", "why", "verbatim"];
-const DATE: [&str; 10] =
-    ["date", "submitted at", "submitted", "timestamp", "response date", "created at", "date submitted", "end date", "completed at", "answered at"];
+const DATE: [&str; 10] = [
+    "date",
+    "submitted at",
+    "submitted",
+    "timestamp",
+    "response date",
+    "created at",
+    "date submitted",
+    "end date",
+    "completed at",
+    "answered at",
+];
 
 fn score_column(sheet: &Sheet) -> Option<usize> {
     sheet.column(&SCORE).or_else(|| sheet.column_containing("recommend"))
@@ -56,7 +66,10 @@ pub fn read(bytes: &[u8], zone: Tz) -> Result<ParsedNps, FileError> {
     let score = score_column(&sheet).ok_or(FileError::NeedsMapping)?;
     let email = sheet.column(&EMAIL).or_else(|| sheet.column_containing("email"));
     let name = sheet.column(&NAME);
-    let comment = sheet.column(&COMMENT).or_else(|| sheet.column_containing("reason")).or_else(|| sheet.column_containing("comment"));
+    let comment = sheet
+        .column(&COMMENT)
+        .or_else(|| sheet.column_containing("reason"))
+        .or_else(|| sheet.column_containing("comment"));
     let date = sheet.column(&DATE).or_else(|| sheet.column_containing("date"));
     let day_first = day_first(sheet.rows.iter().map(|r| r.get(date)));
     let mut out = ParsedNps { errors: sheet.unreadable.clone(), ..Default::default() };

@@ -142,7 +142,12 @@ impl ServiceCounts {
     }
 }
 
-pub fn lifetime_value(purchases: &[Purchase], service: ServiceCounts, s: &ValueSettings, now: DateTime<Utc>) -> LifetimeValue {
+pub fn lifetime_value(
+    purchases: &[Purchase],
+    service: ServiceCounts,
+    s: &ValueSettings,
+    now: DateTime<Utc>,
+) -> LifetimeValue {
     let sales: Vec<&Purchase> = purchases.iter().filter(|p| p.is_sale).collect();
     let revenue: i64 = sales.iter().map(|p| p.amount_minor).sum();
     let refunds: i64 = purchases.iter().map(|p| p.refunded_minor).sum();
@@ -247,7 +252,11 @@ impl Contribution {
 }
 
 /// Lifetime activity: Σ weight(kind) x decay(age), one decimal.
-pub fn lifetime_activity(contributions: &[(Contribution, DateTime<Utc>)], half_life_days: f64, now: DateTime<Utc>) -> f64 {
+pub fn lifetime_activity(
+    contributions: &[(Contribution, DateTime<Utc>)],
+    half_life_days: f64,
+    now: DateTime<Utc>,
+) -> f64 {
     let sum: f64 = contributions
         .iter()
         .map(|(kind, at)| kind.weight() * decay((now - *at).num_seconds() as f64 / 86_400.0, half_life_days))
@@ -296,11 +305,16 @@ impl Segment {
     }
 
     pub fn parse(s: &str) -> Option<Segment> {
-        [Segment::Champion, Segment::BigSpender, Segment::Voice, Segment::Everyone].into_iter().find(|g| g.as_str() == s)
+        [Segment::Champion, Segment::BigSpender, Segment::Voice, Segment::Everyone]
+            .into_iter()
+            .find(|g| g.as_str() == s)
     }
 
     pub fn of(value_percentile: u8, influence_percentile: u8, high: u8) -> Segment {
-        match (value_percentile >= high && value_percentile > 0, influence_percentile >= high && influence_percentile > 0) {
+        match (
+            value_percentile >= high && value_percentile > 0,
+            influence_percentile >= high && influence_percentile > 0,
+        ) {
             (true, true) => Segment::Champion,
             (true, false) => Segment::BigSpender,
             (false, true) => Segment::Voice,
@@ -377,7 +391,8 @@ mod tests {
     fn a_lapsed_customer_has_no_forward_estimate_and_refunds_beyond_revenue_go_negative() {
         let mut orders = vec![sale("2024-01-01", 5000)];
         orders.push(Purchase { at: at("2024-02-01T00:00:00Z"), amount_minor: 0, refunded_minor: 7000, is_sale: false });
-        let v = lifetime_value(&orders, ServiceCounts::default(), &ValueSettings::default(), at("2026-01-01T00:00:00Z"));
+        let v =
+            lifetime_value(&orders, ServiceCounts::default(), &ValueSettings::default(), at("2026-01-01T00:00:00Z"));
         assert_eq!((v.net_minor, v.margin_minor, v.forward_minor), (-2000, -800, 0));
         assert_eq!(v.total_minor, -800);
     }
@@ -386,7 +401,12 @@ mod tests {
     fn no_orders_is_zero_value_and_one_recent_order_projects_from_the_churn_window() {
         let none = lifetime_value(&[], ServiceCounts::default(), &ValueSettings::default(), at("2026-01-01T00:00:00Z"));
         assert_eq!(none, LifetimeValue::default());
-        let one = lifetime_value(&[sale("2026-01-01", 10000)], ServiceCounts::default(), &ValueSettings::default(), at("2026-01-02T12:00:00Z"));
+        let one = lifetime_value(
+            &[sale("2026-01-01", 10000)],
+            ServiceCounts::default(),
+            &ValueSettings::default(),
+            at("2026-01-02T12:00:00Z"),
+        );
         // One order, span floored at 180 days: 365/180 = 2.03 a year; 100.00 x 2.0278 x 40% = 81.11
         assert_eq!(one.orders_per_year, 2.03);
         assert_eq!(one.forward_minor, 8111);

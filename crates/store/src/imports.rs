@@ -150,9 +150,8 @@ impl Matcher {
     /// contact with that name (two people with the same name match neither).
     pub fn find_buyer(&self, email: Option<&str>, phone: Option<&str>, name: Option<&str>) -> Option<i64> {
         let by_email = email.and_then(|e| self.emails.get(&text::email_key(e)).copied());
-        let by_phone = || {
-            phone.map(text::phone_key).filter(|k| k.len() >= 6).and_then(|k| self.phones.get(&k).copied())
-        };
+        let by_phone =
+            || phone.map(text::phone_key).filter(|k| k.len() >= 6).and_then(|k| self.phones.get(&k).copied());
         let by_name = || {
             if email.is_some() || phone.is_some() {
                 return None;

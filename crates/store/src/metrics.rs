@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
 use earshot_core::hours::OpeningHours;
-use earshot_core::metrics::{self, BrandVolume, BrandShare, LeadConversion, Nps, ResponseTime, Retention, Sale};
+use earshot_core::metrics::{self, BrandShare, BrandVolume, LeadConversion, Nps, ResponseTime, Retention, Sale};
 use earshot_core::money::format_minor;
 use rusqlite::Connection;
 use serde::Serialize;
@@ -15,24 +15,24 @@ use ts_rs::TS;
 
 use crate::{settings, value, Result};
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Money {
-    /// Exact decimal text in the workspace currency ("1234.50").
-    pub amount: String,
-    #[ts(type = "number")]
-    pub minor: i64,
-}
-
-fn money(minor: i64, currency: &str) -> Money {
-    Money { amount: format_minor(minor, currency), minor }
+/// An amount in major units as a JSON number: printed in its shortest exact form (1234.5 for 1234.50), so it
+/// carries the exact decimal; the `_minor` twin is the integer the sums were made of.
+fn major(minor: i64, currency: &str) -> f64 {
+    format_minor(minor, currency).parse().unwrap_or(0.0)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Revenue {
     pub currency: String,
-    pub gross: Money,
-    pub refunds: Money,
-    pub net: Money,
+    pub gross: f64,
+    pub refunds: f64,
+    pub net: f64,
+    #[ts(type = "number")]
+    pub gross_minor: i64,
+    #[ts(type = "number")]
+    pub refunds_minor: i64,
+    #[ts(type = "number")]
+    pub net_minor: i64,
     #[ts(type = "number")]
     pub orders: i64,
     /// Distinct known buyers with a paid order in the period.
@@ -71,6 +71,31 @@ pub struct WeekVolume {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LeadsConverted {
+    #[ts(type = "number")]
+    pub leads: i64,
+    #[ts(type = "number")]
+    pub converted: i64,
+    pub rate: Option<f64>,
+    /// Net revenue of converted leads' orders after they became leads, in the workspace currency.
+    pub revenue: f64,
+    #[ts(type = "number")]
+    pub revenue_minor: i64,
+}
+
+impl LeadsConverted {
+    fn of(c: LeadConversion, currency: &str) -> Self {
+        LeadsConverted {
+            leads: c.leads,
+            converted: c.converted,
+            rate: c.rate,
+            revenue: major(c.revenue_minor, currency),
+            revenue_minor: c.revenue_minor,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SegmentCount {
     pub segment: String,
     #[ts(type = "number")]
@@ -91,7 +116,7 @@ pub struct Dashboard {
     pub share_of_conversation: Vec<BrandShare>,
     pub conversation_by_week: Vec<WeekVolume>,
     pub response_time: ResponseTime,
-    pub lead_conversion: LeadConversion,
+    pub lead_conversion: LeadsConverted,
     pub retention: Retention,
     #[ts(type = "number")]
     pub ideas: i64,
@@ -118,7 +143,15 @@ fn week_of(t: DateTime<Utc>, zone: Tz) -> String {
     (d - Duration::days(d.weekday().num_days_from_monday() as i64)).to_string()
 }
 
-fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<(Nps, Vec<MonthNps>, Vec<PersonScore>, Vec<PersonScore>)> {
+/// NPS over the period, by month, and the promoters and detractors who are contacts.
+struct NpsPart {
+    nps: Nps,
+    by_month: Vec<MonthNps>,
+    promoters: Vec<PersonScore>,
+    detractors: Vec<PersonScore>,
+}
+
+fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<NpsPart> {
     let mut stmt = conn.prepare(
         "SELECT a.score, a.answered_at, a.contact_id, c.display_name FROM nps_answers a
            LEFT JOIN contacts c ON c.id = a.contact_id AND c.deleted_at IS NULL
@@ -153,7 +186,7 @@ fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<(Nps, V
             MonthNps { month, score: n.score, responses: n.responses }
         })
         .collect();
-    Ok((metrics::nps(scores), trend, promoters, detractors))
+    Ok(NpsPart { nps: metrics::nps(scores), by_month: trend, promoters, detractors })
 }
 
 /// Every paid sale and refund of known buyers in the workspace currency up to `to`, by contact.
@@ -167,7 +200,12 @@ fn sales_by_contact(conn: &Connection, currency: &str, to: &str) -> Result<HashM
     while let Some(r) = rows.next()? {
         let Some(at) = crate::parse_timestamp(&r.get::<_, String>(1)?) else { continue };
         let contact: i64 = r.get(0)?;
-        out.entry(contact).or_default().push(Sale { contact_id: Some(contact), at, net_minor: r.get(2)?, is_sale: r.get(3)? });
+        out.entry(contact).or_default().push(Sale {
+            contact_id: Some(contact),
+            at,
+            net_minor: r.get(2)?,
+            is_sale: r.get(3)?,
+        });
     }
     Ok(out)
 }
@@ -186,9 +224,12 @@ fn revenue_part(conn: &Connection, currency: &str, from: &str, to: &str) -> Resu
     )?;
     Ok(Revenue {
         currency: currency.to_string(),
-        gross: money(gross, currency),
-        refunds: money(refunds, currency),
-        net: money(gross - refunds, currency),
+        gross: major(gross, currency),
+        refunds: major(refunds, currency),
+        net: major(gross - refunds, currency),
+        gross_minor: gross,
+        refunds_minor: refunds,
+        net_minor: gross - refunds,
         orders,
         customers,
         other_currency_orders: other,
@@ -229,7 +270,13 @@ fn conversation_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Resul
             continue;
         }
         let sentiment: f64 = r.get(5)?;
-        let tone = if sentiment >= 0.05 { 1 } else if sentiment <= -0.05 { -1 } else { 0 };
+        let tone = if sentiment >= 0.05 {
+            1
+        } else if sentiment <= -0.05 {
+            -1
+        } else {
+            0
+        };
         let v = &mut groups[g];
         v.mentions += 1;
         v.reach += r.get::<_, i64>(3)?;
@@ -303,7 +350,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
     let currency = settings::currency(conn)?;
     let churn_days = value::value_settings(conn)?.churn_days;
     let (f, t) = (ts(from), ts(to));
-    let (nps, nps_by_month, promoters, detractors) = nps_part(conn, &f, &t, zone)?;
+    let NpsPart { nps, by_month: nps_by_month, promoters, detractors } = nps_part(conn, &f, &t, zone)?;
     let sales = sales_by_contact(conn, &currency, &t)?;
     let (share_of_conversation, conversation_by_week) = conversation_part(conn, &f, &t, zone)?;
     let ideas: i64 = conn.query_row(
@@ -336,7 +383,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         share_of_conversation,
         conversation_by_week,
         response_time: response_part(conn, &f, &t, &hours, zone)?,
-        lead_conversion: metrics::lead_conversion(&leads_in(conn, &f, &t)?, &sales),
+        lead_conversion: LeadsConverted::of(metrics::lead_conversion(&leads_in(conn, &f, &t)?, &sales), &currency),
         retention: metrics::retention(&sales, from, to, churn_days, zone),
         ideas,
         segments,

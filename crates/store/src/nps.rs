@@ -69,7 +69,13 @@ fn insert(
     Ok(n > 0)
 }
 
-pub fn import(tx: &Transaction<'_>, import_id: i64, answers: &[NpsDraft], matcher: &Matcher, now: &str) -> Result<NpsCounts> {
+pub fn import(
+    tx: &Transaction<'_>,
+    import_id: i64,
+    answers: &[NpsDraft],
+    matcher: &Matcher,
+    now: &str,
+) -> Result<NpsCounts> {
     let mut counts = NpsCounts::default();
     for d in answers {
         let who = d.email.as_deref().or(d.name.as_deref()).unwrap_or("");
@@ -91,7 +97,14 @@ pub fn import(tx: &Transaction<'_>, import_id: i64, answers: &[NpsDraft], matche
 }
 
 /// Records an answer the owner heard in person or by phone.
-pub fn record(tx: &Transaction<'_>, contact_id: i64, score: u8, comment: Option<&str>, at: DateTime<Utc>, now: &str) -> Result<i64> {
+pub fn record(
+    tx: &Transaction<'_>,
+    contact_id: i64,
+    score: u8,
+    comment: Option<&str>,
+    at: DateTime<Utc>,
+    now: &str,
+) -> Result<i64> {
     if score > 10 {
         return Err(StoreError::Invalid(format!("score {score} is not from 0 to 10")));
     }
@@ -143,11 +156,32 @@ mod tests {
     fn answers_link_to_contacts_and_a_reimport_adds_nothing() {
         let (_dir, store) = store();
         let ana = store
-            .write(|tx| contacts::insert(tx, &person("Ana", Some("ana@example.com")).normalized().unwrap(), None, "2026-01-01T00:00:00Z"))
+            .write(|tx| {
+                contacts::insert(
+                    tx,
+                    &person("Ana", Some("ana@example.com")).normalized().unwrap(),
+                    None,
+                    "2026-01-01T00:00:00Z",
+                )
+            })
             .unwrap();
         let answers = vec![
-            NpsDraft { line: 2, email: Some("ana@example.com".into()), name: None, score: 9, comment: None, answered_at: at("2026-02-01T00:00:00Z") },
-            NpsDraft { line: 3, email: None, name: None, score: 3, comment: Some("slow".into()), answered_at: at("2026-02-01T00:00:00Z") },
+            NpsDraft {
+                line: 2,
+                email: Some("ana@example.com".into()),
+                name: None,
+                score: 9,
+                comment: None,
+                answered_at: at("2026-02-01T00:00:00Z"),
+            },
+            NpsDraft {
+                line: 3,
+                email: None,
+                name: None,
+                score: 3,
+                comment: Some("slow".into()),
+                answered_at: at("2026-02-01T00:00:00Z"),
+            },
         ];
         let run = || {
             store
@@ -159,7 +193,11 @@ mod tests {
         };
         assert_eq!(run(), NpsCounts { added: 2, unchanged: 0, matched: 1 });
         assert_eq!(run(), NpsCounts { added: 0, unchanged: 2, matched: 0 });
-        store.write(|tx| record(tx, ana, 10, Some("told me at the counter"), at("2026-03-01T00:00:00Z"), "2026-03-01T00:00:00Z")).unwrap();
+        store
+            .write(|tx| {
+                record(tx, ana, 10, Some("told me at the counter"), at("2026-03-01T00:00:00Z"), "2026-03-01T00:00:00Z")
+            })
+            .unwrap();
         let mine = store.read(|c| of_contact(c, ana)).unwrap();
         assert_eq!(mine.iter().map(|a| a.score).collect::<Vec<_>>(), vec![10, 9]);
         assert!(store.write(|tx| record(tx, ana, 11, None, at("2026-03-02T00:00:00Z"), "x")).is_err());

@@ -6,7 +6,7 @@
 
 use earshot_core::contact::{EmailDraft, PhoneDraft};
 use earshot_core::money::format_minor;
-use earshot_core::orders::{OrderDraft, OrderKind};
+use earshot_core::orders::{OrderDraft, OrderKind, OrderStatus};
 use earshot_core::{text, ContactDraft};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
@@ -143,7 +143,8 @@ pub fn import(
             .optional()?;
         if let Some((id, status, amount, refunded, deleted)) = known {
             // An order whose import was undone comes back when its file is imported again.
-            if !deleted && (status.as_str(), amount, refunded) == (d.status.as_str(), d.amount_minor, d.refunded_minor) {
+            if !deleted && (status.as_str(), amount, refunded) == (d.status.as_str(), d.amount_minor, d.refunded_minor)
+            {
                 counts.unchanged += 1;
             } else {
                 update.execute(params![id, d.status.as_str(), d.amount_minor, d.refunded_minor])?;
@@ -164,7 +165,8 @@ pub fn import(
         let mut unmatched = None;
         if contact.is_some() {
             counts.matched += 1;
-        } else if let Some(draft) = buyer_draft(d) {
+        } else if let Some(draft) = buyer_draft(d).filter(|_| d.status == OrderStatus::Paid) {
+            // Only someone who paid is a customer to find; a failed card is nobody to chase.
             if create_contacts {
                 let id = contacts::insert(tx, &draft, Some(import_id), now)?;
                 matcher.learn(id, &draft);
@@ -200,7 +202,13 @@ pub fn import(
 }
 
 /// Mirrors a purchase entered by hand (an activity with an amount) as a paid order.
-pub fn record_manual(tx: &Transaction<'_>, activity_id: i64, contact_id: i64, a: &NewActivity, now: &str) -> Result<i64> {
+pub fn record_manual(
+    tx: &Transaction<'_>,
+    activity_id: i64,
+    contact_id: i64,
+    a: &NewActivity,
+    now: &str,
+) -> Result<i64> {
     let (Some(amount_minor), Some(currency)) = (a.amount_minor, a.currency.as_deref()) else {
         return Err(StoreError::Invalid("a purchase needs an amount".into()));
     };
@@ -212,7 +220,16 @@ pub fn record_manual(tx: &Transaction<'_>, activity_id: i64, contact_id: i64, a:
         "INSERT INTO orders (source, external_id, contact_id, placed_at, status, currency, amount_minor, description,
                              activity_id, created_at)
          VALUES ('manual', ?1, ?2, ?3, 'paid', ?4, ?5, ?6, ?7, ?8)",
-        params![format!("activity:{activity_id}"), contact_id, occurred_at, currency, amount_minor, summary, activity_id, now],
+        params![
+            format!("activity:{activity_id}"),
+            contact_id,
+            occurred_at,
+            currency,
+            amount_minor,
+            summary,
+            activity_id,
+            now
+        ],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -298,11 +315,10 @@ pub fn assign(tx: &Transaction<'_>, order_id: i64, contact_id: Option<i64>, now:
             id
         }
         None => {
-            let (email, phone, name): (Option<String>, Option<String>, Option<String>) = tx.query_row(
-                "SELECT email, phone, name FROM orders WHERE id = ?1",
-                [order_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
+            let (email, phone, name): (Option<String>, Option<String>, Option<String>) =
+                tx.query_row("SELECT email, phone, name FROM orders WHERE id = ?1", [order_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
             let draft = ContactDraft {
                 display_name: name.unwrap_or_default(),
                 emails: email.into_iter().map(|address| EmailDraft { address, label: None }).collect(),
@@ -336,7 +352,6 @@ mod tests {
     use super::*;
     use crate::test_support::{person, store as open_temp};
     use chrono::{DateTime, Utc};
-    use earshot_core::orders::OrderStatus;
 
     fn draft(id: &str, email: Option<&str>, name: Option<&str>, amount: i64) -> OrderDraft {
         OrderDraft {
@@ -364,7 +379,13 @@ mod tests {
     fn orders_match_buyers_by_email_then_name_and_a_reimport_adds_nothing() {
         let (_dir, store) = open_temp();
         let (ana, _bo1, _bo2) = store
-            .write(|tx| Ok((contact(tx, "Ana Lima", Some("ana@example.com")), contact(tx, "Bo Chen", None), contact(tx, "Bo Chen", None))))
+            .write(|tx| {
+                Ok((
+                    contact(tx, "Ana Lima", Some("ana@example.com")),
+                    contact(tx, "Bo Chen", None),
+                    contact(tx, "Bo Chen", None),
+                ))
+            })
             .unwrap();
         let drafts = vec![
             draft("1", Some("ANA@example.com"), Some("Someone Else"), 1000),
@@ -418,7 +439,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!((counts.added, counts.contacts_created, counts.matched), (2, 1, 1));
-        let cy: i64 = store.read(|c| Ok(c.query_row("SELECT id FROM contacts WHERE display_name = 'Cy'", [], |r| r.get(0))?)).unwrap();
+        let cy: i64 = store
+            .read(|c| Ok(c.query_row("SELECT id FROM contacts WHERE display_name = 'Cy'", [], |r| r.get(0))?))
+            .unwrap();
         let orders = store.read(|c| of_contact(c, cy, 10)).unwrap();
         assert_eq!(orders.iter().map(|o| o.kind.as_str()).collect::<Vec<_>>(), vec!["refund", "sale"]);
     }

@@ -149,8 +149,14 @@ fn gather(conn: &Connection, currency: &str, now: DateTime<Utc>, one: Option<i64
     }
 
     for (sql, kind) in [
-        ("SELECT contact_id, answered_at FROM nps_answers WHERE contact_id IS NOT NULL AND deleted_at IS NULL", Contribution::Answer),
-        ("SELECT contact_id, created_at FROM ideas WHERE contact_id IS NOT NULL AND deleted_at IS NULL", Contribution::Idea),
+        (
+            "SELECT contact_id, answered_at FROM nps_answers WHERE contact_id IS NOT NULL AND deleted_at IS NULL",
+            Contribution::Answer,
+        ),
+        (
+            "SELECT contact_id, created_at FROM ideas WHERE contact_id IS NOT NULL AND deleted_at IS NULL",
+            Contribution::Idea,
+        ),
     ] {
         let mut stmt = conn.prepare(&format!("{sql}{}", only("contact_id", one)))?;
         let mut rows = stmt.query([])?;
@@ -195,7 +201,14 @@ fn raw_value(f: &Facts, id: i64, s: &ValueSettings, now: DateTime<Utc>) -> (Life
     (ltv, influence, activity)
 }
 
-fn finish(f: &Facts, id: i64, s: &ValueSettings, raw: (LifetimeValue, f64, f64), value_pct: u8, influence_pct: u8) -> ContactValue {
+fn finish(
+    f: &Facts,
+    id: i64,
+    s: &ValueSettings,
+    raw: (LifetimeValue, f64, f64),
+    value_pct: u8,
+    influence_pct: u8,
+) -> ContactValue {
     let (ltv, influence_raw, activity) = raw;
     let risk = f.risks.get(&id).copied().unwrap_or_default();
     ContactValue {
@@ -264,8 +277,10 @@ fn percentile_in_cache(conn: &Connection, column: &str, x: f64) -> Result<u8> {
         return Ok(0);
     }
     let (below, total): (i64, i64) = conn.query_row(
-        &format!("SELECT (SELECT count(*) FROM contact_values WHERE {column} > 0 AND {column} <= ?1),
-                         (SELECT count(*) FROM contact_values WHERE {column} > 0)"),
+        &format!(
+            "SELECT (SELECT count(*) FROM contact_values WHERE {column} > 0 AND {column} <= ?1),
+                         (SELECT count(*) FROM contact_values WHERE {column} > 0)"
+        ),
         [x],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;

@@ -43,7 +43,24 @@ export type ContactDetail = { contact: Contact, notes: Array<Note>, activities: 
  */
 mentions: Array<Mention>, };
 
-export type ContactRecord = { id: number, name: string, given_name: string, family_name: string, organization: string | null, title: string | null, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, city: string | null, website: string | null, birthday: string | null, keep_in_touch_days: number | null, last_touch_at: string | null, created_at: string, updated_at: string, };
+export type ContactRecord = { id: number, name: string, given_name: string, family_name: string, organization: string | null, title: string | null, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, city: string | null, website: string | null, birthday: string | null, keep_in_touch_days: number | null, last_touch_at: string | null, created_at: string, updated_at: string, 
+/**
+ * Lifetime value in the workspace currency (margin on net revenue - service cost + forward estimate);
+ * null until values have been computed.
+ */
+lifetime_value: number | null, 
+/**
+ * Lifetime influence, 0-100 percentile within the workspace.
+ */
+lifetime_influence: number | null, 
+/**
+ * Lifetime activity: recency-weighted contributions.
+ */
+lifetime_activity: number | null, 
+/**
+ * champion, big_spender, voice or everyone.
+ */
+segment: string | null, };
 
 export type TaskInput = { title: string, 
 /**
@@ -327,3 +344,264 @@ export type Suggestion = { contact_id: number, name: string,
  * 0 to 1: independent pieces of evidence combined as 1 - (1 - a)(1 - b)...
  */
 confidence: number, evidence: Array<string>, };
+
+export type OrderFormat = "shopify" | "square" | "square_items" | "stripe" | "csv";
+
+export type OrderField = "ignore" | "order_id" | "date" | "amount" | "refunded" | "currency" | "status" | "email" | "phone" | "name" | "description";
+
+export type OrderMapping = { columns: Array<OrderField>, };
+
+export type OrdersPreview = { format: OrderFormat, headers: Array<string>, sample_rows: Array<Array<string>>, mapping: OrderMapping, };
+
+export type Order = { id: number, 
+/**
+ * shopify, square, stripe, csv or manual
+ */
+source: string, external_id: string, 
+/**
+ * sale or refund
+ */
+kind: string, contact_id: number | null, placed_at: string, 
+/**
+ * paid, pending, cancelled or failed; only paid orders count
+ */
+status: string, currency: string, 
+/**
+ * Decimal text, exact ("48.20").
+ */
+amount: string, refunded: string, email: string | null, phone: string | null, name: string | null, description: string | null, 
+/**
+ * "waiting" in the who-is-this list, "dismissed", or null.
+ */
+unmatched: string | null, };
+
+export type OrderCounts = { added: number, 
+/**
+ * Orders already known whose status, amount or refund changed.
+ */
+updated: number, unchanged: number, 
+/**
+ * New orders matched to an existing contact.
+ */
+matched: number, contacts_created: number, 
+/**
+ * New orders waiting in the "who is this?" list.
+ */
+waiting: number, };
+
+export type WaitingBuyer = { 
+/**
+ * The order to act on (any of the group's orders; acting on it acts on the whole group).
+ */
+order_id: number, name: string | null, email: string | null, phone: string | null, orders: number, 
+/**
+ * Net paid amount of the group in the workspace currency, decimal text.
+ */
+net: string, last_order_at: string, };
+
+export type OrdersImportOptions = { 
+/**
+ * Forces a format instead of detecting it from the header.
+ */
+format: OrderFormat | null, 
+/**
+ * For a generic CSV: what each column holds (guessed from the header when absent).
+ */
+mapping: OrderMapping | null, 
+/**
+ * Buyers no contact matches become new contacts (true) or wait in the "who is this?" list (false).
+ */
+create_contacts: boolean, };
+
+export type OrdersImported = { import: ImportSummary, counts: OrderCounts, };
+
+export type NpsCounts = { added: number, unchanged: number, 
+/**
+ * New answers linked to a contact.
+ */
+matched: number, };
+
+export type NpsAnswer = { id: number, contact_id: number | null, email: string | null, name: string | null, score: number, comment: string | null, answered_at: string, };
+
+export type NpsImported = { import: ImportSummary, counts: NpsCounts, };
+
+export type NpsInput = { score: number, comment: string | null, 
+/**
+ * RFC 3339; now when absent.
+ */
+answered_at: string | null, };
+
+export type ServiceCosts = { call: number, email: number, visit: number, social_reply: number, case: number, };
+
+export type InfluenceWeights = { 
+/**
+ * Reach of an item whose author's followers are unknown (a blog, a forum post).
+ */
+default_reach: number, 
+/**
+ * One like, repost or reply counts as this many people reached.
+ */
+engagement: number, 
+/**
+ * A reply in someone else's thread counts this much of an original post.
+ */
+reply: number, 
+/**
+ * How much sentiment toward the business moves an item's weight: x (1 + this x sentiment).
+ */
+sentiment: number, 
+/**
+ * An item's weight halves every this many days.
+ */
+half_life_days: number, };
+
+export type ValueSettings = { 
+/**
+ * Gross margin in basis points (4000 = 40%).
+ */
+gross_margin_bp: number, service_costs: ServiceCosts, 
+/**
+ * How far ahead the forward estimate looks.
+ */
+horizon_years: number, 
+/**
+ * A customer with no order for this many days has lapsed (no forward estimate; churned in retention).
+ */
+churn_days: number, influence: InfluenceWeights, 
+/**
+ * A contribution's weight in lifetime activity halves every this many days.
+ */
+activity_half_life_days: number, 
+/**
+ * Percentile from which value or influence counts as high, for segments.
+ */
+high_percentile: number, };
+
+export type LifetimeValue = { revenue_minor: number, refunds_minor: number, net_minor: number, 
+/**
+ * net x gross margin
+ */
+margin_minor: number, service_cost_minor: number, 
+/**
+ * average net order x orders per year x horizon x margin, for a customer who has not lapsed
+ */
+forward_minor: number, 
+/**
+ * margin - service cost + forward
+ */
+total_minor: number, orders: number, orders_per_year: number, first_order_at: string | null, last_order_at: string | null, };
+
+export type Segment = "champion" | "big_spender" | "voice" | "everyone";
+
+export type ContactValue = { contact_id: number, lifetime_value: LifetimeValue, 
+/**
+ * 0-100 within the workspace (0: no value).
+ */
+value_percentile: number, influence_raw: number, 
+/**
+ * 0-100 percentile of `influence_raw` within the workspace (0: never said anything).
+ */
+lifetime_influence: number, lifetime_activity: number, segment: Segment, 
+/**
+ * Why a valuable customer is at risk; empty when they are not.
+ */
+at_risk: Array<string>, };
+
+export type Opening = { 
+/**
+ * 0 = Monday ... 6 = Sunday.
+ */
+weekday: number, open: string, close: string, };
+
+export type OpeningHours = { openings: Array<Opening>, };
+
+export type ValueConfig = { value: ValueSettings, opening_hours: OpeningHours, 
+/**
+ * IANA name ("Europe/Paris").
+ */
+time_zone: string, 
+/**
+ * The workspace currency the amounts are in (read only here).
+ */
+currency: string, };
+
+export type Nps = { 
+/**
+ * % promoters (9-10) - % detractors (0-6), -100 ... 100, one decimal; null with no answers.
+ */
+score: number | null, promoters: number, passives: number, detractors: number, responses: number, };
+
+export type BrandShare = { brand: string, kind: string, mentions: number, reach: number, engagement: number, 
+/**
+ * Share of all brand and competitor mentions, 0-1.
+ */
+share: number, share_by_reach: number, share_by_engagement: number, 
+/**
+ * (positive - negative) / mentions, -1 ... 1.
+ */
+net_sentiment: number, };
+
+export type ResponseTime = { 
+/**
+ * Complaints and questions that arrived in the period.
+ */
+items: number, 
+/**
+ * Of those, how many have had a first action (filed, done, ignored, replied).
+ */
+acted_on: number, replied: number, first_action_median_minutes: number | null, first_action_p90_minutes: number | null, first_reply_median_minutes: number | null, first_reply_p90_minutes: number | null, };
+
+export type Cohort = { 
+/**
+ * "2026-01": the month of the customers' first order, in the shop's time zone.
+ */
+month: string, customers: number, 
+/**
+ * Share of the cohort with an order in month 0, 1, 2 ... after their first (0-1), up to 12 months or
+ * the end of the period.
+ */
+retained: Array<number>, };
+
+export type Retention = { customers: number, repeat_customers: number, 
+/**
+ * Customers with two or more paid orders / customers with one or more, 0-1.
+ */
+repeat_purchase_rate: number | null, 
+/**
+ * Customers whose last order is more than `churn_days` before the end of the period / customers.
+ */
+churn_rate: number | null, churn_days: number, cohorts: Array<Cohort>, };
+
+export type Revenue = { currency: string, gross: number, refunds: number, net: number, gross_minor: number, refunds_minor: number, net_minor: number, orders: number, 
+/**
+ * Distinct known buyers with a paid order in the period.
+ */
+customers: number, 
+/**
+ * Paid orders in another currency, left out of the totals.
+ */
+other_currency_orders: number, };
+
+export type MonthNps = { month: string, score: number | null, responses: number, };
+
+export type PersonScore = { contact_id: number, name: string, score: number, answered_at: string, };
+
+export type WeekVolume = { 
+/**
+ * Monday of the week, local date.
+ */
+week: string, brand: string, mentions: number, net_sentiment: number, };
+
+export type SegmentCount = { segment: string, contacts: number, };
+
+export type LeadsConverted = { leads: number, converted: number, rate: number | null, 
+/**
+ * Net revenue of converted leads' orders after they became leads, in the workspace currency.
+ */
+revenue: number, revenue_minor: number, };
+
+export type Dashboard = { from: string, to: string, time_zone: string, nps: Nps, nps_by_month: Array<MonthNps>, 
+/**
+ * The newest promoters and detractors who are contacts (at most 20 each).
+ */
+promoters: Array<PersonScore>, detractors: Array<PersonScore>, revenue: Revenue, share_of_conversation: Array<BrandShare>, conversation_by_week: Array<WeekVolume>, response_time: ResponseTime, lead_conversion: LeadsConverted, retention: Retention, ideas: number, segments: Array<SegmentCount>, at_risk: number, };
