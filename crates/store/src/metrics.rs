@@ -390,3 +390,98 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         at_risk,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{person, store};
+    use crate::{contacts, settings};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        crate::parse_timestamp(s).unwrap()
+    }
+
+    /// A small, hand-computed workspace: the business and one competitor, two complaints answered in
+    /// opening hours, a lead that bought, orders across three months.
+    fn workspace(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        let ana = contacts::insert(tx, &person("Ana", None).normalized().unwrap(), None, "2026-01-01T00:00:00Z")?;
+        settings::set(tx, settings::BUSINESS_NAME, "Bean There")?;
+        settings::set(
+            tx,
+            settings::OPENING_HOURS,
+            r#"{"openings":[{"weekday":0,"open":"09:00","close":"17:00"},{"weekday":1,"open":"09:00","close":"17:00"}]}"#,
+        )?;
+        tx.execute_batch(&format!(
+            "INSERT INTO sources (id, kind, name, url, created_at) VALUES (1, 'manual', 'Captured', 'manual:', 'x');
+             INSERT INTO listening_queries (id, kind, query, created_at) VALUES
+               (1, 'brand', '\"Bean There\"', 'x'), (2, 'brand', 'beanthere', 'x'), (3, 'competitor', 'Rival Roasters', 'x'),
+               (4, 'industry', 'coffee', 'x');
+             -- Mon 2026-01-05 18:00 (closed) complaint, acted on Tue 09:30: 30 opening minutes; replied Tue 10:00: 60.
+             -- Tue 2026-01-06 10:00 question, acted on at 10:10: 10 minutes.
+             -- mention 3 matches both brand queries: counted once for the business.
+             INSERT INTO mentions (id, source_id, external_id, text, published_at, fetched_at, matches, author_followers, likes,
+                                   sentiment, intents, contact_id) VALUES
+               (1, 1, 'a', 'cold coffee', '2026-01-05T18:00:00Z', 'x', 1, 100, 2, -0.6, 'complaint', NULL),
+               (2, 1, 'b', 'open sunday?', '2026-01-06T10:00:00Z', 'x', 1, 50, 0, 0.0, 'question', NULL),
+               (3, 1, 'c', 'love it', '2026-01-07T10:00:00Z', 'x', 2, 850, 8, 0.8, 'praise,lead', {ana}),
+               (4, 1, 'd', 'rival is fine', '2026-01-07T11:00:00Z', 'x', 1, 1000, 10, 0.3, 'other', NULL),
+               (5, 1, 'e', 'rival slow', '2026-01-08T11:00:00Z', 'x', 1, 0, 0, -0.5, 'complaint', NULL),
+               (6, 1, 'f', 'old', '2025-06-01T11:00:00Z', 'x', 1, 0, 0, 0.0, 'other', NULL);
+             INSERT INTO mention_matches VALUES (1, 1), (2, 2), (3, 1), (3, 2), (4, 3), (5, 3), (6, 1);
+             INSERT INTO triage_log (batch, mention_id, action, at) VALUES
+               (1, 1, 'issue', '2026-01-06T09:30:00Z'), (2, 1, 'reply', '2026-01-06T10:00:00Z'),
+               (3, 2, 'done', '2026-01-06T10:10:00Z'), (4, 3, 'lead', '2026-01-07T12:00:00Z');
+             INSERT INTO triage_log (batch, mention_id, action, at, undone_at) VALUES (5, 5, 'ignore', '2026-01-08T11:05:00Z', 'x');
+             INSERT INTO orders (source, external_id, contact_id, placed_at, status, currency, amount_minor, refunded_minor, created_at) VALUES
+               ('csv', '1', {ana}, '2026-01-20T10:00:00Z', 'paid', 'USD', 5000, 1000, 'x'),
+               ('csv', '2', {ana}, '2026-02-20T10:00:00Z', 'paid', 'USD', 3000, 0, 'x'),
+               ('csv', '3', NULL, '2026-02-21T10:00:00Z', 'paid', 'USD', 2000, 0, 'x'),
+               ('csv', '4', NULL, '2026-02-22T10:00:00Z', 'paid', 'EUR', 9900, 0, 'x'),
+               ('csv', '5', {ana}, '2026-02-23T10:00:00Z', 'cancelled', 'USD', 9900, 0, 'x');
+             INSERT INTO nps_answers (contact_id, score, answered_at, answer_key, created_at) VALUES
+               ({ana}, 10, '2026-01-25T00:00:00Z', 'a', 'x'), (NULL, 4, '2026-02-25T00:00:00Z', 'b', 'x'),
+               (NULL, 8, '2026-02-26T00:00:00Z', 'c', 'x');"
+        ))?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_dashboard_matches_hand_computed_figures() {
+        let (_dir, store) = store();
+        store.write(workspace).unwrap();
+        let d = store.read(|c| dashboard(c, at("2026-01-01T00:00:00Z"), at("2026-04-01T00:00:00Z"), Tz::UTC)).unwrap();
+        // NPS: 1 promoter, 1 passive, 1 detractor of 3 = 0.
+        assert_eq!((d.nps.score, d.nps.responses), (Some(0.0), 3));
+        assert_eq!(d.promoters.len(), 1);
+        // Revenue: 50 + 30 + 20 paid in USD, 10 refunded; the euro and the cancelled order are left out.
+        assert_eq!((d.revenue.gross_minor, d.revenue.refunds_minor, d.revenue.net_minor), (10000, 1000, 9000));
+        assert_eq!((d.revenue.gross, d.revenue.net), (100.0, 90.0));
+        assert_eq!((d.revenue.orders, d.revenue.customers, d.revenue.other_currency_orders), (3, 1, 1));
+        // Share of conversation: the business 3 (mention 3 once), Rival Roasters 2; industry and old ones out.
+        let sov: Vec<_> = d.share_of_conversation.iter().map(|s| (s.brand.as_str(), s.mentions, s.share)).collect();
+        assert_eq!(sov, vec![("Bean There", 3, 0.6), ("Rival Roasters", 2, 0.4)]);
+        assert_eq!(d.share_of_conversation[0].reach, 1000);
+        assert_eq!(d.share_of_conversation[0].net_sentiment, 0.0); // one positive, one negative, one neutral
+                                                                   // Response time in opening hours: 30 and 10 minutes to act (the undone ignore does not count).
+        let r = &d.response_time;
+        assert_eq!((r.items, r.acted_on, r.replied), (3, 2, 1));
+        assert_eq!((r.first_action_median_minutes, r.first_action_p90_minutes), (Some(10.0), Some(30.0)));
+        assert_eq!(r.first_reply_median_minutes, Some(60.0));
+        // The lead on Jan 7 bought on Jan 20 and Feb 20: 40 + 30 net.
+        let l = &d.lead_conversion;
+        assert_eq!((l.leads, l.converted, l.rate, l.revenue_minor), (1, 1, Some(1.0), 7000));
+        assert_eq!(d.retention.repeat_purchase_rate, Some(1.0));
+        assert_eq!(d.retention.cohorts[0].retained, vec![1.0, 1.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn an_empty_workspace_has_a_dashboard_of_nothing() {
+        let (_dir, store) = store();
+        let d = store.read(|c| dashboard(c, at("2026-01-01T00:00:00Z"), at("2026-02-01T00:00:00Z"), Tz::UTC)).unwrap();
+        assert_eq!(d.nps.score, None);
+        assert_eq!((d.revenue.net_minor, d.revenue.orders), (0, 0));
+        assert!(d.share_of_conversation.is_empty());
+        assert_eq!(d.response_time.first_action_median_minutes, None);
+        assert_eq!((d.lead_conversion.rate, d.retention.repeat_purchase_rate), (None, None));
+    }
+}
