@@ -285,27 +285,38 @@ pub fn outbox_retry(ctx: &Ctx, id: i64) -> Result<OutboxItem, ApiError> {
     Ok(ctx.store.read(|c| outbox::get(c, id))?)
 }
 
-/// Re-scores open items with what the owner's decisions taught: items like those marked not relevant sink.
-/// Returns how many items changed. Bounded to the newest open items so it stays quick.
+/// Re-scores open items with what the owner's decisions taught (items like those marked not relevant sink)
+/// and with their authors' current value and segment. Returns how many items changed. Bounded to the
+/// newest open items so it stays quick.
 pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
     let taught = ctx.store.read(|c| learned_cached(ctx, c))?;
-    if taught.relevance.examples() < analysis::learn::MIN_EXAMPLES {
-        return Ok(0);
-    }
+    let learned_enough = taught.relevance.examples() >= analysis::learn::MIN_EXAMPLES;
     let open = ctx.store.read(|c| triage::open_items(c, RESCORE_LIMIT))?;
     let changes: Vec<(i64, f64, f64)> = open
         .into_iter()
         .filter_map(|item| {
-            let irrelevance = taught
-                .relevance
-                .scores(&item.text)
-                .into_iter()
-                .find(|p| p.label == "irrelevant")
-                .map_or(0.0, |p| if p.confidence >= RELEVANCE_CONFIDENCE { p.confidence } else { 0.0 });
-            let speaker =
-                Speaker { followers: item.followers, known_customer: item.known_customer, value_percentile: None };
-            ((irrelevance - item.irrelevance).abs() > 1e-6)
-                .then(|| (item.id, irrelevance, analysis::priority(item.urgency, &speaker, irrelevance)))
+            let irrelevance = if learned_enough {
+                taught.relevance.scores(&item.text).into_iter().find(|p| p.label == "irrelevant").map_or(0.0, |p| {
+                    if p.confidence >= RELEVANCE_CONFIDENCE {
+                        p.confidence
+                    } else {
+                        0.0
+                    }
+                })
+            } else {
+                item.irrelevance
+            };
+            let speaker = Speaker {
+                followers: item.followers,
+                known_customer: item.known_customer,
+                value_percentile: item.customer_weight,
+            };
+            let priority = analysis::priority(item.urgency, &speaker, irrelevance);
+            ((irrelevance - item.irrelevance).abs() > 1e-6 || (priority - item.priority).abs() > 1e-6).then_some((
+                item.id,
+                irrelevance,
+                priority,
+            ))
         })
         .collect();
     ctx.store.write(|tx| triage::set_scores(tx, &changes))?;

@@ -173,6 +173,8 @@ pub fn values_refresh(ctx: &Ctx) -> Result<Vec<ContactValue>, ApiError> {
     let values = ctx.store.read(|c| store_value::compute_all(c, now))?;
     let at = earshot_store::timestamp(now);
     ctx.store.write(|tx| store_value::refresh(tx, &values, &at))?;
+    // Segments feed the inbox order: what valuable customers say rises.
+    crate::triage::inbox_rescore(ctx)?;
     Ok(values)
 }
 
@@ -268,4 +270,58 @@ pub fn value_config_set(ctx: &Ctx, config: &ValueConfig) -> Result<ValueConfig, 
     })?;
     values_refresh(ctx)?;
     value_config_get(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::ctx;
+
+    #[test]
+    fn what_a_valuable_customer_says_rises_in_the_inbox_once_values_are_computed() {
+        let (_d, ctx) = ctx();
+        ctx.store
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO contacts (id, display_name, sort_key, created_at, updated_at)
+                       VALUES (1, 'Ana', 'ana', 'x', 'x'), (2, 'Bo', 'bo', 'x', 'x');
+                     INSERT INTO sources (id, kind, name, url, created_at) VALUES (1, 'manual', 'Captured', 'manual:', 'x');
+                     INSERT INTO mentions (id, source_id, external_id, text, fetched_at, matches, urgency, priority, contact_id)
+                       VALUES (1, 1, 'a', 'my order is late', '2026-11-20T00:00:00Z', 1, 0.5, 0.5, NULL),
+                              (2, 1, 'b', 'my order is late', '2026-11-20T00:00:00Z', 1, 0.5, 0.5, 1);
+                     INSERT INTO orders (source, external_id, contact_id, placed_at, status, currency, amount_minor, created_at)
+                       VALUES ('csv', '1', 1, '2026-10-01T00:00:00Z', 'paid', 'USD', 50000, 'x'),
+                              ('csv', '2', 2, '2026-10-01T00:00:00Z', 'paid', 'USD', 1000, 'x');",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        values_refresh(&ctx).unwrap();
+        let priority = |id: i64| -> f64 {
+            ctx.store
+                .read(|c| Ok(c.query_row("SELECT priority FROM mentions WHERE id = ?1", [id], |r| r.get(0))?))
+                .unwrap()
+        };
+        // Ana is the top spender and the only voice heard: a champion, whose complaint weighs double a stranger's.
+        assert_eq!(priority(1), 0.5);
+        assert!((priority(2) - 1.0).abs() < 1e-9, "{}", priority(2));
+        let ana = contact_value(&ctx, 1).unwrap();
+        assert_eq!((ana.value_percentile, ana.segment), (100, earshot_core::value::Segment::Champion));
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_what_is_wrong() {
+        let (_d, ctx) = ctx();
+        let mut c = value_config_get(&ctx).unwrap();
+        c.time_zone = "Mars/Olympus".into();
+        assert!(value_config_set(&ctx, &c).unwrap_err().message.contains("Mars/Olympus"));
+        let mut c = value_config_get(&ctx).unwrap();
+        c.value.gross_margin_bp = 12_000;
+        assert!(value_config_set(&ctx, &c).unwrap_err().message.contains("margin"));
+        let mut c = value_config_get(&ctx).unwrap();
+        c.time_zone = "Europe/Paris".into();
+        c.value.gross_margin_bp = 5_500;
+        let saved = value_config_set(&ctx, &c).unwrap();
+        assert_eq!((saved.time_zone.as_str(), saved.value.gross_margin_bp), ("Europe/Paris", 5_500));
+    }
 }

@@ -411,8 +411,11 @@ impl Arrivals {
             (Some(network), Some(handle)) => identity_contact(tx, network, handle)?,
             _ => None,
         };
-        let speaker =
-            Speaker { followers: m.author.followers, known_customer: contact.is_some(), value_percentile: None };
+        let value_percentile = match contact {
+            Some(id) => crate::value::customer_weight(tx, id)?,
+            None => None,
+        };
+        let speaker = Speaker { followers: m.author.followers, known_customer: contact.is_some(), value_percentile };
         let a = match &m.title {
             Some(t) if !m.text.contains(t.as_str()) => analysis::analyze(&format!("{t}\n{}", m.text), &speaker),
             _ => analysis::analyze(&m.text, &speaker),
@@ -657,14 +660,19 @@ pub struct OpenItem {
     pub urgency: f64,
     pub followers: Option<i64>,
     pub known_customer: bool,
+    /// The author's customer weight (value percentile and segment), when computed.
+    pub customer_weight: Option<f64>,
     pub irrelevance: f64,
+    pub priority: f64,
 }
 
 /// The newest open mentions, for re-scoring with what the owner's decisions taught.
 pub fn open_items(conn: &Connection, limit: i64) -> Result<Vec<OpenItem>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, coalesce(title || ' ', '') || text, urgency, author_followers, contact_id IS NOT NULL, irrelevance
-           FROM mentions WHERE state IN ('new', 'snoozed') AND (matches > 0 OR direct = 1) ORDER BY id DESC LIMIT ?1",
+        "SELECT m.id, coalesce(m.title || ' ', '') || m.text, m.urgency, m.author_followers, m.contact_id IS NOT NULL,
+                m.irrelevance, v.value_percentile, v.segment, m.priority
+           FROM mentions m LEFT JOIN contact_values v ON v.contact_id = m.contact_id
+          WHERE m.state IN ('new', 'snoozed') AND (m.matches > 0 OR m.direct = 1) ORDER BY m.id DESC LIMIT ?1",
     )?;
     let rows = stmt.query_map([limit], |r| {
         Ok(OpenItem {
@@ -674,6 +682,11 @@ pub fn open_items(conn: &Connection, limit: i64) -> Result<Vec<OpenItem>> {
             followers: r.get(3)?,
             known_customer: r.get(4)?,
             irrelevance: r.get(5)?,
+            customer_weight: match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<String>>(7)?) {
+                (Some(pct), Some(segment)) => Some(crate::value::weight_of(pct, &segment)),
+                _ => None,
+            },
+            priority: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use earshot_core::value::{
     self, percentiles, Contribution, LifetimeValue, Purchase, RiskSignals, Segment, ServiceCounts, ValueSettings, Voice,
 };
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -298,6 +298,21 @@ pub fn of_contact(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<Cont
     let value_pct = percentile_in_cache(conn, "lifetime_value", raw.0.total_minor as f64)?;
     let influence_pct = percentile_in_cache(conn, "influence_raw", (raw.1 * 1000.0).round() / 1000.0)?;
     Ok(finish(&facts, id, &s, raw, value_pct, influence_pct))
+}
+
+/// How much a contact's worth lifts the priority of what they say (0-1): their value percentile, raised to
+/// their segment's weight (a voice with little spending still matters). `None` without a computed value.
+pub fn customer_weight(conn: &Connection, contact_id: i64) -> Result<Option<f64>> {
+    let row: Option<(i64, String)> = conn
+        .prepare_cached("SELECT value_percentile, segment FROM contact_values WHERE contact_id = ?1")?
+        .query_row([contact_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.map(|(pct, segment)| weight_of(pct, &segment)))
+}
+
+pub fn weight_of(value_percentile: i64, segment: &str) -> f64 {
+    let by_segment = Segment::parse(segment).map_or(0.0, Segment::weight);
+    (value_percentile as f64 / 100.0).max(by_segment)
 }
 
 /// The cached values of some contacts (for lists), by contact id.
