@@ -20,6 +20,7 @@ pub mod listening;
 pub mod merges;
 pub mod outbox;
 pub mod sync;
+pub mod today;
 pub mod triage;
 pub mod value;
 pub mod workspace;

@@ -9,6 +9,7 @@
 //! [`migrations::MIGRATIONS`], and give it a module with its row type, reads and writes, and tests.
 
 pub mod activities;
+pub mod cases;
 pub mod channels;
 pub mod checkpoint;
 pub mod contacts;

@@ -143,6 +143,37 @@ pub fn of_contact(conn: &Connection, contact_id: i64) -> Result<Vec<NpsAnswer>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A contact who answered 0-6.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Detractor {
+    #[ts(type = "number")]
+    pub contact_id: i64,
+    pub name: String,
+    pub score: u8,
+    pub comment: Option<String>,
+    pub answered_at: String,
+}
+
+/// Contacts who answered 0-6 since `since`, newest first.
+pub fn recent_detractors(conn: &Connection, since: &str, limit: i64) -> Result<Vec<Detractor>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.contact_id, c.display_name, a.score, a.comment, a.answered_at FROM nps_answers a
+           JOIN contacts c ON c.id = a.contact_id AND c.deleted_at IS NULL
+          WHERE a.deleted_at IS NULL AND a.score <= 6 AND a.answered_at >= ?1
+          ORDER BY a.answered_at DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![since, limit], |r| {
+        Ok(Detractor {
+            contact_id: r.get(0)?,
+            name: r.get(1)?,
+            score: r.get(2)?,
+            comment: r.get(3)?,
+            answered_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -339,6 +339,30 @@ pub fn cached(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, CachedValue
     Ok(out)
 }
 
+/// Contacts in a segment (or, with `segment` "at_risk", valuable customers at risk), most valuable first.
+pub fn members(conn: &Connection, segment: &str, limit: i64) -> Result<Vec<(i64, CachedValue)>> {
+    let filter = if segment == "at_risk" { "v.at_risk IS NOT NULL AND ?1 IS NULL" } else { "v.segment = ?1" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT v.contact_id, v.lifetime_value, v.influence, v.activity, v.segment, v.at_risk
+           FROM contact_values v JOIN contacts c ON c.id = v.contact_id AND c.deleted_at IS NULL
+          WHERE {filter} ORDER BY v.lifetime_value DESC, v.influence DESC LIMIT ?2"
+    ))?;
+    let segment_arg = (segment != "at_risk").then_some(segment);
+    let rows = stmt.query_map(params![segment_arg, limit], |r| {
+        Ok((
+            r.get(0)?,
+            CachedValue {
+                lifetime_value_minor: r.get(1)?,
+                lifetime_influence: r.get(2)?,
+                lifetime_activity: r.get(3)?,
+                segment: r.get(4)?,
+                at_risk: r.get(5)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CachedValue {
     #[ts(type = "number")]
