@@ -142,7 +142,9 @@ pub async fn reconnect_list(ctx: Shared<'_>) -> Result<Vec<Reconnect>, ApiError>
 }
 
 /// The file travels as the raw request body; its name and the options as headers.
-fn file_request(request: &tauri::ipc::Request<'_>) -> Result<(String, Vec<u8>, ImportOptions), ApiError> {
+pub(crate) fn file_request<O: serde::de::DeserializeOwned + Default>(
+    request: &tauri::ipc::Request<'_>,
+) -> Result<(String, Vec<u8>, O), ApiError> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(ApiError::invalid("the file did not arrive as bytes; choose it again"));
     };
@@ -151,7 +153,7 @@ fn file_request(request: &tauri::ipc::Request<'_>) -> Result<(String, Vec<u8>, I
     let options = match header("x-import-options") {
         Some(json) => serde_json::from_str(&decode_header(&json))
             .map_err(|e| ApiError::invalid(format!("import options are not valid: {e}")))?,
-        None => ImportOptions::default(),
+        None => O::default(),
     };
     Ok((name, bytes.clone(), options))
 }
@@ -177,7 +179,7 @@ fn decode_header(value: &str) -> String {
 
 #[tauri::command]
 pub async fn import_preview(ctx: Shared<'_>, request: tauri::ipc::Request<'_>) -> Result<ImportPreview, ApiError> {
-    let (name, bytes, _) = file_request(&request)?;
+    let (name, bytes, _) = file_request::<ImportOptions>(&request)?;
     run(&ctx, move |_| imports::import_preview(&name, &bytes)).await
 }
 
@@ -187,7 +189,7 @@ pub async fn import_run(
     ctx: Shared<'_>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<ImportSummary, ApiError> {
-    let (name, bytes, options) = file_request(&request)?;
+    let (name, bytes, options): (_, _, ImportOptions) = file_request(&request)?;
     run(&ctx, move |c| {
         imports::import_run(c, &name, &bytes, &options, &mut |p: ImportProgress| {
             let _ = app.emit("import-progress", p);
@@ -230,9 +232,14 @@ pub async fn merge_dismiss(ctx: Shared<'_>, a: i64, b: i64) -> Result<(), ApiErr
 #[tauri::command]
 pub async fn export_save(app: AppHandle, ctx: Shared<'_>, format: ExportFormat) -> Result<Option<String>, ApiError> {
     let text = run(&ctx, move |c| export::export(c, format)).await?;
-    let file_name = format!("earshot-contacts.{}", format.file_extension());
+    save_with_dialog(&app, &format!("earshot-contacts.{}", format.file_extension()), text.into_bytes()).await
+}
+
+/// Asks where to save `bytes` (a native dialog, `file_name` proposed), then writes them there, atomically.
+/// `None` when the owner cancels.
+pub(crate) async fn save_with_dialog(app: &AppHandle, file_name: &str, bytes: Vec<u8>) -> Result<Option<String>, ApiError> {
     let (tx, rx) = std::sync::mpsc::channel();
-    app.dialog().file().set_file_name(&file_name).save_file(move |path| {
+    app.dialog().file().set_file_name(file_name).save_file(move |path| {
         let _ = tx.send(path);
     });
     let chosen = tauri::async_runtime::spawn_blocking(move || rx.recv().ok().flatten())
@@ -241,7 +248,7 @@ pub async fn export_save(app: AppHandle, ctx: Shared<'_>, format: ExportFormat) 
     let Some(path) = chosen else { return Ok(None) };
     let path = path.into_path().map_err(|e| ApiError::invalid(format!("cannot save there: {e}")))?;
     let tmp = path.with_extension("earshot-tmp");
-    std::fs::write(&tmp, text.as_bytes())
+    std::fs::write(&tmp, &bytes)
         .and_then(|_| std::fs::rename(&tmp, &path))
         .map_err(|e| ApiError::invalid(format!("cannot write {}: {e}", path.display())))?;
     Ok(Some(path.display().to_string()))

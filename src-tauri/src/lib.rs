@@ -5,6 +5,7 @@ mod alerts;
 mod commands;
 mod listening;
 mod triage;
+mod value;
 include!("command_names.rs");
 
 use std::path::PathBuf;
@@ -163,6 +164,22 @@ pub fn run() {
             triage::mention_suggest_contacts,
             alerts::alerts_get,
             alerts::alerts_set,
+            value::orders_preview,
+            value::orders_import,
+            value::nps_import,
+            value::nps_record,
+            value::orders_waiting,
+            value::order_assign,
+            value::order_dismiss,
+            value::contact_orders,
+            value::metrics_get,
+            value::today_get,
+            value::contact_brief,
+            value::case_close,
+            value::segment_members,
+            value::value_config_get,
+            value::value_config_set,
+            value::file_save,
         ])
         .on_window_event(listening::hide_on_close)
         .build(tauri::generate_context!())

@@ -105,6 +105,11 @@ pub fn declarations() -> Vec<String> {
         decl::<metrics::SegmentCount>(&cfg),
         decl::<metrics::LeadsConverted>(&cfg),
         decl::<metrics::Dashboard>(&cfg),
+        decl::<cases::Case>(&cfg),
+        decl::<nps::Detractor>(&cfg),
+        decl::<crate::today::ContactBrief>(&cfg),
+        decl::<crate::today::SegmentMember>(&cfg),
+        decl::<crate::today::Today>(&cfg),
     ]
 }
 

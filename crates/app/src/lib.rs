@@ -42,6 +42,8 @@ pub mod store_types {
     pub use earshot_store::listening_queries::ListeningQuery;
     pub use earshot_store::mentions::{MatchedQuery, Mention};
     pub use earshot_store::merges::MergeSuggestion;
+    pub use earshot_store::metrics::Dashboard;
+    pub use earshot_store::orders::{Order, WaitingBuyer};
     pub use earshot_store::outbox::OutboxItem;
     pub use earshot_store::people::{Person, Suggestion};
     pub use earshot_store::sources::Source;

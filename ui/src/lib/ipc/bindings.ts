@@ -605,3 +605,53 @@ export type Dashboard = { from: string, to: string, time_zone: string, nps: Nps,
  * The newest promoters and detractors who are contacts (at most 20 each).
  */
 promoters: Array<PersonScore>, detractors: Array<PersonScore>, revenue: Revenue, share_of_conversation: Array<BrandShare>, conversation_by_week: Array<WeekVolume>, response_time: ResponseTime, lead_conversion: LeadsConverted, retention: Retention, ideas: number, segments: Array<SegmentCount>, at_risk: number, };
+
+export type Case = { id: number, mention_id: number | null, title: string, 
+/**
+ * high, normal or low
+ */
+priority: string, opened_at: string, first_response_at: string | null, };
+
+export type Detractor = { contact_id: number, name: string, score: number, comment: string | null, answered_at: string, };
+
+export type ContactBrief = { value: ContactValue, currency: string, nps: Array<NpsAnswer>, 
+/**
+ * The latest orders, newest first (at most 5).
+ */
+orders: Array<Order>, open_cases: Array<Case>, 
+/**
+ * Recent mentions of their organization by others (at most 5).
+ */
+company_news: Array<Mention>, };
+
+export type SegmentMember = { contact: ContactSummary, 
+/**
+ * Decimal text in the workspace currency.
+ */
+lifetime_value: string, lifetime_influence: number, lifetime_activity: number, segment: string, at_risk: string | null, };
+
+export type Today = { 
+/**
+ * Open mentions urgent enough to answer now, most pressing first.
+ */
+urgent: Array<Mention>, 
+/**
+ * Follow-ups due by the end of today, overdue first.
+ */
+follow_ups: Array<Task>, 
+/**
+ * Customers overdue for a touch.
+ */
+reconnect: Array<Reconnect>, 
+/**
+ * Open mentions that are trigger events: a job change, a launch, news about someone's company.
+ */
+triggers: Array<Mention>, 
+/**
+ * Contacts who answered 0-6 in the last 30 days.
+ */
+detractors: Array<Detractor>, 
+/**
+ * Valuable customers at risk, most valuable first.
+ */
+at_risk: Array<SegmentMember>, };
