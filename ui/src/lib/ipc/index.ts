@@ -40,6 +40,18 @@ import type {
   Undone,
   WorkspaceInfo,
   WorkspaceStart,
+  ContactBrief,
+  Dashboard,
+  NpsImported,
+  NpsInput,
+  Order,
+  OrdersImportOptions,
+  OrdersImported,
+  OrdersPreview,
+  SegmentMember,
+  Today,
+  ValueConfig,
+  WaitingBuyer,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -71,7 +83,7 @@ function headerValue(value: string): string {
   return encodeURIComponent(value);
 }
 
-async function callWithFile<T>(command: string, file: { name: string; bytes: Uint8Array }, options?: ImportOptions): Promise<T> {
+async function callWithFile<T>(command: string, file: { name: string; bytes: Uint8Array }, options?: ImportOptions | OrdersImportOptions): Promise<T> {
   const headers: Record<string, string> = { "x-file-name": headerValue(file.name) };
   if (options) headers["x-import-options"] = headerValue(JSON.stringify(options));
   try {
@@ -163,6 +175,24 @@ export const api = {
   mentionSuggestContacts: (id: number) => call<Suggestion[]>("mention_suggest_contacts", { id }),
   alertsGet: () => call<Alerts>("alerts_get"),
   alertsSet: (alerts: Alerts) => call<Alerts>("alerts_set", { alerts }),
+
+  ordersPreview: (file: PickedFile) => callWithFile<OrdersPreview>("orders_preview", file),
+  ordersImport: (file: PickedFile, options: OrdersImportOptions) => callWithFile<OrdersImported>("orders_import", file, options),
+  npsImport: (file: PickedFile) => callWithFile<NpsImported>("nps_import", file),
+  npsRecord: (contactId: number, input: NpsInput) => call<number>("nps_record", { contactId, input }),
+  ordersWaiting: () => call<WaitingBuyer[]>("orders_waiting"),
+  orderAssign: (orderId: number, contactId: number | null) => call<number>("order_assign", { orderId, contactId }),
+  orderDismiss: (orderId: number) => call<number>("order_dismiss", { orderId }),
+  contactOrders: (contactId: number) => call<Order[]>("contact_orders", { contactId }),
+  metricsGet: (from: string | null, to: string | null) => call<Dashboard>("metrics_get", { from, to }),
+  todayGet: () => call<Today>("today_get"),
+  contactBrief: (id: number) => call<ContactBrief>("contact_brief", { id }),
+  caseClose: (id: number, closed: boolean) => call<void>("case_close", { id, closed }),
+  segmentMembers: (segment: string) => call<SegmentMember[]>("segment_members", { segment }),
+  valueConfigGet: () => call<ValueConfig>("value_config_get"),
+  valueConfigSet: (config: ValueConfig) => call<ValueConfig>("value_config_set", { config }),
+  /** Saves an exported table (.csv) or chart (.png) where the owner chooses; null when they cancel. */
+  fileSave: (name: string, bytes: Uint8Array) => callWithFile<string | null>("file_save", { name, bytes }),
 };
 
 /** Import progress, as the Rust side reports it between chunks. */
