@@ -67,7 +67,49 @@ function info() {
   return { path: "/tmp/fake.db", contacts: state.contacts.length, kind: state.kind, business_name: null, currency: "USD", recovered_from_unclean_shutdown: false };
 }
 
+// Customer value: a small dashboard and Today, and what the owner saved (window.__saved: [name, bytes]).
+window.__saved = [];
+const ltv = { revenue_minor: 24000, refunds_minor: 1000, net_minor: 23000, margin_minor: 9200, service_cost_minor: 500, forward_minor: 4000, total_minor: 12700, orders: 3, orders_per_year: 3, first_order_at: "2026-01-10T10:00:00Z", last_order_at: "2026-10-10T10:00:00Z" };
+const dashboard = {
+  from: "2025-11-26T00:00:00Z", to: "2026-11-26T00:00:00Z", time_zone: "Europe/London",
+  nps: { score: 25, promoters: 2, passives: 1, detractors: 1, responses: 4 },
+  nps_by_month: [{ month: "2026-09", score: 0, responses: 2 }, { month: "2026-10", score: 50, responses: 2 }],
+  promoters: [{ contact_id: 1, name: "Ana Lima", score: 10, answered_at: "2026-10-01T09:00:00Z" }],
+  detractors: [{ contact_id: 2, name: "=HYPERLINK(\"http://evil\")", score: 3, answered_at: "2026-09-01T09:00:00Z" }],
+  revenue: { currency: "USD", gross: 280, refunds: 40, net: 240, gross_minor: 28000, refunds_minor: 4000, net_minor: 24000, orders: 5, customers: 2, other_currency_orders: 0 },
+  share_of_conversation: [
+    { brand: "Bean There", kind: "brand", mentions: 30, reach: 1000, engagement: 10, share: 0.3, share_by_reach: 0.25, share_by_engagement: 0.25, net_sentiment: 0.5 },
+    { brand: "Rival Roasters", kind: "competitor", mentions: 70, reach: 3000, engagement: 30, share: 0.7, share_by_reach: 0.75, share_by_engagement: 0.75, net_sentiment: -0.2 },
+  ],
+  conversation_by_week: [{ week: "2026-11-16", brand: "Bean There", mentions: 30, net_sentiment: 0.5 }, { week: "2026-11-16", brand: "Rival Roasters", mentions: 70, net_sentiment: -0.2 }],
+  response_time: { items: 3, acted_on: 2, replied: 1, first_action_median_minutes: 10, first_action_p90_minutes: 30, first_reply_median_minutes: 60, first_reply_p90_minutes: 60 },
+  lead_conversion: { leads: 4, converted: 1, rate: 0.25, revenue: 70, revenue_minor: 7000 },
+  retention: { customers: 2, repeat_customers: 2, repeat_purchase_rate: 1, churn_rate: 0, churn_days: 180, cohorts: [{ month: "2026-01", customers: 1, retained: [1, 1, 0] }] },
+  ideas: 3, segments: [{ segment: "champion", contacts: 1 }, { segment: "everyone", contacts: 5 }], at_risk: 1,
+};
+const member = { contact: { id: 1, display_name: "Ana Lima", organization: null, title: null, email: "ana@example.com", phone: null, tags: [] }, lifetime_value: "127.00", lifetime_influence: 90, lifetime_activity: 4.5, segment: "champion", at_risk: "has an open issue" };
+
 const handlers = {
+  metrics_get: () => dashboard,
+  segment_members: () => [member],
+  today_get: () => ({
+    urgent: state.mentions.filter((m) => m.urgency >= 0.7),
+    follow_ups: [{ id: 7, contact_id: 1, contact_name: "Ana Lima", title: "Call Ana about the grinder", due_at: now, done_at: null, created_at: now }],
+    reconnect: [], triggers: [], detractors: [{ contact_id: 2, name: "Bo Chen", score: 3, comment: "slow", answered_at: now }], at_risk: [member],
+  }),
+  contact_brief: ({ id }) => ({
+    value: { contact_id: id, lifetime_value: ltv, value_percentile: 95, influence_raw: 4.2, lifetime_influence: 90, lifetime_activity: 4.5, segment: "champion", at_risk: [] },
+    currency: "USD", nps: [], orders: [{ id: 1, source: "shopify", external_id: "5001", kind: "sale", contact_id: id, placed_at: "2026-10-10T10:00:00Z", status: "paid", currency: "USD", amount: "100.00", refunded: "0.00", email: null, phone: null, name: null, description: "Espresso grinder", unmatched: null }],
+    open_cases: [], company_news: [],
+  }),
+  nps_record: () => 1,
+  value_config_get: () => ({ value: { gross_margin_bp: 4000, service_costs: { call: 0, email: 0, visit: 0, social_reply: 0, case: 0 }, horizon_years: 1, churn_days: 180, influence: { default_reach: 100, engagement: 5, reply: 0.5, sentiment: 0.5, half_life_days: 365 }, activity_half_life_days: 180, high_percentile: 80 }, opening_hours: { openings: [] }, time_zone: "Europe/London", currency: "USD" }),
+  value_config_set: ({ config }) => config,
+  orders_waiting: () => [],
+  file_save: (body) => {
+    window.__saved.push(body);
+    return "/home/owner/export";
+  },
   workspace_info: () => info(),
   workspace_start: ({ start }) => ((state.kind = start), info()),
   contacts_page: ({ offset, limit }) => ({

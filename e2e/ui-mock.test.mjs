@@ -226,3 +226,49 @@ test("rules are added, shown in words, refused with the reason when wrong, and r
   assert.deepEqual(errors, []);
   await p.close();
 });
+
+test("the numbers show NPS, revenue and share of conversation, and tables save as CSV that cannot run formulas", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.click("#nav-numbers");
+  await p.locator("#card-nps .figure").waitFor();
+  assert.equal(await p.textContent("#card-nps .figure"), "25");
+  assert.match(await p.textContent("#card-revenue .figure"), /240/);
+  assert.match(await p.textContent("#card-response .figure"), /10 min/);
+  const rows = await p.locator("#sov-table tbody tr").allTextContents();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /Bean There.*30.*30\.0%/);
+  // Hostile text from a survey export is shown as text.
+  await p.getByText('=HYPERLINK("http://evil")').waitFor();
+  await p.locator("#sov-title button", { hasText: "CSV" }).click();
+  await p.waitForFunction(() => window.__saved.length === 1);
+  const csv = await p.evaluate(() => new TextDecoder("utf-8", { ignoreBOM: true }).decode(window.__saved[0]));
+  assert.match(csv, /^\ufeffbrand,kind,mentions,share/);
+  assert.match(csv, /Bean There,brand,30,0\.3,1000/);
+  await p.getByRole("button", { name: /At risk \(1\)/ }).click();
+  await p.locator("#segment-table", { hasText: "has an open issue" }).waitFor();
+  await p.locator("#segment-table button", { hasText: "Ana Lima" }).waitFor();
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test("today lists follow-ups, detractors and customers at risk, and a contact opens with its brief", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.keyboard.press("n");
+  await p.fill("#given-name", "Ana");
+  await p.fill("#family-name", "Lima");
+  await p.click("#save-contact");
+  await p.locator("#brief-title").waitFor();
+  assert.match(await p.textContent("#brief-value"), /127\.00/);
+  assert.match(await p.textContent("#brief-segment"), /Champion/);
+  assert.match(await p.textContent(".brief"), /Espresso grinder/);
+  await p.click("#nav-today");
+  await p.getByText("Call Ana about the grinder").waitFor();
+  await p.locator("#detractors-title").waitFor();
+  assert.match(await p.textContent(".today"), /scored 3/);
+  await p.locator(".today button", { hasText: "Ana Lima" }).first().click();
+  await p.locator("#contact-name").waitFor();
+  assert.deepEqual(errors, []);
+  await p.close();
+});
