@@ -337,3 +337,28 @@ test("a reply to a Mastodon mention is queued in the outbox and says why it cann
   await waitForText(".outbox", /failed.*sign in again/, 30_000);
   await screenshot("09-outbox");
 });
+
+test("a Shopify orders export imported in the window shows in the numbers and in the buyer's brief", async () => {
+  await click("#nav-import");
+  const input = await find("#orders-file");
+  await wd("POST", s(`/element/${input}/value`), { text: join(root, "tests", "fixtures", "value", "shopify_orders.csv") });
+  await waitForText(".preview", /Shopify orders/);
+  await click(".preview input[type=checkbox]");
+  await click("#run-orders-import");
+  await waitForText("#orders-summary", /4 orders added/);
+  assert.match(await text("#orders-summary"), /1 rejected/);
+  assert.match(await text("#orders-summary"), /Line 7: Total: "eighty"/);
+  await click("#nav-numbers");
+  // 100 + 60 + 40 paid, 10 refunded; the voided order counts for nothing.
+  await waitForText("#card-revenue .figure", /190/);
+  assert.match(await text("#card-revenue"), /3 orders/);
+  await screenshot("09-numbers");
+  await click("#nav-contacts");
+  await type("#search", "ana lima");
+  await waitForText(".row .name", /Ana Lima/);
+  await click(".row");
+  await waitForText("#brief-title", /Before you call/);
+  await waitForText(".brief", /Espresso grinder/);
+  await waitForText("#brief-value", /lifetime value/);
+  await screenshot("10-brief");
+});

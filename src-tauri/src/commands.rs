@@ -237,7 +237,11 @@ pub async fn export_save(app: AppHandle, ctx: Shared<'_>, format: ExportFormat) 
 
 /// Asks where to save `bytes` (a native dialog, `file_name` proposed), then writes them there, atomically.
 /// `None` when the owner cancels.
-pub(crate) async fn save_with_dialog(app: &AppHandle, file_name: &str, bytes: Vec<u8>) -> Result<Option<String>, ApiError> {
+pub(crate) async fn save_with_dialog(
+    app: &AppHandle,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Option<String>, ApiError> {
     let (tx, rx) = std::sync::mpsc::channel();
     app.dialog().file().set_file_name(file_name).save_file(move |path| {
         let _ = tx.send(path);

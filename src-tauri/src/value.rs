@@ -1,11 +1,11 @@
 //! Command adapters for customer value: orders and survey imports, the "who is this?" list, the dashboard,
 //! Today, the brief, segments, the value settings, and saving a table or chart the owner exports.
 
+use earshot_app::store_types::{Dashboard, Order, WaitingBuyer};
 use earshot_app::today::{self, ContactBrief, SegmentMember, Today};
 use earshot_app::value::{self, NpsImported, NpsInput, OrdersImportOptions, OrdersImported, ValueConfig};
 use earshot_app::ApiError;
 use earshot_core::orders::OrdersPreview;
-use earshot_app::store_types::{Dashboard, Order, WaitingBuyer};
 use tauri::AppHandle;
 
 use crate::commands::{file_request, run, save_with_dialog, Shared};

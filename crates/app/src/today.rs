@@ -147,7 +147,8 @@ pub fn today(ctx: &Ctx) -> Result<Today, ApiError> {
                 &now_text,
             )
         };
-        let urgent = open(None, "priority")?.into_iter().filter(|m| m.urgency >= URGENT_FROM).take(TODAY_LIST).collect();
+        let urgent =
+            open(None, "priority")?.into_iter().filter(|m| m.urgency >= URGENT_FROM).take(TODAY_LIST).collect();
         let triggers = open(Some("trigger"), "newest")?.into_iter().take(TODAY_LIST).collect();
         let mut reconnect = store_contacts::reconnect(c, now)?;
         reconnect.truncate(TODAY_LIST);

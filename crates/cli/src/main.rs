@@ -5,6 +5,7 @@ mod analyze;
 mod bench;
 mod bench_listening;
 mod bench_triage;
+mod bench_value;
 mod listen;
 mod triage;
 mod value;
@@ -180,6 +181,15 @@ enum Command {
         mentions: usize,
         #[arg(long, default_value_t = 100_000)]
         contacts: usize,
+    },
+    /// Measure the dashboard, a contact's brief and value recomputation on a generated workspace
+    BenchValue {
+        #[arg(long, default_value_t = 1_000_000)]
+        mentions: usize,
+        #[arg(long, default_value_t = 100_000)]
+        contacts: usize,
+        #[arg(long, default_value_t = 500_000)]
+        orders: usize,
     },
     /// Measure the listening pipeline on a generated corpus and a sync round over local feeds
     BenchListening {
@@ -475,6 +485,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench { contacts, dir } => bench::run(contacts, dir),
         Command::BenchListening { entries, sources } => bench_listening::run(entries, sources),
         Command::BenchTriage { mentions, contacts } => bench_triage::run(mentions, contacts),
+        Command::BenchValue { mentions, contacts, orders } => bench_value::run(mentions, contacts, orders),
         Command::Demo { contacts } => {
             let ctx = open(cli.db)?;
             let n = api(demo::demo_create(&ctx, contacts))?;

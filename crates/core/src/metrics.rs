@@ -218,9 +218,30 @@ pub struct Retention {
     pub cohorts: Vec<Cohort>,
 }
 
-fn month_index(t: DateTime<Utc>, zone: Tz) -> i32 {
-    let local = t.with_timezone(&zone);
-    local.year() * 12 + local.month0() as i32
+/// Local months of instants (year x 12 + month), memoized per UTC quarter hour: every zone's offset is a
+/// whole number of quarter hours, so all instants of one UTC quarter hour fall in the same local month.
+pub struct LocalMonths {
+    zone: Tz,
+    memo: HashMap<i64, i32>,
+}
+
+impl LocalMonths {
+    pub fn new(zone: Tz) -> Self {
+        LocalMonths { zone, memo: HashMap::new() }
+    }
+
+    pub fn of(&mut self, t: DateTime<Utc>) -> i32 {
+        let zone = self.zone;
+        *self.memo.entry(t.timestamp().div_euclid(900)).or_insert_with(|| {
+            let local = t.with_timezone(&zone);
+            local.year() * 12 + local.month0() as i32
+        })
+    }
+
+    /// "2026-01" for a month index.
+    pub fn label(index: i32) -> String {
+        format!("{:04}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
+    }
 }
 
 /// Retention over every customer's paid orders up to `end` (orders before the period count: a repeat
@@ -236,7 +257,8 @@ pub fn retention(
     let mut out = Retention { churn_days, ..Default::default() };
     let mut churned = 0;
     let mut cohorts: BTreeMap<i32, (i64, BTreeMap<i32, i64>)> = BTreeMap::new();
-    let end_month = month_index(end, zone);
+    let mut months = LocalMonths::new(zone);
+    let end_month = months.of(end);
     for sales in sales_by_contact.values() {
         let mut times: Vec<DateTime<Utc>> = sales.iter().filter(|s| s.is_sale && s.at <= end).map(|s| s.at).collect();
         if times.is_empty() {
@@ -252,13 +274,12 @@ pub fn retention(
         }
         let first = times[0];
         if first >= from {
-            let start = month_index(first, zone);
+            let start = months.of(first);
             let entry = cohorts.entry(start).or_default();
             entry.0 += 1;
-            let mut months: Vec<i32> =
-                times.iter().map(|t| month_index(*t, zone) - start).filter(|m| *m <= 12).collect();
-            months.dedup();
-            for m in months {
+            let mut offsets: Vec<i32> = times.iter().map(|t| months.of(*t) - start).filter(|m| *m <= 12).collect();
+            offsets.dedup();
+            for m in offsets {
                 *entry.1.entry(m).or_default() += 1;
             }
         }
@@ -270,7 +291,7 @@ pub fn retention(
         .map(|(start, (size, by_month))| {
             let span = (end_month - start).clamp(0, 12);
             Cohort {
-                month: format!("{:04}-{:02}", start.div_euclid(12), start.rem_euclid(12) + 1),
+                month: LocalMonths::label(start),
                 customers: size,
                 retained: (0..=span).map(|m| ratio(by_month.get(&m).copied().unwrap_or(0), size)).collect(),
             }

@@ -13,6 +13,7 @@ pub mod cases;
 pub mod channels;
 pub mod checkpoint;
 pub mod contacts;
+pub mod conversation;
 pub mod db;
 pub mod imports;
 pub mod inbox;
@@ -64,8 +65,38 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 }
 
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    stored_timestamp(s).or_else(|| DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc)))
+}
+
+/// The shape [`timestamp`] writes ("2026-01-31T14:05:09Z"), read without a general parser: the metrics read
+/// hundreds of thousands of these at a time.
+fn stored_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
+    let time = date.and_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?)?;
+    Some(time.and_utc())
 }
 
 #[cfg(test)]
 mod test_support;
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::*;
+
+    #[test]
+    fn stored_and_foreign_timestamps_read_the_same_instant() {
+        let t = parse_timestamp("2026-01-31T14:05:09Z").unwrap();
+        assert_eq!(timestamp(t), "2026-01-31T14:05:09Z");
+        assert_eq!(parse_timestamp("2026-01-31T15:05:09+01:00"), Some(t));
+        assert_eq!(parse_timestamp("2026-02-30T14:05:09Z"), None);
+        assert_eq!(parse_timestamp("2026-01-31T14:05:0xZ"), None);
+    }
+}

@@ -4,15 +4,18 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use earshot_core::hours::OpeningHours;
-use earshot_core::metrics::{self, BrandShare, BrandVolume, LeadConversion, Nps, ResponseTime, Retention, Sale};
+use earshot_core::metrics::{
+    self, BrandShare, BrandVolume, LeadConversion, LocalMonths, Nps, ResponseTime, Retention, Sale,
+};
 use earshot_core::money::format_minor;
-use rusqlite::Connection;
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::conversation::{self, Volume};
 use crate::{settings, value, Result};
 
 /// An amount in major units as a JSON number: printed in its shortest exact form (1234.5 for 1234.50), so it
@@ -138,11 +141,6 @@ fn ts(t: DateTime<Utc>) -> String {
     crate::timestamp(t)
 }
 
-fn week_of(t: DateTime<Utc>, zone: Tz) -> String {
-    let d = t.with_timezone(&zone).date_naive();
-    (d - Duration::days(d.weekday().num_days_from_monday() as i64)).to_string()
-}
-
 /// NPS over the period, by month, and the promoters and detractors who are contacts.
 struct NpsPart {
     nps: Nps,
@@ -152,13 +150,14 @@ struct NpsPart {
 }
 
 fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<NpsPart> {
-    let mut stmt = conn.prepare(
-        "SELECT a.score, a.answered_at, a.contact_id, c.display_name FROM nps_answers a
-           LEFT JOIN contacts c ON c.id = a.contact_id AND c.deleted_at IS NULL
-          WHERE a.deleted_at IS NULL AND a.answered_at >= ?1 AND a.answered_at < ?2 ORDER BY a.answered_at DESC",
+    let mut stmt = conn.prepare_cached(
+        "SELECT score, answered_at, contact_id FROM nps_answers
+          WHERE deleted_at IS NULL AND answered_at >= ?1 AND answered_at < ?2 ORDER BY answered_at DESC",
     )?;
+    let mut name_of = conn.prepare_cached("SELECT display_name FROM contacts WHERE id = ?1 AND deleted_at IS NULL")?;
+    let mut months = LocalMonths::new(zone);
     let mut scores = Vec::new();
-    let mut by_month: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut by_month: BTreeMap<i32, Vec<u8>> = BTreeMap::new();
     let (mut promoters, mut detractors) = (Vec::new(), Vec::new());
     let mut rows = stmt.query([from, to])?;
     while let Some(r) = rows.next()? {
@@ -166,16 +165,18 @@ fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<NpsPart
         let answered_at: String = r.get(1)?;
         scores.push(score);
         if let Some(t) = crate::parse_timestamp(&answered_at) {
-            by_month.entry(t.with_timezone(&zone).format("%Y-%m").to_string()).or_default().push(score);
+            by_month.entry(months.of(t)).or_default().push(score);
         }
-        if let (Some(contact_id), Some(name)) = (r.get::<_, Option<i64>>(2)?, r.get::<_, Option<String>>(3)?) {
-            let list = match score {
-                9..=10 => &mut promoters,
-                0..=6 => &mut detractors,
-                _ => continue,
-            };
-            if list.len() < 20 {
-                list.push(PersonScore { contact_id, name, score, answered_at });
+        let list = match score {
+            9..=10 => &mut promoters,
+            0..=6 => &mut detractors,
+            _ => continue,
+        };
+        if list.len() < 20 {
+            if let Some(contact_id) = r.get::<_, Option<i64>>(2)? {
+                if let Some(name) = name_of.query_row([contact_id], |r| r.get(0)).optional()? {
+                    list.push(PersonScore { contact_id, name, score, answered_at });
+                }
             }
         }
     }
@@ -183,46 +184,57 @@ fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<NpsPart
         .into_iter()
         .map(|(month, s)| {
             let n = metrics::nps(s);
-            MonthNps { month, score: n.score, responses: n.responses }
+            MonthNps { month: LocalMonths::label(month), score: n.score, responses: n.responses }
         })
         .collect();
     Ok(NpsPart { nps: metrics::nps(scores), by_month: trend, promoters, detractors })
 }
 
-/// Every paid sale and refund of known buyers in the workspace currency up to `to`, by contact.
-fn sales_by_contact(conn: &Connection, currency: &str, to: &str) -> Result<HashMap<i64, Vec<Sale>>> {
-    let mut stmt = conn.prepare(
-        "SELECT contact_id, placed_at, amount_minor - refunded_minor, kind = 'sale' FROM orders
-          WHERE deleted_at IS NULL AND placed_at < ?2 AND status = 'paid' AND currency = ?1 AND contact_id IS NOT NULL",
-    )?;
-    let mut out: HashMap<i64, Vec<Sale>> = HashMap::new();
-    let mut rows = stmt.query([currency, to])?;
-    while let Some(r) = rows.next()? {
-        let Some(at) = crate::parse_timestamp(&r.get::<_, String>(1)?) else { continue };
-        let contact: i64 = r.get(0)?;
-        out.entry(contact).or_default().push(Sale {
-            contact_id: Some(contact),
-            at,
-            net_minor: r.get(2)?,
-            is_sale: r.get(3)?,
-        });
-    }
-    Ok(out)
+/// Paid orders in the workspace currency up to the end of the period, read in one pass over the
+/// `orders_paid` index: the period's revenue, and every known buyer's sales and refunds (retention and lead
+/// conversion look back before the period).
+struct Money {
+    revenue: Revenue,
+    sales_by_contact: HashMap<i64, Vec<Sale>>,
 }
 
-fn revenue_part(conn: &Connection, currency: &str, from: &str, to: &str) -> Result<Revenue> {
-    let (gross, refunds, orders, customers, other): (i64, i64, i64, i64, i64) = conn.query_row(
-        "SELECT coalesce(sum(CASE WHEN currency = ?1 AND kind = 'sale' THEN amount_minor END), 0),
-                coalesce(sum(CASE WHEN currency = ?1 THEN refunded_minor END), 0),
-                count(CASE WHEN currency = ?1 AND kind = 'sale' THEN 1 END),
-                count(DISTINCT CASE WHEN currency = ?1 AND kind = 'sale' THEN contact_id END),
-                count(CASE WHEN currency != ?1 THEN 1 END)
-           FROM orders
-          WHERE deleted_at IS NULL AND placed_at >= ?2 AND placed_at < ?3 AND status = 'paid'",
-        [currency, from, to],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+fn money_part(conn: &Connection, currency: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT contact_id, placed_at, kind = 'sale', amount_minor, refunded_minor FROM orders INDEXED BY orders_paid
+          WHERE status = 'paid' AND currency = ?1 AND placed_at < ?2 AND deleted_at IS NULL",
     )?;
-    Ok(Revenue {
+    let (mut gross, mut refunds, mut orders) = (0i64, 0i64, 0i64);
+    let mut customers: HashSet<i64> = HashSet::new();
+    let mut sales_by_contact: HashMap<i64, Vec<Sale>> = HashMap::new();
+    let mut rows = stmt.query(params![currency, ts(to)])?;
+    while let Some(r) = rows.next()? {
+        let Some(at) = crate::parse_timestamp(&r.get::<_, String>(1)?) else { continue };
+        let contact: Option<i64> = r.get(0)?;
+        let (is_sale, amount, refunded): (bool, i64, i64) = (r.get(2)?, r.get(3)?, r.get(4)?);
+        if at >= from {
+            refunds += refunded;
+            if is_sale {
+                gross += amount;
+                orders += 1;
+                customers.extend(contact);
+            }
+        }
+        if let Some(c) = contact {
+            sales_by_contact.entry(c).or_default().push(Sale {
+                contact_id: Some(c),
+                at,
+                net_minor: amount - refunded,
+                is_sale,
+            });
+        }
+    }
+    let other_currency_orders: i64 = conn.query_row(
+        "SELECT count(*) FROM orders INDEXED BY orders_paid
+          WHERE status = 'paid' AND currency != ?1 AND placed_at >= ?2 AND placed_at < ?3 AND deleted_at IS NULL",
+        params![currency, ts(from), ts(to)],
+        |r| r.get(0),
+    )?;
+    let revenue = Revenue {
         currency: currency.to_string(),
         gross: major(gross, currency),
         refunds: major(refunds, currency),
@@ -231,87 +243,69 @@ fn revenue_part(conn: &Connection, currency: &str, from: &str, to: &str) -> Resu
         refunds_minor: refunds,
         net_minor: gross - refunds,
         orders,
-        customers,
-        other_currency_orders: other,
-    })
+        customers: customers.len() as i64,
+        other_currency_orders,
+    };
+    Ok(Money { revenue, sales_by_contact })
 }
 
-fn conversation_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<(Vec<BrandShare>, Vec<WeekVolume>)> {
+fn conversation_part(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    zone: Tz,
+) -> Result<(Vec<BrandShare>, Vec<WeekVolume>)> {
     let business = settings::get(conn, settings::BUSINESS_NAME)?.filter(|n| !n.trim().is_empty());
-    // Every brand query is the business (one group); each competitor query is its own group.
-    let mut groups: Vec<BrandVolume> = Vec::new();
-    let mut group_of: HashMap<i64, usize> = HashMap::new();
+    // The live groups, the business first: every brand query together, then each competitor query.
+    let mut groups: Vec<(String, BrandVolume)> = Vec::new();
     let mut stmt =
         conn.prepare("SELECT id, kind, query FROM listening_queries WHERE deleted_at IS NULL AND kind != 'industry' ORDER BY kind, id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (id, kind, query): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let existing = (kind == "brand").then(|| groups.iter().position(|g| g.kind == "brand")).flatten();
-        let idx = existing.unwrap_or_else(|| {
-            let brand = if kind == "brand" { business.clone().unwrap_or_else(|| query.clone()) } else { query.clone() };
-            groups.push(BrandVolume { brand, kind: kind.clone(), ..Default::default() });
-            groups.len() - 1
-        });
-        group_of.insert(id, idx);
-    }
-    let mut stmt = conn.prepare(
-        "SELECT mm.query_id, m.id, coalesce(m.published_at, m.fetched_at), coalesce(m.author_followers, 0),
-                coalesce(m.likes, 0) + coalesce(m.reposts, 0) + coalesce(m.replies, 0), m.sentiment
-           FROM mentions m INDEXED BY mentions_inbox JOIN mention_matches mm ON mm.mention_id = m.id
-          WHERE (m.matches > 0 OR m.direct = 1) AND m.duplicate_of IS NULL
-            AND coalesce(m.published_at, m.fetched_at) >= ?1 AND coalesce(m.published_at, m.fetched_at) < ?2",
-    )?;
-    let mut seen: HashSet<(usize, i64)> = HashSet::new();
-    let mut weekly: BTreeMap<(String, usize), (i64, i64)> = BTreeMap::new();
-    let mut rows = stmt.query([from, to])?;
-    while let Some(r) = rows.next()? {
-        let Some(&g) = group_of.get(&r.get::<_, i64>(0)?) else { continue };
-        if !seen.insert((g, r.get(1)?)) {
+        let key = if kind == "brand" { "brand".to_string() } else { format!("q:{id}") };
+        if groups.iter().any(|(k, _)| *k == key) {
             continue;
         }
-        let sentiment: f64 = r.get(5)?;
-        let tone = if sentiment >= 0.05 {
-            1
-        } else if sentiment <= -0.05 {
-            -1
-        } else {
-            0
-        };
-        let v = &mut groups[g];
-        v.mentions += 1;
-        v.reach += r.get::<_, i64>(3)?;
-        v.engagement += r.get::<_, i64>(4)?;
-        v.positive += (tone > 0) as i64;
-        v.negative += (tone < 0) as i64;
-        if let Some(t) = crate::parse_timestamp(&r.get::<_, String>(2)?) {
-            let w = weekly.entry((week_of(t, zone), g)).or_default();
-            w.0 += 1;
-            w.1 += tone;
-        }
+        let brand = if kind == "brand" { business.clone().unwrap_or(query) } else { query };
+        groups.push((key, BrandVolume { brand, kind, ..Default::default() }));
+    }
+    let last_day = conversation::local_day(to - Duration::seconds(1), zone);
+    let mut weekly: BTreeMap<(NaiveDate, usize), Volume> = BTreeMap::new();
+    for (day, grp, v) in conversation::read(conn, conversation::local_day(from, zone), last_day)? {
+        let Some(g) = groups.iter().position(|(k, _)| *k == grp) else { continue };
+        let b = &mut groups[g].1;
+        b.mentions += v.mentions;
+        b.reach += v.reach;
+        b.engagement += v.engagement;
+        b.positive += v.positive;
+        b.negative += v.negative;
+        let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
+        weekly.entry((monday, g)).or_default().add(&v);
     }
     let weeks = weekly
         .into_iter()
-        .map(|((week, g), (n, tone))| WeekVolume {
-            week,
-            brand: groups[g].brand.clone(),
-            mentions: n,
-            net_sentiment: (tone as f64 / n as f64 * 10_000.0).round() / 10_000.0,
+        .map(|((week, g), v)| WeekVolume {
+            week: week.to_string(),
+            brand: groups[g].1.brand.clone(),
+            mentions: v.mentions,
+            net_sentiment: if v.mentions == 0 {
+                0.0
+            } else {
+                ((v.positive - v.negative) as f64 / v.mentions as f64 * 10_000.0).round() / 10_000.0
+            },
         })
         .collect();
-    Ok((metrics::share_of_conversation(&groups), weeks))
+    let volumes: Vec<BrandVolume> = groups.into_iter().map(|(_, v)| v).collect();
+    Ok((metrics::share_of_conversation(&volumes), weeks))
 }
 
 fn response_part(conn: &Connection, from: &str, to: &str, hours: &OpeningHours, zone: Tz) -> Result<ResponseTime> {
-    let mut stmt = conn.prepare(
-        "SELECT coalesce(m.published_at, m.fetched_at),
-                (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = m.id AND l.undone_at IS NULL
-                    AND l.action NOT IN ('undo', 'reopen')),
-                (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = m.id AND l.undone_at IS NULL
-                    AND l.action IN ('reply', 'replied'))
-           FROM mentions m INDEXED BY mentions_inbox
-          WHERE (m.matches > 0 OR m.direct = 1) AND m.duplicate_of IS NULL
-            AND coalesce(m.published_at, m.fetched_at) >= ?1 AND coalesce(m.published_at, m.fetched_at) < ?2
-            AND (instr(',' || m.intents || ',', ',complaint,') > 0 OR instr(',' || m.intents || ',', ',question,') > 0)",
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(published_at, fetched_at), first_action_at, first_reply_at FROM mentions INDEXED BY mentions_needs_answer
+          WHERE (instr(',' || intents || ',', ',complaint,') > 0 OR instr(',' || intents || ',', ',question,') > 0)
+            AND (matches > 0 OR direct = 1) AND duplicate_of IS NULL
+            AND coalesce(published_at, fetched_at) >= ?1 AND coalesce(published_at, fetched_at) < ?2",
     )?;
     let (mut items, mut action, mut reply) = (0, Vec::new(), Vec::new());
     let mut rows = stmt.query([from, to])?;
@@ -329,7 +323,7 @@ fn response_part(conn: &Connection, from: &str, to: &str, hours: &OpeningHours, 
 
 fn leads_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<(i64, DateTime<Utc>)>> {
     let mut stmt = conn.prepare(
-        "SELECT m.contact_id, l.at FROM triage_log l JOIN mentions m ON m.id = l.mention_id
+        "SELECT m.contact_id, l.at FROM triage_log l INDEXED BY triage_log_leads JOIN mentions m ON m.id = l.mention_id
           WHERE l.action = 'lead' AND l.undone_at IS NULL AND m.contact_id IS NOT NULL AND l.at >= ?1 AND l.at < ?2",
     )?;
     let rows = stmt.query_map([from, to], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
@@ -344,6 +338,8 @@ fn leads_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<(i64, DateTim
 }
 
 /// The dashboard for [from, to). `fallback_zone` is the computer's zone, used when the owner set none.
+/// Share of conversation counts whole local days and reads `conversation_days`: bring it up to date first
+/// with [`conversation::refresh`].
 pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fallback_zone: Tz) -> Result<Dashboard> {
     let zone = time_zone(conn, fallback_zone)?;
     let hours = opening_hours(conn)?;
@@ -351,8 +347,8 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
     let churn_days = value::value_settings(conn)?.churn_days;
     let (f, t) = (ts(from), ts(to));
     let NpsPart { nps, by_month: nps_by_month, promoters, detractors } = nps_part(conn, &f, &t, zone)?;
-    let sales = sales_by_contact(conn, &currency, &t)?;
-    let (share_of_conversation, conversation_by_week) = conversation_part(conn, &f, &t, zone)?;
+    let Money { revenue, sales_by_contact: sales } = money_part(conn, &currency, from, to)?;
+    let (share_of_conversation, conversation_by_week) = conversation_part(conn, from, to, zone)?;
     let ideas: i64 = conn.query_row(
         "SELECT count(*) FROM ideas WHERE deleted_at IS NULL AND created_at >= ?1 AND created_at < ?2",
         [&f, &t],
@@ -366,7 +362,8 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         .query_map([], |r| Ok(SegmentCount { segment: r.get(0)?, contacts: r.get(1)? }))?
         .collect::<rusqlite::Result<_>>()?;
     let at_risk: i64 = conn.query_row(
-        "SELECT count(*) FROM contact_values v JOIN contacts c ON c.id = v.contact_id AND c.deleted_at IS NULL
+        "SELECT count(*) FROM contact_values v INDEXED BY contact_values_at_risk
+           JOIN contacts c ON c.id = v.contact_id AND c.deleted_at IS NULL
           WHERE v.at_risk IS NOT NULL",
         [],
         |r| r.get(0),
@@ -379,7 +376,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         nps_by_month,
         promoters,
         detractors,
-        revenue: revenue_part(conn, &currency, &f, &t)?,
+        revenue,
         share_of_conversation,
         conversation_by_week,
         response_time: response_part(conn, &f, &t, &hours, zone)?,
@@ -420,13 +417,14 @@ mod tests {
              -- Tue 2026-01-06 10:00 question, acted on at 10:10: 10 minutes.
              -- mention 3 matches both brand queries: counted once for the business.
              INSERT INTO mentions (id, source_id, external_id, text, published_at, fetched_at, matches, author_followers, likes,
-                                   sentiment, intents, contact_id) VALUES
-               (1, 1, 'a', 'cold coffee', '2026-01-05T18:00:00Z', 'x', 1, 100, 2, -0.6, 'complaint', NULL),
-               (2, 1, 'b', 'open sunday?', '2026-01-06T10:00:00Z', 'x', 1, 50, 0, 0.0, 'question', NULL),
-               (3, 1, 'c', 'love it', '2026-01-07T10:00:00Z', 'x', 2, 850, 8, 0.8, 'praise,lead', {ana}),
-               (4, 1, 'd', 'rival is fine', '2026-01-07T11:00:00Z', 'x', 1, 1000, 10, 0.3, 'other', NULL),
-               (5, 1, 'e', 'rival slow', '2026-01-08T11:00:00Z', 'x', 1, 0, 0, -0.5, 'complaint', NULL),
-               (6, 1, 'f', 'old', '2025-06-01T11:00:00Z', 'x', 1, 0, 0, 0.0, 'other', NULL);
+                                   sentiment, intents, contact_id, first_action_at, first_reply_at) VALUES
+               (1, 1, 'a', 'cold coffee', '2026-01-05T18:00:00Z', 'x', 1, 100, 2, -0.6, 'complaint', NULL,
+                '2026-01-06T09:30:00Z', '2026-01-06T10:00:00Z'),
+               (2, 1, 'b', 'open sunday?', '2026-01-06T10:00:00Z', 'x', 1, 50, 0, 0.0, 'question', NULL, '2026-01-06T10:10:00Z', NULL),
+               (3, 1, 'c', 'love it', '2026-01-07T10:00:00Z', 'x', 2, 850, 8, 0.8, 'praise,lead', {ana}, '2026-01-07T12:00:00Z', NULL),
+               (4, 1, 'd', 'rival is fine', '2026-01-07T11:00:00Z', 'x', 1, 1000, 10, 0.3, 'other', NULL, NULL, NULL),
+               (5, 1, 'e', 'rival slow', '2026-01-08T11:00:00Z', 'x', 1, 0, 0, -0.5, 'complaint', NULL, NULL, NULL),
+               (6, 1, 'f', 'old', '2025-06-01T11:00:00Z', 'x', 1, 0, 0, 0.0, 'other', NULL, NULL, NULL);
              INSERT INTO mention_matches VALUES (1, 1), (2, 2), (3, 1), (3, 2), (4, 3), (5, 3), (6, 1);
              INSERT INTO triage_log (batch, mention_id, action, at) VALUES
                (1, 1, 'issue', '2026-01-06T09:30:00Z'), (2, 1, 'reply', '2026-01-06T10:00:00Z'),
@@ -449,6 +447,7 @@ mod tests {
     fn the_dashboard_matches_hand_computed_figures() {
         let (_dir, store) = store();
         store.write(workspace).unwrap();
+        store.write(|tx| conversation::refresh(tx, Tz::UTC)).unwrap();
         let d = store.read(|c| dashboard(c, at("2026-01-01T00:00:00Z"), at("2026-04-01T00:00:00Z"), Tz::UTC)).unwrap();
         // NPS: 1 promoter, 1 passive, 1 detractor of 3 = 0.
         assert_eq!((d.nps.score, d.nps.responses), (Some(0.0), 3));
@@ -462,7 +461,7 @@ mod tests {
         assert_eq!(sov, vec![("Bean There", 3, 0.6), ("Rival Roasters", 2, 0.4)]);
         assert_eq!(d.share_of_conversation[0].reach, 1000);
         assert_eq!(d.share_of_conversation[0].net_sentiment, 0.0); // one positive, one negative, one neutral
-                                                                   // Response time in opening hours: 30 and 10 minutes to act (the undone ignore does not count).
+                                                                   // Response time in opening hours: 30 and 10 minutes to act; the rival complaint is still waiting.
         let r = &d.response_time;
         assert_eq!((r.items, r.acted_on, r.replied), (3, 2, 1));
         assert_eq!((r.first_action_median_minutes, r.first_action_p90_minutes), (Some(10.0), Some(30.0)));

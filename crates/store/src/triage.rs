@@ -214,10 +214,13 @@ pub fn decide(
     let (state, filed_as) = decision.state();
     let snoozed_until = (decision == Decision::Snooze)
         .then(|| crate::timestamp(options.until.unwrap_or_else(|| rules::default_snooze(now))));
+    // A snooze puts an item off; anything else answers it, and starts nothing if it was answered before.
     tx.prepare_cached(
-        "UPDATE mentions SET state = ?2, filed_as = ?3, snoozed_until = ?4, contact_id = ?5, decided_at = ?6 WHERE id = ?1",
+        "UPDATE mentions SET state = ?2, filed_as = ?3, snoozed_until = ?4, contact_id = ?5, decided_at = ?6,
+                first_action_at = CASE WHEN ?7 THEN coalesce(first_action_at, ?6) ELSE first_action_at END
+          WHERE id = ?1",
     )?
-    .execute(params![mention_id, state, filed_as, snoozed_until, contact_id, at])?;
+    .execute(params![mention_id, state, filed_as, snoozed_until, contact_id, at, decision != Decision::Snooze])?;
     log(tx, batch, mention_id, decision.as_str(), &s.before, &created, &at)?;
     Ok(Decided {
         mention_id,
@@ -309,7 +312,9 @@ pub fn mark_replied(
     )?;
     tx.execute(
         "UPDATE mentions SET state = CASE WHEN state IN ('new', 'snoozed') THEN 'done' ELSE state END,
-                snoozed_until = NULL, decided_at = ?2 WHERE id = ?1",
+                snoozed_until = NULL, decided_at = ?2, first_action_at = coalesce(first_action_at, ?2),
+                first_reply_at = coalesce(first_reply_at, ?2)
+          WHERE id = ?1",
         params![mention_id, at],
     )?;
     let action = if outbox_id.is_some() { "reply" } else { "replied" };
@@ -352,6 +357,18 @@ pub fn undo(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Undone>> 
         undone.action = action;
     }
     undone.mention_ids.reverse();
+    // The response clock follows what is left; a reply that already went out still counts as answered.
+    let mut clock = tx.prepare_cached(
+        "UPDATE mentions SET
+            first_action_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = ?1 AND l.undone_at IS NULL
+                                 AND l.action IN ('lead', 'issue', 'praise', 'idea', 'question', 'done', 'ignore', 'reply', 'replied')),
+            first_reply_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = ?1 AND l.undone_at IS NULL
+                                AND l.action IN ('reply', 'replied'))
+          WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE mention_id = ?1 AND state IN ('sending', 'sent'))",
+    )?;
+    for mid in &undone.mention_ids {
+        clock.execute([mid])?;
+    }
     Ok(Some(undone))
 }
 

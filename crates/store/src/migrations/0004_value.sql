@@ -35,6 +35,9 @@ CREATE INDEX orders_contact ON orders(contact_id, placed_at) WHERE deleted_at IS
 CREATE INDEX orders_placed ON orders(placed_at, status, kind, currency, amount_minor, refunded_minor, contact_id)
   WHERE deleted_at IS NULL;
 CREATE INDEX orders_waiting ON orders(placed_at) WHERE unmatched = 'waiting' AND deleted_at IS NULL;
+-- Paid orders by currency and date with everything the dashboard's money figures read.
+CREATE INDEX orders_paid ON orders(status, currency, placed_at, contact_id, kind, amount_minor, refunded_minor)
+  WHERE deleted_at IS NULL;
 CREATE INDEX orders_import ON orders(import_id) WHERE import_id IS NOT NULL;
 
 -- Purchases logged by hand before orders existed become orders; the activity stays as the touch.
@@ -82,3 +85,52 @@ CREATE INDEX contact_values_segment ON contact_values(segment, lifetime_value DE
 -- Percentiles of one contact against the workspace, counted from these.
 CREATE INDEX contact_values_value ON contact_values(lifetime_value);
 CREATE INDEX contact_values_influence ON contact_values(influence_raw);
+CREATE INDEX contact_values_at_risk ON contact_values(lifetime_value DESC) WHERE at_risk IS NOT NULL;
+
+-- The response clock of each mention: its first decision (filed, done, ignored, replied; a snooze is not
+-- an answer) and its first reply, kept on the row so the dashboard reads them without the triage log.
+ALTER TABLE mentions ADD COLUMN first_action_at TEXT;
+ALTER TABLE mentions ADD COLUMN first_reply_at TEXT;
+UPDATE mentions SET
+  first_action_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = mentions.id AND l.undone_at IS NULL
+                       AND l.action IN ('lead', 'issue', 'praise', 'idea', 'question', 'done', 'ignore', 'reply', 'replied')),
+  first_reply_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = mentions.id AND l.undone_at IS NULL
+                      AND l.action IN ('reply', 'replied'))
+ WHERE id IN (SELECT mention_id FROM triage_log);
+-- Leads filed from mentions, by when: social lead conversion.
+CREATE INDEX triage_log_leads ON triage_log(at) WHERE action = 'lead';
+-- Complaints and questions by when they were said, with their clock: response time reads only this.
+CREATE INDEX mentions_needs_answer ON mentions(coalesce(published_at, fetched_at), first_action_at, first_reply_at)
+  WHERE (instr(',' || intents || ',', ',complaint,') > 0 OR instr(',' || intents || ',', ',question,') > 0)
+    AND (matches > 0 OR direct = 1) AND duplicate_of IS NULL;
+
+-- Share of conversation per local day and brand group ('brand' for the business, 'q:<id>' for a competitor
+-- query): a cache of the mentions table. New mentions are added past `watermark`; a change to a stored
+-- mention (its matches, sentiment, reach, date, removal) marks its UTC day stale, and stale days are
+-- recomputed from the mentions. Rebuilt whole when the shop's time zone changes.
+CREATE TABLE conversation_days (
+  day         TEXT NOT NULL,
+  grp         TEXT NOT NULL,
+  mentions    INTEGER NOT NULL,
+  reach       INTEGER NOT NULL,
+  engagement  INTEGER NOT NULL,
+  positive    INTEGER NOT NULL,
+  negative    INTEGER NOT NULL,
+  PRIMARY KEY (day, grp)
+) WITHOUT ROWID;
+CREATE TABLE conversation_rollup (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  watermark  INTEGER NOT NULL DEFAULT 0,
+  zone       TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO conversation_rollup (id) VALUES (1);
+CREATE TABLE conversation_stale (day TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TRIGGER conversation_stale_update
+  AFTER UPDATE OF sentiment, matches, duplicate_of, published_at, author_followers, likes, reposts, replies ON mentions
+BEGIN
+  INSERT OR IGNORE INTO conversation_stale (day)
+  VALUES (substr(coalesce(old.published_at, old.fetched_at), 1, 10)), (substr(coalesce(new.published_at, new.fetched_at), 1, 10));
+END;
+CREATE TRIGGER conversation_stale_delete AFTER DELETE ON mentions BEGIN
+  INSERT OR IGNORE INTO conversation_stale (day) VALUES (substr(coalesce(old.published_at, old.fetched_at), 1, 10));
+END;
