@@ -47,12 +47,12 @@ pub fn run(mentions: usize, contacts: usize, orders: usize) -> Result<()> {
             )?;
             let mut mention = tx.prepare(
                 "INSERT INTO mentions (id, source_id, external_id, author_followers, likes, text, published_at, fetched_at,
-                                       matches, sentiment, intents, urgency, priority, state, contact_id)
-                 VALUES (?1, 1, ?2, ?3, ?4, 'a mention', ?5, ?5, 1, ?6, ?7, 0.3, 0.3, ?8, ?9)",
+                                       matches, sentiment, intents, urgency, priority, state, contact_id, first_action_at)
+                 VALUES (?1, 1, ?2, ?3, ?4, 'a mention', ?5, ?5, 1, ?6, ?7, 0.3, 0.3, ?8, ?9, ?10)",
             )?;
             let mut matched = tx.prepare("INSERT INTO mention_matches (mention_id, query_id) VALUES (?1, ?2)")?;
             let mut log = tx.prepare(
-                "INSERT INTO triage_log (batch, mention_id, action, at) VALUES (?1, ?1, ?2, ?3)",
+                "INSERT INTO triage_log (batch, mention_id, action, at, contact_id) VALUES (?1, ?1, ?2, ?3, ?4)",
             )?;
             let mut r = Seeded::new(11);
             for i in 1..=mentions as i64 {
@@ -64,6 +64,7 @@ pub fn run(mentions: usize, contacts: usize, orders: usize) -> Result<()> {
                 let contact = (r.below(10) == 0).then(|| 1 + r.below(contacts) as i64);
                 let intents = INTENTS[r.below(INTENTS.len())];
                 let decided = r.below(10) < 8;
+                let answered = decided.then(|| at + chrono::Duration::minutes(5 + r.below(3000) as i64));
                 mention.execute(params![
                     i,
                     format!("m{i}"),
@@ -73,13 +74,14 @@ pub fn run(mentions: usize, contacts: usize, orders: usize) -> Result<()> {
                     (r.below(200) as f64 - 100.0) / 100.0,
                     intents,
                     if decided { "done" } else { "new" },
-                    contact
+                    contact,
+                    answered.map(earshot_store::timestamp)
                 ])?;
                 matched.execute(params![i, 1 + r.below(4) as i64])?;
-                if decided {
+                if let Some(answered) = answered {
                     let action = if intents == "lead" && contact.is_some() { "lead" } else { "done" };
-                    let later = at + chrono::Duration::minutes(5 + r.below(3000) as i64);
-                    log.execute(params![i, action, earshot_store::timestamp(later)])?;
+                    let lead_contact = if action == "lead" { contact } else { None };
+                    log.execute(params![i, action, earshot_store::timestamp(answered), lead_contact])?;
                 }
             }
             Ok(())
@@ -151,6 +153,11 @@ pub fn run(mentions: usize, contacts: usize, orders: usize) -> Result<()> {
         Row { what: "Today".into(), samples: today_times, target: "" },
         Row { what: "every contact's value recomputed".into(), samples: vec![refresh], target: "" },
     ]);
-    let _ = std::fs::remove_dir_all(&dir);
+    // EARSHOT_BENCH_KEEP=1 keeps the workspace, to look at its query plans.
+    if std::env::var("EARSHOT_BENCH_KEEP").as_deref() == Ok("1") {
+        eprintln!("Kept {}", db.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

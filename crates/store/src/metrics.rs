@@ -321,17 +321,32 @@ fn response_part(conn: &Connection, from: &str, to: &str, hours: &OpeningHours, 
     Ok(metrics::response_time(items, action, reply))
 }
 
+/// Who became a lead from a mention in the period, and when; a lead merged into another contact counts as
+/// that contact.
 fn leads_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<(i64, DateTime<Utc>)>> {
-    let mut stmt = conn.prepare(
-        "SELECT m.contact_id, l.at FROM triage_log l INDEXED BY triage_log_leads JOIN mentions m ON m.id = l.mention_id
-          WHERE l.action = 'lead' AND l.undone_at IS NULL AND m.contact_id IS NOT NULL AND l.at >= ?1 AND l.at < ?2",
+    let merged: HashMap<i64, i64> = conn
+        .prepare_cached("SELECT id, merged_into_id FROM contacts WHERE merged_into_id IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let resolve = |mut id: i64| {
+        // Merge chains are short; the bound guards against a cycle in damaged data.
+        for _ in 0..16 {
+            match merged.get(&id) {
+                Some(next) => id = *next,
+                None => break,
+            }
+        }
+        id
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT contact_id, at FROM triage_log INDEXED BY triage_log_leads
+          WHERE action = 'lead' AND undone_at IS NULL AND contact_id IS NOT NULL AND at >= ?1 AND at < ?2",
     )?;
-    let rows = stmt.query_map([from, to], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, at) = row?;
-        if let Some(t) = crate::parse_timestamp(&at) {
-            out.push((id, t));
+    let mut rows = stmt.query([from, to])?;
+    while let Some(r) = rows.next()? {
+        if let Some(t) = crate::parse_timestamp(&r.get::<_, String>(1)?) {
+            out.push((resolve(r.get(0)?), t));
         }
     }
     Ok(out)
@@ -428,7 +443,8 @@ mod tests {
              INSERT INTO mention_matches VALUES (1, 1), (2, 2), (3, 1), (3, 2), (4, 3), (5, 3), (6, 1);
              INSERT INTO triage_log (batch, mention_id, action, at) VALUES
                (1, 1, 'issue', '2026-01-06T09:30:00Z'), (2, 1, 'reply', '2026-01-06T10:00:00Z'),
-               (3, 2, 'done', '2026-01-06T10:10:00Z'), (4, 3, 'lead', '2026-01-07T12:00:00Z');
+               (3, 2, 'done', '2026-01-06T10:10:00Z');
+             INSERT INTO triage_log (batch, mention_id, action, at, contact_id) VALUES (4, 3, 'lead', '2026-01-07T12:00:00Z', {ana});
              INSERT INTO triage_log (batch, mention_id, action, at, undone_at) VALUES (5, 5, 'ignore', '2026-01-08T11:05:00Z', 'x');
              INSERT INTO orders (source, external_id, contact_id, placed_at, status, currency, amount_minor, refunded_minor, created_at) VALUES
                ('csv', '1', {ana}, '2026-01-20T10:00:00Z', 'paid', 'USD', 5000, 1000, 'x'),

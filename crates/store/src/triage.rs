@@ -222,6 +222,11 @@ pub fn decide(
     )?
     .execute(params![mention_id, state, filed_as, snoozed_until, contact_id, at, decision != Decision::Snooze])?;
     log(tx, batch, mention_id, decision.as_str(), &s.before, &created, &at)?;
+    if decision == Decision::Lead {
+        // Who became a lead, on the log row itself: lead conversion reads the log without the mentions.
+        tx.prepare_cached("UPDATE triage_log SET contact_id = ?2 WHERE id = ?1")?
+            .execute(params![tx.last_insert_rowid(), contact_id])?;
+    }
     Ok(Decided {
         mention_id,
         state: state.to_owned(),
@@ -836,6 +841,12 @@ mod tests {
         let due: String =
             w.store.read(|c| Ok(c.query_row("SELECT due_at FROM tasks WHERE id = ?1", [task], |r| r.get(0))?)).unwrap();
         assert_eq!(due, "2026-11-26T12:00:00Z", "due tomorrow");
+        // Lead conversion finds who became a lead on the log row.
+        let lead: i64 = w
+            .store
+            .read(|c| Ok(c.query_row("SELECT contact_id FROM triage_log WHERE action = 'lead'", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(lead, contact);
 
         let undone = w.undo().unwrap();
         assert_eq!((undone.action.as_str(), undone.mention_ids.as_slice()), ("lead", &[id][..]));
@@ -859,10 +870,17 @@ mod tests {
         assert_eq!(priority, "high");
         w.store.write(|tx| mark_replied(tx, next_batch(tx)?, id, None, now())).unwrap();
         assert_eq!(w.count("SELECT count(*) FROM cases WHERE first_response_at IS NOT NULL"), 1);
-        // Undo takes back the reply log first, then the issue.
+        // The mention's response clock: answered and replied at the moment of the decisions.
+        assert_eq!(w.count("SELECT count(*) FROM mentions WHERE first_action_at = '2026-11-25T12:00:00Z' AND first_reply_at IS NOT NULL"), 1);
+        // Undo takes back the reply log first, then the issue, and the clock with them.
         w.undo();
+        assert_eq!(
+            w.count("SELECT count(*) FROM mentions WHERE first_action_at IS NOT NULL AND first_reply_at IS NULL"),
+            1
+        );
         w.undo();
         assert_eq!(w.count("SELECT count(*) FROM cases WHERE deleted_at IS NULL"), 0);
+        assert_eq!(w.count("SELECT count(*) FROM mentions WHERE first_action_at IS NOT NULL"), 0);
     }
 
     #[test]

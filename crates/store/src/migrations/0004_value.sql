@@ -97,8 +97,11 @@ UPDATE mentions SET
   first_reply_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = mentions.id AND l.undone_at IS NULL
                       AND l.action IN ('reply', 'replied'))
  WHERE id IN (SELECT mention_id FROM triage_log);
--- Leads filed from mentions, by when: social lead conversion.
-CREATE INDEX triage_log_leads ON triage_log(at) WHERE action = 'lead';
+-- Who became a lead (on 'lead' rows), and leads by when with everything lead conversion reads.
+ALTER TABLE triage_log ADD COLUMN contact_id INTEGER;
+UPDATE triage_log SET contact_id = (SELECT contact_id FROM mentions WHERE id = triage_log.mention_id)
+ WHERE action = 'lead';
+CREATE INDEX triage_log_leads ON triage_log(at, undone_at, contact_id) WHERE action = 'lead';
 -- Complaints and questions by when they were said, with their clock: response time reads only this.
 CREATE INDEX mentions_needs_answer ON mentions(coalesce(published_at, fetched_at), first_action_at, first_reply_at)
   WHERE (instr(',' || intents || ',', ',complaint,') > 0 OR instr(',' || intents || ',', ',question,') > 0)
