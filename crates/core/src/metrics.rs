@@ -244,9 +244,87 @@ impl LocalMonths {
     }
 }
 
-/// Retention over every customer's paid orders up to `end` (orders before the period count: a repeat
-/// customer is one who came back, whenever they first came). Cohorts are the customers whose first order
-/// falls in the period.
+/// Retention, counted one customer at a time (the store streams customers in order, so a half-million
+/// orders never sit in memory at once). Over every customer's paid orders up to `end`: orders before the
+/// period count (a repeat customer is one who came back, whenever they first came). Cohorts are the
+/// customers whose first order falls in the period.
+pub struct RetentionCounter {
+    from: DateTime<Utc>,
+    end: DateTime<Utc>,
+    churn: chrono::Duration,
+    months: LocalMonths,
+    end_month: i32,
+    out: Retention,
+    churned: i64,
+    cohorts: BTreeMap<i32, (i64, BTreeMap<i32, i64>)>,
+}
+
+impl RetentionCounter {
+    pub fn new(from: DateTime<Utc>, end: DateTime<Utc>, churn_days: i64, zone: Tz) -> Self {
+        let mut months = LocalMonths::new(zone);
+        let end_month = months.of(end);
+        RetentionCounter {
+            from,
+            end,
+            churn: chrono::Duration::days(churn_days),
+            months,
+            end_month,
+            out: Retention { churn_days, ..Default::default() },
+            churned: 0,
+            cohorts: BTreeMap::new(),
+        }
+    }
+
+    /// One customer's sale times, oldest first (refunds are not visits).
+    pub fn add(&mut self, times: &[DateTime<Utc>]) {
+        let times = &times[..times.partition_point(|t| *t <= self.end)];
+        let (Some(first), Some(last)) = (times.first().copied(), times.last().copied()) else { return };
+        self.out.customers += 1;
+        if times.len() >= 2 {
+            self.out.repeat_customers += 1;
+        }
+        if self.end - last > self.churn {
+            self.churned += 1;
+        }
+        if first >= self.from {
+            let start = self.months.of(first);
+            let entry = self.cohorts.entry(start).or_default();
+            entry.0 += 1;
+            let mut previous = None;
+            for t in times {
+                let m = self.months.of(*t) - start;
+                if m > 12 {
+                    break;
+                }
+                if previous != Some(m) {
+                    *entry.1.entry(m).or_default() += 1;
+                    previous = Some(m);
+                }
+            }
+        }
+    }
+
+    pub fn finish(self) -> Retention {
+        let mut out = self.out;
+        out.repeat_purchase_rate = (out.customers > 0).then(|| ratio(out.repeat_customers, out.customers));
+        out.churn_rate = (out.customers > 0).then(|| ratio(self.churned, out.customers));
+        out.cohorts = self
+            .cohorts
+            .into_iter()
+            .map(|(start, (size, by_month))| {
+                let span = (self.end_month - start).clamp(0, 12);
+                Cohort {
+                    month: LocalMonths::label(start),
+                    customers: size,
+                    retained: (0..=span).map(|m| ratio(by_month.get(&m).copied().unwrap_or(0), size)).collect(),
+                }
+            })
+            .collect();
+        out
+    }
+}
+
+/// Retention of customers given with all their orders at once.
 pub fn retention(
     sales_by_contact: &HashMap<i64, Vec<Sale>>,
     from: DateTime<Utc>,
@@ -254,50 +332,13 @@ pub fn retention(
     churn_days: i64,
     zone: Tz,
 ) -> Retention {
-    let mut out = Retention { churn_days, ..Default::default() };
-    let mut churned = 0;
-    let mut cohorts: BTreeMap<i32, (i64, BTreeMap<i32, i64>)> = BTreeMap::new();
-    let mut months = LocalMonths::new(zone);
-    let end_month = months.of(end);
+    let mut counter = RetentionCounter::new(from, end, churn_days, zone);
     for sales in sales_by_contact.values() {
-        let mut times: Vec<DateTime<Utc>> = sales.iter().filter(|s| s.is_sale && s.at <= end).map(|s| s.at).collect();
-        if times.is_empty() {
-            continue;
-        }
+        let mut times: Vec<DateTime<Utc>> = sales.iter().filter(|s| s.is_sale).map(|s| s.at).collect();
         times.sort();
-        out.customers += 1;
-        if times.len() >= 2 {
-            out.repeat_customers += 1;
-        }
-        if end - *times.last().unwrap() > chrono::Duration::days(churn_days) {
-            churned += 1;
-        }
-        let first = times[0];
-        if first >= from {
-            let start = months.of(first);
-            let entry = cohorts.entry(start).or_default();
-            entry.0 += 1;
-            let mut offsets: Vec<i32> = times.iter().map(|t| months.of(*t) - start).filter(|m| *m <= 12).collect();
-            offsets.dedup();
-            for m in offsets {
-                *entry.1.entry(m).or_default() += 1;
-            }
-        }
+        counter.add(&times);
     }
-    out.repeat_purchase_rate = (out.customers > 0).then(|| ratio(out.repeat_customers, out.customers));
-    out.churn_rate = (out.customers > 0).then(|| ratio(churned, out.customers));
-    out.cohorts = cohorts
-        .into_iter()
-        .map(|(start, (size, by_month))| {
-            let span = (end_month - start).clamp(0, 12);
-            Cohort {
-                month: LocalMonths::label(start),
-                customers: size,
-                retained: (0..=span).map(|m| ratio(by_month.get(&m).copied().unwrap_or(0), size)).collect(),
-            }
-        })
-        .collect();
-    out
+    counter.finish()
 }
 
 #[cfg(test)]

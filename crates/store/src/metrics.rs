@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use earshot_core::hours::OpeningHours;
 use earshot_core::metrics::{
-    self, BrandShare, BrandVolume, LeadConversion, LocalMonths, Nps, ResponseTime, Retention, Sale,
+    self, BrandShare, BrandVolume, LeadConversion, LocalMonths, Nps, ResponseTime, Retention, RetentionCounter, Sale,
 };
 use earshot_core::money::format_minor;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -190,50 +190,78 @@ fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<NpsPart
     Ok(NpsPart { nps: metrics::nps(scores), by_month: trend, promoters, detractors })
 }
 
-/// Paid orders in the workspace currency up to the end of the period, read in one pass over the
-/// `orders_paid` index: the period's revenue, and every known buyer's sales and refunds (retention and lead
-/// conversion look back before the period).
-struct Money {
+/// The money figures of the period, from paid orders in the workspace currency: revenue (a sum over the
+/// `orders_paid` index), and retention and lead conversion from every known buyer's orders up to the end
+/// of the period, streamed buyer by buyer in the order of the `orders_by_buyer` index.
+struct MoneyPart {
     revenue: Revenue,
-    sales_by_contact: HashMap<i64, Vec<Sale>>,
+    retention: Retention,
+    lead_conversion: LeadConversion,
 }
 
-fn money_part(conn: &Connection, currency: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Money> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT contact_id, placed_at, kind = 'sale', amount_minor, refunded_minor FROM orders INDEXED BY orders_paid
-          WHERE status = 'paid' AND currency = ?1 AND placed_at < ?2 AND deleted_at IS NULL",
+fn money_part(
+    conn: &Connection,
+    currency: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    leads: &[(i64, DateTime<Utc>)],
+    churn_days: i64,
+    zone: Tz,
+) -> Result<MoneyPart> {
+    let (f, t) = (ts(from), ts(to));
+    let (gross, refunds, orders): (i64, i64, i64) = conn.query_row(
+        "SELECT coalesce(sum(CASE WHEN kind = 'sale' THEN amount_minor END), 0), coalesce(sum(refunded_minor), 0),
+                count(CASE WHEN kind = 'sale' THEN 1 END)
+           FROM orders INDEXED BY orders_paid
+          WHERE status = 'paid' AND currency = ?1 AND placed_at >= ?2 AND placed_at < ?3 AND deleted_at IS NULL",
+        params![currency, f, t],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let (mut gross, mut refunds, mut orders) = (0i64, 0i64, 0i64);
-    let mut customers: HashSet<i64> = HashSet::new();
-    let mut sales_by_contact: HashMap<i64, Vec<Sale>> = HashMap::new();
-    let mut rows = stmt.query(params![currency, ts(to)])?;
+    let other_currency_orders: i64 = conn.query_row(
+        "SELECT count(*) FROM orders INDEXED BY orders_paid
+          WHERE status = 'paid' AND currency != ?1 AND placed_at >= ?2 AND placed_at < ?3 AND deleted_at IS NULL",
+        params![currency, f, t],
+        |r| r.get(0),
+    )?;
+
+    let lead_contacts: HashSet<i64> = leads.iter().map(|(c, _)| *c).collect();
+    let mut lead_sales: HashMap<i64, Vec<Sale>> = HashMap::new();
+    let mut retention = RetentionCounter::new(from, to, churn_days, zone);
+    let mut customers = 0i64;
+    let mut stmt = conn.prepare_cached(
+        "SELECT contact_id, placed_at, kind = 'sale', amount_minor - refunded_minor FROM orders INDEXED BY orders_by_buyer
+          WHERE status = 'paid' AND currency = ?1 AND contact_id IS NOT NULL AND placed_at < ?2 AND deleted_at IS NULL
+          ORDER BY contact_id, placed_at",
+    )?;
+    let mut rows = stmt.query(params![currency, t])?;
+    let mut current: Option<i64> = None;
+    let mut times: Vec<DateTime<Utc>> = Vec::new();
+    let mut finish_buyer = |times: &mut Vec<DateTime<Utc>>| {
+        retention.add(times);
+        customers += times.iter().any(|at| *at >= from) as i64;
+        times.clear();
+    };
     while let Some(r) = rows.next()? {
+        let contact: i64 = r.get(0)?;
         let Some(at) = crate::parse_timestamp(&r.get::<_, String>(1)?) else { continue };
-        let contact: Option<i64> = r.get(0)?;
-        let (is_sale, amount, refunded): (bool, i64, i64) = (r.get(2)?, r.get(3)?, r.get(4)?);
-        if at >= from {
-            refunds += refunded;
-            if is_sale {
-                gross += amount;
-                orders += 1;
-                customers.extend(contact);
-            }
+        let is_sale: bool = r.get(2)?;
+        if current != Some(contact) {
+            finish_buyer(&mut times);
+            current = Some(contact);
         }
-        if let Some(c) = contact {
-            sales_by_contact.entry(c).or_default().push(Sale {
-                contact_id: Some(c),
+        if is_sale {
+            times.push(at);
+        }
+        if lead_contacts.contains(&contact) {
+            lead_sales.entry(contact).or_default().push(Sale {
+                contact_id: Some(contact),
                 at,
-                net_minor: amount - refunded,
+                net_minor: r.get(3)?,
                 is_sale,
             });
         }
     }
-    let other_currency_orders: i64 = conn.query_row(
-        "SELECT count(*) FROM orders INDEXED BY orders_paid
-          WHERE status = 'paid' AND currency != ?1 AND placed_at >= ?2 AND placed_at < ?3 AND deleted_at IS NULL",
-        params![currency, ts(from), ts(to)],
-        |r| r.get(0),
-    )?;
+    finish_buyer(&mut times);
+
     let revenue = Revenue {
         currency: currency.to_string(),
         gross: major(gross, currency),
@@ -243,10 +271,14 @@ fn money_part(conn: &Connection, currency: &str, from: DateTime<Utc>, to: DateTi
         refunds_minor: refunds,
         net_minor: gross - refunds,
         orders,
-        customers: customers.len() as i64,
+        customers,
         other_currency_orders,
     };
-    Ok(Money { revenue, sales_by_contact })
+    Ok(MoneyPart {
+        revenue,
+        retention: retention.finish(),
+        lead_conversion: metrics::lead_conversion(leads, &lead_sales),
+    })
 }
 
 fn conversation_part(
@@ -362,24 +394,24 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
     let churn_days = value::value_settings(conn)?.churn_days;
     let (f, t) = (ts(from), ts(to));
     let NpsPart { nps, by_month: nps_by_month, promoters, detractors } = nps_part(conn, &f, &t, zone)?;
-    let Money { revenue, sales_by_contact: sales } = money_part(conn, &currency, from, to)?;
+    let leads = leads_in(conn, &f, &t)?;
+    let MoneyPart { revenue, retention, lead_conversion } =
+        money_part(conn, &currency, (from, to), &leads, churn_days, zone)?;
     let (share_of_conversation, conversation_by_week) = conversation_part(conn, from, to, zone)?;
     let ideas: i64 = conn.query_row(
         "SELECT count(*) FROM ideas WHERE deleted_at IS NULL AND created_at >= ?1 AND created_at < ?2",
         [&f, &t],
         |r| r.get(0),
     )?;
-    let mut stmt = conn.prepare(
-        "SELECT segment, count(*) FROM contact_values v JOIN contacts c ON c.id = v.contact_id AND c.deleted_at IS NULL
-          GROUP BY segment ORDER BY segment",
+    // As of the last value refresh (which counts live contacts only).
+    let mut stmt = conn.prepare_cached(
+        "SELECT segment, count(*) FROM contact_values INDEXED BY contact_values_segment GROUP BY segment ORDER BY segment",
     )?;
     let segments = stmt
         .query_map([], |r| Ok(SegmentCount { segment: r.get(0)?, contacts: r.get(1)? }))?
         .collect::<rusqlite::Result<_>>()?;
     let at_risk: i64 = conn.query_row(
-        "SELECT count(*) FROM contact_values v INDEXED BY contact_values_at_risk
-           JOIN contacts c ON c.id = v.contact_id AND c.deleted_at IS NULL
-          WHERE v.at_risk IS NOT NULL",
+        "SELECT count(*) FROM contact_values INDEXED BY contact_values_at_risk WHERE at_risk IS NOT NULL",
         [],
         |r| r.get(0),
     )?;
@@ -395,8 +427,8 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         share_of_conversation,
         conversation_by_week,
         response_time: response_part(conn, &f, &t, &hours, zone)?,
-        lead_conversion: LeadsConverted::of(metrics::lead_conversion(&leads_in(conn, &f, &t)?, &sales), &currency),
-        retention: metrics::retention(&sales, from, to, churn_days, zone),
+        lead_conversion: LeadsConverted::of(lead_conversion, &currency),
+        retention,
         ideas,
         segments,
         at_risk,

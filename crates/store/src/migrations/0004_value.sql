@@ -31,12 +31,12 @@ CREATE TABLE orders (
   UNIQUE (source, external_id)
 );
 CREATE INDEX orders_contact ON orders(contact_id, placed_at) WHERE deleted_at IS NULL;
--- Everything the dashboard reads from an order, in date order.
-CREATE INDEX orders_placed ON orders(placed_at, status, kind, currency, amount_minor, refunded_minor, contact_id)
-  WHERE deleted_at IS NULL;
 CREATE INDEX orders_waiting ON orders(placed_at) WHERE unmatched = 'waiting' AND deleted_at IS NULL;
--- Paid orders by currency and date with everything the dashboard's money figures read.
-CREATE INDEX orders_paid ON orders(status, currency, placed_at, contact_id, kind, amount_minor, refunded_minor)
+-- Paid orders by currency and date (revenue of a period), and by buyer (retention, lead conversion), each
+-- with everything the dashboard reads from an order.
+CREATE INDEX orders_paid ON orders(status, currency, placed_at, kind, amount_minor, refunded_minor)
+  WHERE deleted_at IS NULL;
+CREATE INDEX orders_by_buyer ON orders(status, currency, contact_id, placed_at, kind, amount_minor, refunded_minor)
   WHERE deleted_at IS NULL;
 CREATE INDEX orders_import ON orders(import_id) WHERE import_id IS NOT NULL;
 
