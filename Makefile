@@ -44,3 +44,4 @@ bench: deps
 	$(TARGET_DIR)/release/earshot bench --contacts 100000
 	$(TARGET_DIR)/release/earshot bench-listening
 	$(TARGET_DIR)/release/earshot bench-triage
+	$(TARGET_DIR)/release/earshot bench-value
