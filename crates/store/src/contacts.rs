@@ -232,11 +232,15 @@ pub fn set_keep_in_touch(tx: &Transaction<'_>, id: i64, days: Option<i64>, now: 
     Ok(())
 }
 
-/// Recomputes the last touch from the contact's activities (any kind of activity is a touch).
+/// Recomputes the last touch from the contact's activities and paid purchases (any activity is a touch,
+/// and so is buying something).
 pub fn refresh_last_touch(tx: &Transaction<'_>, id: i64) -> Result<()> {
     tx.prepare_cached(
-        "UPDATE contacts SET last_touch_at =
-           (SELECT max(occurred_at) FROM activities WHERE contact_id = ?1 AND deleted_at IS NULL)
+        "UPDATE contacts SET last_touch_at = (SELECT max(t) FROM (
+             SELECT max(occurred_at) AS t FROM activities WHERE contact_id = ?1 AND deleted_at IS NULL
+             UNION ALL
+             SELECT max(placed_at) FROM orders
+              WHERE contact_id = ?1 AND kind = 'sale' AND status = 'paid' AND deleted_at IS NULL))
           WHERE id = ?1",
     )?
     .execute([id])?;

@@ -135,6 +135,9 @@ pub fn import(
     let mut update = tx.prepare_cached(
         "UPDATE orders SET status = ?2, amount_minor = ?3, refunded_minor = ?4, deleted_at = NULL WHERE id = ?1",
     )?;
+    let mut touch = tx.prepare_cached(
+        "UPDATE contacts SET last_touch_at = ?2 WHERE id = ?1 AND (last_touch_at IS NULL OR last_touch_at < ?2)",
+    )?;
     let cap = |s: &Option<String>, n: usize| s.as_deref().map(|v| text::truncate_chars(v.trim(), n));
     for d in drafts {
         let external_id = text::truncate_chars(&d.external_id, 300);
@@ -197,6 +200,10 @@ pub fn import(
             now
         ])?;
         counts.added += 1;
+        // Buying something is a touch: the keep-in-touch clock restarts at the newest purchase.
+        if let (Some(id), OrderKind::Sale, OrderStatus::Paid) = (contact, d.kind, d.status) {
+            touch.execute(params![id, crate::timestamp(d.placed_at)])?;
+        }
     }
     Ok(counts)
 }
@@ -334,6 +341,7 @@ pub fn assign(tx: &Transaction<'_>, order_id: i64, contact_id: Option<i64>, now:
     for id in ids {
         stmt.execute(params![id, contact])?;
     }
+    contacts::refresh_last_touch(tx, contact)?;
     Ok(contact)
 }
 
@@ -405,6 +413,8 @@ mod tests {
         let first = run(&drafts, false);
         assert_eq!((first.added, first.matched, first.waiting, first.contacts_created), (5, 2, 2, 0));
         let ana_orders = store.read(|c| of_contact(c, ana, 10)).unwrap();
+        let touched = store.read(|c| contacts::get(c, ana)).unwrap().last_touch_at;
+        assert_eq!(touched.as_deref(), Some("2026-01-05T10:00:00Z"), "a purchase is a touch");
         assert_eq!(ana_orders.iter().map(|o| o.amount.as_str()).collect::<Vec<_>>(), vec!["20.00", "10.00"]);
 
         let again = run(&drafts, false);
