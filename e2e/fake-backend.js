@@ -85,7 +85,7 @@ const dashboard = {
   response_time: { items: 3, acted_on: 2, replied: 1, first_action_median_minutes: 10, first_action_p90_minutes: 30, first_reply_median_minutes: 60, first_reply_p90_minutes: 60 },
   lead_conversion: { leads: 4, converted: 1, rate: 0.25, revenue: 70, revenue_minor: 7000 },
   retention: { customers: 2, repeat_customers: 2, repeat_purchase_rate: 1, churn_rate: 0, churn_days: 180, cohorts: [{ month: "2026-01", customers: 1, retained: [1, 1, 0] }] },
-  ideas: 3, segments: [{ segment: "champion", contacts: 1 }, { segment: "everyone", contacts: 5 }], at_risk: 1,
+  ideas: 3, followers: [{ source_id: 1, account: "@shop on Bluesky", day: "2026-11-20", followers: 320 }, { source_id: 1, account: "@shop on Bluesky", day: "2026-11-25", followers: 331 }], segments: [{ segment: "champion", contacts: 1 }, { segment: "everyone", contacts: 5 }], at_risk: 1,
 };
 const member = { contact: { id: 1, display_name: "Ana Lima", organization: null, title: null, email: "ana@example.com", phone: null, tags: [] }, lifetime_value: "127.00", lifetime_influence: 90, lifetime_activity: 4.5, segment: "champion", at_risk: "has an open issue" };
 

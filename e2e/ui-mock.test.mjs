@@ -245,6 +245,8 @@ test("the numbers show NPS, revenue and share of conversation, and tables save a
   const csv = await p.evaluate(() => new TextDecoder("utf-8", { ignoreBOM: true }).decode(window.__saved[0]));
   assert.match(csv, /^\ufeffbrand,kind,mentions,share/);
   assert.match(csv, /Bean There,brand,30,0\.3,1000/);
+  await p.locator("#followers-title").waitFor();
+  assert.equal(await p.locator('canvas[aria-label="Followers by day"]').count(), 1);
   await p.getByRole("button", { name: /At risk \(1\)/ }).click();
   await p.locator("#segment-table", { hasText: "has an open issue" }).waitFor();
   await p.locator("#segment-table button", { hasText: "Ana Lima" }).waitFor();

@@ -82,7 +82,10 @@ fn route(pds: Arc<Pds>) -> impl Fn(&HttpRequest) -> Vec<u8> + Send + Sync + 'sta
             }
             "/xrpc/app.bsky.actor.getProfiles" => json(
                 "200 OK",
-                &json!({"profiles": [{"did": POST_AUTHOR, "handle": "test.marshal.dev", "followersCount": 1234}]}),
+                &json!({"profiles": [
+                    {"did": POST_AUTHOR, "handle": "test.marshal.dev", "followersCount": 1234},
+                    {"did": "did:plc:owner", "handle": "shop.test", "followersCount": 321}
+                ]}),
             ),
             _ => json("404 Not Found", &json!({"error": "MethodNotImplemented"})),
         }
@@ -128,6 +131,12 @@ async fn an_expired_session_is_renewed_and_mentions_arrive_with_follower_counts(
     let found = mentions.iter().find(|m| m.text.contains("fixed my wheel")).expect("the search result is a mention");
     assert_eq!(found.author_followers, Some(1234));
     assert!(mentions.iter().any(|m| m.text == "@alice.bluesky.xyz is the best"), "mentions of the account arrive");
+    let numbers = earshot_app::value::metrics_get(&ctx, Some("2026-11-01"), Some("2026-11-30")).unwrap();
+    assert_eq!(
+        numbers.followers.iter().map(|f| f.followers).collect::<Vec<_>>(),
+        vec![321],
+        "the account's own followers"
+    );
 
     *pds.rate_limited.lock().unwrap() = true;
     let later = Ctx::with_clock(Store::open(dir.path().join("w.db")).unwrap(), now() + chrono::Duration::hours(1));

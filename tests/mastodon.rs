@@ -67,7 +67,9 @@ fn fake_instance(state: Arc<Mutex<Instance>>) -> impl Fn(&HttpRequest) -> Vec<u8
                 json("200 OK", &body)
             }
             _ if !signed_in => json("401 Unauthorized", &json!({"error": "The access token is invalid"})),
-            ("GET", "/api/v1/accounts/verify_credentials") => json("200 OK", &json!({"acct": "owner"})),
+            ("GET", "/api/v1/accounts/verify_credentials") => {
+                json("200 OK", &json!({"acct": "owner", "followers_count": 77}))
+            }
             ("GET", "/api/v1/notifications") => json("200 OK", &recorded("v1_notifications_types_mention.json").0),
             ("GET", "/api/v2/search") => json("200 OK", &recorded("v2_search_mastodon_social_real.json").0),
             _ => json("404 Not Found", &json!({"error": "Record not found"})),
@@ -109,6 +111,11 @@ async fn signing_in_keeps_the_token_in_the_keychain_only_and_mentions_arrive() {
     let mentions = mentions_list(&ctx, 100).unwrap();
     assert!(mentions.iter().any(|m| m.queries.is_empty()), "a mention of the account arrives without a query");
     assert!(mentions.iter().any(|m| m.queries.iter().any(|q| q.query == "halcy")), "search results are matched");
+    let numbers = earshot_app::value::metrics_get(&ctx, Some("2026-11-01"), Some("2026-11-30")).unwrap();
+    assert_eq!(
+        numbers.followers.iter().map(|f| (f.day.as_str(), f.followers)).collect::<Vec<_>>(),
+        vec![("2026-11-25", 77)]
+    );
 
     ctx.store.close_cleanly();
     drop(ctx);

@@ -104,6 +104,7 @@ pub fn declarations() -> Vec<String> {
         decl::<metrics::WeekVolume>(&cfg),
         decl::<metrics::SegmentCount>(&cfg),
         decl::<metrics::LeadsConverted>(&cfg),
+        decl::<followers::FollowerCount>(&cfg),
         decl::<metrics::Dashboard>(&cfg),
         decl::<cases::Case>(&cfg),
         decl::<nps::Detractor>(&cfg),

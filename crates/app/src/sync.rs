@@ -181,7 +181,7 @@ fn record(
                 sources::record_success(tx, source.id, &state, 0, &next_check(min_interval), None, &now_text)
             })?;
         }
-        Outcome::Items { state, items, seen, skipped: _, min_interval, title, notice } => {
+        Outcome::Items { state, items, seen, skipped: _, min_interval, title, notice, own_followers } => {
             let mut ids = HashSet::new();
             // A feed that repeats an id within one answer keeps the first (newest) copy.
             let items: Vec<_> = items.into_iter().filter(|m| ids.insert(m.external_id.clone())).collect();
@@ -199,6 +199,9 @@ fn record(
                 )?;
                 if let Some(title) = &title {
                     sources::name_from_feed(tx, source.id, title)?;
+                }
+                if let Some(n) = own_followers {
+                    earshot_store::followers::record(tx, source.id, &now_text[..10], n)?;
                 }
                 Ok(counts)
             })?;

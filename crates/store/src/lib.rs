@@ -15,6 +15,7 @@ pub mod checkpoint;
 pub mod contacts;
 pub mod conversation;
 pub mod db;
+pub mod followers;
 pub mod imports;
 pub mod inbox;
 pub mod listening_queries;

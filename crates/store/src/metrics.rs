@@ -123,6 +123,8 @@ pub struct Dashboard {
     pub retention: Retention,
     #[ts(type = "number")]
     pub ideas: i64,
+    /// Followers of the owner's own accounts, by account and day.
+    pub followers: Vec<crate::followers::FollowerCount>,
     pub segments: Vec<SegmentCount>,
     #[ts(type = "number")]
     pub at_risk: i64,
@@ -430,6 +432,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         lead_conversion: LeadsConverted::of(lead_conversion, &currency),
         retention,
         ideas,
+        followers: crate::followers::between(conn, &f[..10], &t[..10])?,
         segments,
         at_risk,
     })

@@ -279,10 +279,11 @@ pub async fn check(
     cursor: Option<&str>,
     credential: &mut Credential,
     now: DateTime<Utc>,
-) -> Result<(Vec<NewMention>, String), Outcome> {
+) -> Result<(Vec<NewMention>, String, Option<i64>), Outcome> {
     let Some(session) = credential.secret().and_then(Session::from_secret) else {
         return Err(sign_in_again("the Bluesky account is not signed in"));
     };
+    let own_did = session.did.clone();
     let mut cursor: Value = cursor.and_then(|c| serde_json::from_str(c).ok()).unwrap_or_else(|| serde_json::json!({}));
     let mut client = Client::new(fetcher, session, credential, now);
     // A time from the future would move a cursor past everything to come: it is not believed.
@@ -353,8 +354,10 @@ pub async fn check(
         }
     }
 
-    // Follower counts are not in post views: ask for the authors' profiles, 25 at a time.
+    // Follower counts are not in post views: ask for the authors' profiles, 25 at a time, and the owner's
+    // own (followers of the business over time).
     let mut dids: Vec<String> = found.iter().filter_map(|(_, did)| did.clone()).collect();
+    dids.push(own_did.clone());
     dids.sort();
     dids.dedup();
     let mut followers: HashMap<String, i64> = HashMap::new();
@@ -369,6 +372,7 @@ pub async fn check(
             }
         }
     }
+    let own_followers = followers.get(&own_did).copied();
     let items = found
         .into_iter()
         .map(|(mut m, did)| {
@@ -376,7 +380,7 @@ pub async fn check(
             m
         })
         .collect();
-    Ok((items, cursor.to_string()))
+    Ok((items, cursor.to_string(), own_followers))
 }
 
 #[cfg(test)]

@@ -44,6 +44,8 @@ pub enum Outcome {
         title: Option<String>,
         /// Something the owner should know that is not a failure (set or cleared on every success).
         notice: Option<String>,
+        /// Followers of the owner's own account, for sources that are the owner's account.
+        own_followers: Option<i64>,
     },
     Failed {
         message: String,
@@ -53,7 +55,12 @@ pub enum Outcome {
 }
 
 /// Items from a source with a cursor of its own (no HTTP validators, no title, nothing left out).
-fn items_after(state: &SyncState, cursor: Option<String>, items: Vec<NewMention>) -> Outcome {
+fn items_after(
+    state: &SyncState,
+    cursor: Option<String>,
+    items: Vec<NewMention>,
+    own_followers: Option<i64>,
+) -> Outcome {
     Outcome::Items {
         state: SyncState { cursor, ..state.clone() },
         seen: items.len(),
@@ -62,6 +69,7 @@ fn items_after(state: &SyncState, cursor: Option<String>, items: Vec<NewMention>
         min_interval: None,
         title: None,
         notice: None,
+        own_followers,
     }
 }
 
@@ -149,7 +157,7 @@ pub async fn check(
         "mastodon" => check_mastodon(fetcher, spec, state, credential.secret(), now).await,
         "bluesky" => {
             match crate::bluesky::check(fetcher, spec.searches, state.cursor.as_deref(), credential, now).await {
-                Ok((items, cursor)) => items_after(state, Some(cursor), items),
+                Ok((items, cursor, followers)) => items_after(state, Some(cursor), items, followers),
                 Err(outcome) => outcome,
             }
         }
@@ -195,6 +203,7 @@ async fn check_feed(
             min_interval,
             title: feed.title,
             notice: None,
+            own_followers: None,
         },
         Err(e) => failed(format!("{url}: {e}"), FailureClass::Parse),
     }
@@ -217,7 +226,7 @@ async fn check_hn(fetcher: &Fetcher, spec: SourceSpec<'_>, state: &SyncState, no
         return status_failure(&fetched, spec.url, now);
     }
     match hn::parse(&fetched.body, state.cursor.as_deref(), now) {
-        Ok((items, cursor)) => items_after(state, cursor, items),
+        Ok((items, cursor)) => items_after(state, cursor, items, None),
         Err(e) => failed(format!("{}: {e}", spec.url), FailureClass::Parse),
     }
 }
@@ -247,6 +256,7 @@ async fn check_mastodon(
     let cursor_of = |cursor: &Value, key: &str| cursor.get(key).and_then(Value::as_str).map(str::to_string);
     let mut items = Vec::new();
     let mut notice = None;
+    let mut own_followers = None;
 
     if let Some(tag) = config.get("hashtag").and_then(Value::as_str) {
         let url = match mastodon::hashtag_url(spec.url, tag, cursor_of(&cursor, "timeline").as_deref()) {
@@ -315,6 +325,7 @@ async fn check_mastodon(
         if !spec.searches.is_empty() && !searches_found_anything {
             notice = Some(NO_SEARCH_NOTICE.to_string());
         }
+        own_followers = mastodon::own_followers(fetcher, spec.url, token).await;
     }
     Outcome::Items {
         state: SyncState { cursor: Some(cursor.to_string()), ..state.clone() },
@@ -324,5 +335,6 @@ async fn check_mastodon(
         min_interval: None,
         title: None,
         notice,
+        own_followers,
     }
 }

@@ -163,6 +163,17 @@ pub enum StreamKind {
 }
 
 /// The instance's base URL, checked: `mastodon.social` and `https://mastodon.social/` both work.
+/// The signed-in account's follower count (`verify_credentials`), or `None` when the instance does not say:
+/// a missing count never fails the check.
+pub async fn own_followers(fetcher: &Fetcher, instance: &str, token: &str) -> Option<i64> {
+    let url = format!("{}/api/v1/accounts/verify_credentials", instance.trim_end_matches('/'));
+    let answer = fetcher.send(&url, API_BODY_CAP, Request { bearer: Some(token), ..Default::default() }).await.ok()?;
+    if !(200..300).contains(&answer.status) {
+        return None;
+    }
+    serde_json::from_slice::<Value>(&answer.body).ok()?.get("followers_count").and_then(Value::as_i64)
+}
+
 pub fn instance_url(input: &str) -> Result<url::Url, String> {
     let trimmed = input.trim().trim_end_matches('/');
     let with_scheme = if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };

@@ -137,3 +137,11 @@ END;
 CREATE TRIGGER conversation_stale_delete AFTER DELETE ON mentions BEGIN
   INSERT OR IGNORE INTO conversation_stale (day) VALUES (substr(coalesce(old.published_at, old.fetched_at), 1, 10));
 END;
+
+-- Followers of the owner's own accounts (their Mastodon and Bluesky sources), the latest count of each day.
+CREATE TABLE follower_counts (
+  source_id  INTEGER NOT NULL REFERENCES sources(id),
+  day        TEXT NOT NULL,
+  followers  INTEGER NOT NULL,
+  PRIMARY KEY (source_id, day)
+) WITHOUT ROWID;

@@ -600,11 +600,25 @@ export type LeadsConverted = { leads: number, converted: number, rate: number | 
  */
 revenue: number, revenue_minor: number, };
 
+export type FollowerCount = { source_id: number, 
+/**
+ * The source's name ("@shop.example on Bluesky").
+ */
+account: string, 
+/**
+ * YYYY-MM-DD (UTC).
+ */
+day: string, followers: number, };
+
 export type Dashboard = { from: string, to: string, time_zone: string, nps: Nps, nps_by_month: Array<MonthNps>, 
 /**
  * The newest promoters and detractors who are contacts (at most 20 each).
  */
-promoters: Array<PersonScore>, detractors: Array<PersonScore>, revenue: Revenue, share_of_conversation: Array<BrandShare>, conversation_by_week: Array<WeekVolume>, response_time: ResponseTime, lead_conversion: LeadsConverted, retention: Retention, ideas: number, segments: Array<SegmentCount>, at_risk: number, };
+promoters: Array<PersonScore>, detractors: Array<PersonScore>, revenue: Revenue, share_of_conversation: Array<BrandShare>, conversation_by_week: Array<WeekVolume>, response_time: ResponseTime, lead_conversion: LeadsConverted, retention: Retention, ideas: number, 
+/**
+ * Followers of the owner's own accounts, by account and day.
+ */
+followers: Array<FollowerCount>, segments: Array<SegmentCount>, at_risk: number, };
 
 export type Case = { id: number, mention_id: number | null, title: string, 
 /**
