@@ -253,6 +253,13 @@ pub fn value_config_set(ctx: &Ctx, config: &ValueConfig) -> Result<ValueConfig, 
     {
         return Err(ApiError::invalid("churn days, half-lives and the horizon must be positive"));
     }
+    let w = &v.influence;
+    if [w.default_reach, w.engagement, w.reply, w.sentiment].iter().any(|x| !x.is_finite() || *x < 0.0) {
+        return Err(ApiError::invalid("influence weights must be numbers of 0 or more"));
+    }
+    if !(1..=100).contains(&v.high_percentile) {
+        return Err(ApiError::invalid("the percentile from which value or influence is high must be from 1 to 100"));
+    }
     let c = &v.service_costs;
     if [c.call, c.email, c.visit, c.social_reply, c.case].iter().any(|x| *x < 0) {
         return Err(ApiError::invalid("service costs cannot be negative"));

@@ -72,6 +72,9 @@ enum Command {
         /// Unit cost of a service touch: KIND=AMOUNT (call, email, visit, social_reply, case), repeated
         #[arg(long = "cost", value_name = "KIND=AMOUNT")]
         cost: Vec<String>,
+        /// An influence weight: WEIGHT=NUMBER (engagement, sentiment, reply, half_life_days, default_reach), repeated
+        #[arg(long = "influence", value_name = "WEIGHT=NUMBER")]
+        influence: Vec<String>,
     },
     /// Contacts: import, list, search, show, export
     Contacts {
@@ -499,9 +502,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Orders { command } => value::orders(&open(cli.db)?, command),
         Command::Nps { command } => value::nps(&open(cli.db)?, command),
         Command::Metrics { from, to, json } => value::metrics(&open(cli.db)?, from, to, json),
-        Command::Value { margin, churn_days, time_zone, hours, cost } => {
-            value::config(&open(cli.db)?, value::ConfigChanges { margin, churn_days, time_zone, hours, costs: cost })
-        }
+        Command::Value { margin, churn_days, time_zone, hours, cost, influence } => value::config(
+            &open(cli.db)?,
+            value::ConfigChanges { influence, margin, churn_days, time_zone, hours, costs: cost },
+        ),
         Command::Contacts { command } => {
             let ctx = open(cli.db)?;
             contacts_command(&ctx, command)

@@ -269,6 +269,7 @@ fn parse_hours(spec: &str) -> Result<OpeningHours> {
 }
 
 pub struct ConfigChanges {
+    pub influence: Vec<String>,
     pub margin: Option<f64>,
     pub churn_days: Option<i64>,
     pub time_zone: Option<String>,
@@ -305,6 +306,20 @@ pub fn config(ctx: &Ctx, changes: ConfigChanges) -> Result<()> {
             other => bail!("--cost {item}: \"{other}\" is not a service kind (call, email, visit, social_reply, case)"),
         };
         *slot = minor;
+    }
+    for item in &changes.influence {
+        let (key, number) =
+            item.split_once('=').ok_or_else(|| anyhow!("--influence {item}: expected WEIGHT=NUMBER"))?;
+        let x: f64 = number.trim().parse().map_err(|_| anyhow!("--influence {item}: \"{number}\" is not a number"))?;
+        let w = &mut c.value.influence;
+        match key.trim() {
+            "engagement" => w.engagement = x,
+            "sentiment" => w.sentiment = x,
+            "reply" => w.reply = x,
+            "half_life_days" => w.half_life_days = x,
+            "default_reach" => w.default_reach = x,
+            other => bail!("--influence {item}: \"{other}\" is not a weight (engagement, sentiment, reply, half_life_days, default_reach)"),
+        }
     }
     let saved = api(value::value_config_set(ctx, &c))?;
     print_json(&saved)
