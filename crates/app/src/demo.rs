@@ -2,7 +2,7 @@
 
 use earshot_core::demo;
 use earshot_store::activities::{self, NewActivity};
-use earshot_store::{contacts, settings, tasks};
+use earshot_store::{contacts, nps, settings, tasks};
 
 use crate::{ApiError, Ctx};
 
@@ -43,6 +43,9 @@ pub fn demo_create(ctx: &Ctx, count: usize) -> Result<usize, ApiError> {
                     tasks::set_done(tx, task, true, &now_text)?;
                 }
             }
+            if let Some(a) = &person.answer {
+                nps::record(tx, id, a.score, a.comment.as_deref(), a.at, &now_text)?;
+            }
             if let Some(days) = person.keep_in_touch_days {
                 // The cadence started a year ago, so contacts never touched since show as overdue.
                 let since = earshot_store::timestamp(now - chrono::Duration::days(365));
@@ -51,5 +54,6 @@ pub fn demo_create(ctx: &Ctx, count: usize) -> Result<usize, ApiError> {
         }
         Ok(())
     })?;
+    crate::value::values_refresh(ctx)?;
     Ok(people.len())
 }

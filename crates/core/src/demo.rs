@@ -209,13 +209,31 @@ pub struct DemoTask {
     pub done: bool,
 }
 
+/// An answer to "how likely are you to recommend the shop?".
+#[derive(Debug, Clone)]
+pub struct DemoAnswer {
+    pub score: u8,
+    pub comment: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone)]
 pub struct DemoContact {
     pub draft: ContactDraft,
     pub activities: Vec<DemoActivity>,
     pub tasks: Vec<DemoTask>,
     pub keep_in_touch_days: Option<i64>,
+    pub answer: Option<DemoAnswer>,
 }
+
+const COMMENTS: [(u8, &str); 6] = [
+    (10, "Fixed my gears the same day, brilliant"),
+    (9, "Friendly and honest about what needs doing"),
+    (8, "Good shop, a bit pricey"),
+    (7, "Fine, but I waited a week for a part"),
+    (4, "My wheel came back still wobbling"),
+    (2, "Nobody called me back about my booking"),
+];
 
 /// The currency the demo shop trades in.
 pub const CURRENCY: &str = "GBP";
@@ -223,6 +241,8 @@ pub const CURRENCY: &str = "GBP";
 /// The bike shop: `count` people with notes, purchases, services, follow-ups and cadences, dated before `now`.
 pub fn workspace(count: usize, now: DateTime<Utc>) -> Vec<DemoContact> {
     let mut rng = Seeded::new(0xB1CE_5409);
+    // Survey answers draw from their own sequence, so the rest of the demo is the same as before them.
+    let mut survey = Seeded::new(0x5C0_4E5);
     (0..count)
         .map(|i| {
             let mut draft = person(&mut rng, i);
@@ -283,7 +303,17 @@ pub fn workspace(count: usize, now: DateTime<Utc>) -> Vec<DemoContact> {
                 });
             }
             let keep_in_touch_days = rng.chance(12).then(|| *rng.pick(&[30i64, 60, 90]));
-            DemoContact { draft, activities, tasks, keep_in_touch_days }
+            let answer = survey.chance(20).then(|| {
+                let at = now - Duration::days(survey.between(1, 330));
+                if survey.chance(40) {
+                    // Most customers who answer are happy and say nothing more.
+                    DemoAnswer { score: [9u8, 10, 10, 8][survey.below(4)], comment: None, at }
+                } else {
+                    let (score, comment) = *survey.pick(&COMMENTS);
+                    DemoAnswer { score, comment: Some(comment.to_string()), at }
+                }
+            });
+            DemoContact { draft, activities, tasks, keep_in_touch_days, answer }
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! Activities: calls, emails, meetings, visits, social touches, services and purchases. Each one is a touch
 //! that resets the contact's keep-in-touch clock; money is kept in minor units with its currency. A purchase
-//! with an amount is also an order (see `orders`), which is where customer value reads money from.
+//! or a service with an amount is also an order (see `orders`), which is where customer value reads money
+//! from.
 
 use earshot_core::ActivityKind;
 use rusqlite::{params, Connection, Transaction};
@@ -105,7 +106,8 @@ pub fn add(tx: &Transaction<'_>, contact_id: i64, a: &NewActivity, now: &str) ->
         now
     ])?;
     let id = tx.last_insert_rowid();
-    if a.kind == ActivityKind::Purchase && a.amount_minor.is_some() {
+    // Money paid for a purchase or a service is revenue.
+    if matches!(a.kind, ActivityKind::Purchase | ActivityKind::Service) && a.amount_minor.is_some() {
         orders::record_manual(tx, id, contact_id, a, now)?;
     }
     contacts::refresh_last_touch(tx, contact_id)?;

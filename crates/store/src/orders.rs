@@ -208,7 +208,7 @@ pub fn import(
     Ok(counts)
 }
 
-/// Mirrors a purchase entered by hand (an activity with an amount) as a paid order.
+/// Mirrors a purchase or paid service entered by hand (an activity with an amount) as a paid order.
 pub fn record_manual(
     tx: &Transaction<'_>,
     activity_id: i64,
@@ -217,7 +217,7 @@ pub fn record_manual(
     now: &str,
 ) -> Result<i64> {
     let (Some(amount_minor), Some(currency)) = (a.amount_minor, a.currency.as_deref()) else {
-        return Err(StoreError::Invalid("a purchase needs an amount".into()));
+        return Err(StoreError::Invalid("a purchase or paid service needs an amount".into()));
     };
     if amount_minor < 0 {
         return Err(StoreError::Invalid("a purchase amount cannot be negative".into()));

@@ -40,12 +40,13 @@ CREATE INDEX orders_by_buyer ON orders(status, currency, contact_id, placed_at, 
   WHERE deleted_at IS NULL;
 CREATE INDEX orders_import ON orders(import_id) WHERE import_id IS NOT NULL;
 
--- Purchases logged by hand before orders existed become orders; the activity stays as the touch.
+-- Purchases and paid services logged by hand before orders existed become orders; the activity stays as the
+-- touch.
 INSERT INTO orders (source, external_id, contact_id, placed_at, status, currency, amount_minor, description,
                     activity_id, created_at, deleted_at)
 SELECT 'manual', 'activity:' || id, contact_id, occurred_at, 'paid', currency, max(amount_minor, 0), summary,
        id, created_at, deleted_at
-  FROM activities WHERE kind = 'purchase' AND amount_minor IS NOT NULL AND currency IS NOT NULL;
+  FROM activities WHERE kind IN ('purchase', 'service') AND amount_minor IS NOT NULL AND currency IS NOT NULL;
 
 -- One answer to "how likely are you to recommend us?". `answer_key` (who, when, score) makes a re-import
 -- add nothing.
