@@ -222,12 +222,12 @@ pub struct Retention {
 /// whole number of quarter hours, so all instants of one UTC quarter hour fall in the same local month.
 pub struct LocalMonths {
     zone: Tz,
-    memo: HashMap<i64, i32>,
+    memo: rustc_hash::FxHashMap<i64, i32>,
 }
 
 impl LocalMonths {
     pub fn new(zone: Tz) -> Self {
-        LocalMonths { zone, memo: HashMap::new() }
+        LocalMonths { zone, memo: Default::default() }
     }
 
     pub fn of(&mut self, t: DateTime<Utc>) -> i32 {

@@ -98,6 +98,8 @@ UPDATE mentions SET
   first_reply_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = mentions.id AND l.undone_at IS NULL
                       AND l.action IN ('reply', 'replied'))
  WHERE id IN (SELECT mention_id FROM triage_log);
+-- Contacts merged into others, so figures about a merged contact land on the one kept.
+CREATE INDEX contacts_merged ON contacts(merged_into_id) WHERE merged_into_id IS NOT NULL;
 -- Who became a lead (on 'lead' rows), and leads by when with everything lead conversion reads.
 ALTER TABLE triage_log ADD COLUMN contact_id INTEGER;
 UPDATE triage_log SET contact_id = (SELECT contact_id FROM mentions WHERE id = triage_log.mention_id)
