@@ -70,13 +70,8 @@ pub fn orders_import(
     let opts = ReadOptions { currency: ctx.store.read(settings::currency)?, zone: zone(ctx)? };
     let parsed =
         orders::read(bytes, options.format, options.mapping.as_ref(), &opts).map_err(|e| file_error(file_name, e))?;
-    let format = options.format.unwrap_or_else(|| {
-        earshot_core::sheet::Sheet::read(bytes, |_| false)
-            .map(|s| orders::detect(&s.headers))
-            .unwrap_or(OrderFormat::Csv)
-    });
     // Both Square exports are one source: their transaction ids are the same ids.
-    let source = match format {
+    let source = match parsed.format {
         OrderFormat::SquareItems => "square",
         f => f.as_str(),
     };

@@ -167,8 +167,10 @@ pub struct OrdersPreview {
     pub mapping: OrderMapping,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParsedOrders {
+    /// The export the file was read as.
+    pub format: OrderFormat,
     pub orders: Vec<OrderDraft>,
     pub errors: Vec<RecordError>,
     /// Rows read with something left out or assumed (a currency other than the workspace's, ...).
@@ -285,7 +287,7 @@ pub fn read(
         Some(f) => f,
         None => detect(&sheet.headers),
     };
-    let mut out = ParsedOrders { errors: sheet.unreadable.clone(), ..Default::default() };
+    let mut out = ParsedOrders { format, orders: Vec::new(), errors: sheet.unreadable.clone(), warnings: Vec::new() };
     let mut reader = Reader { opts, out: &mut out };
     match format {
         OrderFormat::Shopify => reader.shopify(&sheet),
@@ -307,17 +309,6 @@ pub fn read(
     out.errors.sort_by_key(|e| e.line);
     out.warnings.sort_by_key(|e| e.line);
     Ok(out)
-}
-
-/// The columns of one export, found once per file.
-struct Columns<'s> {
-    sheet: &'s Sheet,
-}
-
-impl Columns<'_> {
-    fn any(&self, names: &[&str]) -> Option<usize> {
-        self.sheet.column(names)
-    }
 }
 
 /// The first non-empty cell among `cols`.
@@ -406,21 +397,20 @@ impl Reader<'_> {
 
     /// Shopify writes one row per line item; the order's own fields are on its first row.
     fn shopify(&mut self, sheet: &Sheet) {
-        let c = Columns { sheet };
-        let number = c.any(&["Name"]);
-        let id = c.any(&["Id"]);
-        let financial = c.any(&["Financial Status"]);
-        let paid_at = c.any(&["Paid at"]);
-        let created_at = c.any(&["Created at"]);
-        let cancelled_at = c.any(&["Cancelled at"]);
-        let currency = c.any(&["Currency"]);
-        let total = c.any(&["Total"]);
-        let refunded = c.any(&["Refunded Amount"]);
-        let email = c.any(&["Email"]);
-        let phones = [c.any(&["Phone"]), c.any(&["Billing Phone"]), c.any(&["Shipping Phone"])];
-        let names = [c.any(&["Billing Name"]), c.any(&["Shipping Name"])];
-        let item = c.any(&["Lineitem name"]);
-        let quantity = c.any(&["Lineitem quantity"]);
+        let number = sheet.column(&["Name"]);
+        let id = sheet.column(&["Id"]);
+        let financial = sheet.column(&["Financial Status"]);
+        let paid_at = sheet.column(&["Paid at"]);
+        let created_at = sheet.column(&["Created at"]);
+        let cancelled_at = sheet.column(&["Cancelled at"]);
+        let currency = sheet.column(&["Currency"]);
+        let total = sheet.column(&["Total"]);
+        let refunded = sheet.column(&["Refunded Amount"]);
+        let email = sheet.column(&["Email"]);
+        let phones = [sheet.column(&["Phone"]), sheet.column(&["Billing Phone"]), sheet.column(&["Shipping Phone"])];
+        let names = [sheet.column(&["Billing Name"]), sheet.column(&["Shipping Name"])];
+        let item = sheet.column(&["Lineitem name"]);
+        let quantity = sheet.column(&["Lineitem quantity"]);
         let zone = self.opts.zone;
         let mut by_number: HashMap<String, usize> = HashMap::new();
         for row in &sheet.rows {
@@ -485,16 +475,15 @@ impl Reader<'_> {
     /// "Refund"). A payment's "Partial Refunds" cell repeats those refund rows, so it is only read when the
     /// file has no refund rows.
     fn square(&mut self, sheet: &Sheet) {
-        let c = Columns { sheet };
-        let (date, time, tz) = (c.any(&["Date"]), c.any(&["Time"]), c.any(&["Time Zone"]));
-        let total = c.any(&["Total Collected"]);
-        let partial = c.any(&["Partial Refunds"]);
-        let transaction = c.any(&["Transaction ID"]);
-        let payment = c.any(&["Payment ID"]);
-        let event = c.any(&["Event Type"]);
-        let status = c.any(&["Transaction Status"]);
-        let name = c.any(&["Customer Name"]);
-        let description = c.any(&["Description"]);
+        let (date, time, tz) = (sheet.column(&["Date"]), sheet.column(&["Time"]), sheet.column(&["Time Zone"]));
+        let total = sheet.column(&["Total Collected"]);
+        let partial = sheet.column(&["Partial Refunds"]);
+        let transaction = sheet.column(&["Transaction ID"]);
+        let payment = sheet.column(&["Payment ID"]);
+        let event = sheet.column(&["Event Type"]);
+        let status = sheet.column(&["Transaction Status"]);
+        let name = sheet.column(&["Customer Name"]);
+        let description = sheet.column(&["Description"]);
         let has_refund_rows = sheet.rows.iter().any(|r| text::fold(r.get(event)) == "refund");
         let day_first = day_first(sheet.rows.iter().map(|r| r.get(date)));
         let cur = self.opts.currency.clone();
@@ -546,14 +535,13 @@ impl Reader<'_> {
 
     /// Square's item sales export: one row per item sold; the items of one transaction make one order.
     fn square_items(&mut self, sheet: &Sheet) {
-        let c = Columns { sheet };
-        let (date, time, tz) = (c.any(&["Date"]), c.any(&["Time"]), c.any(&["Time Zone"]));
-        let net = c.any(&["Net Sales"]);
-        let tax = c.any(&["Tax"]);
-        let transaction = c.any(&["Transaction ID"]);
-        let event = c.any(&["Event Type"]);
-        let name = c.any(&["Customer Name"]);
-        let (item, quantity) = (c.any(&["Item"]), c.any(&["Qty"]));
+        let (date, time, tz) = (sheet.column(&["Date"]), sheet.column(&["Time"]), sheet.column(&["Time Zone"]));
+        let net = sheet.column(&["Net Sales"]);
+        let tax = sheet.column(&["Tax"]);
+        let transaction = sheet.column(&["Transaction ID"]);
+        let event = sheet.column(&["Event Type"]);
+        let name = sheet.column(&["Customer Name"]);
+        let (item, quantity) = (sheet.column(&["Item"]), sheet.column(&["Qty"]));
         let day_first = day_first(sheet.rows.iter().map(|r| r.get(date)));
         let cur = self.opts.currency.clone();
         let mut by_key: HashMap<(String, bool), usize> = HashMap::new();
@@ -614,23 +602,22 @@ impl Reader<'_> {
     /// Stripe's payments export (the older "Created (UTC)" and the newer "Created date (UTC)" layouts).
     /// Times are UTC; amounts are in the currency's major unit.
     fn stripe(&mut self, sheet: &Sheet) {
-        let c = Columns { sheet };
-        let id = c.any(&["id", "Payment ID", "PaymentIntent ID"]);
-        let created = c.any(&["Created date (UTC)", "Created (UTC)", "Created"]);
-        let amount = c.any(&["Amount"]);
-        let refunded = c.any(&["Amount Refunded"]);
-        let currency = c.any(&["Currency"]);
-        let status = c.any(&["Status"]);
-        let captured = c.any(&["Captured"]);
-        let email = c.any(&["Customer Email", "Email", "Receipt Email"]);
+        let id = sheet.column(&["id", "Payment ID", "PaymentIntent ID"]);
+        let created = sheet.column(&["Created date (UTC)", "Created (UTC)", "Created"]);
+        let amount = sheet.column(&["Amount"]);
+        let refunded = sheet.column(&["Amount Refunded"]);
+        let currency = sheet.column(&["Currency"]);
+        let status = sheet.column(&["Status"]);
+        let captured = sheet.column(&["Captured"]);
+        let email = sheet.column(&["Customer Email", "Email", "Receipt Email"]);
         let names = [
-            c.any(&["Customer Name"]),
-            c.any(&["Billing Details Name"]),
-            c.any(&["Card Name"]),
-            c.any(&["Customer Description"]),
+            sheet.column(&["Customer Name"]),
+            sheet.column(&["Billing Details Name"]),
+            sheet.column(&["Card Name"]),
+            sheet.column(&["Customer Description"]),
         ];
-        let phone = c.any(&["Customer Phone", "Billing Details Phone"]);
-        let description = c.any(&["Description"]);
+        let phone = sheet.column(&["Customer Phone", "Billing Details Phone"]);
+        let description = sheet.column(&["Description"]);
         for row in &sheet.rows {
             let Some(external_id) = row.opt(id) else {
                 self.refuse(row.line, "no payment id (id column): the row is not imported");
