@@ -40,22 +40,38 @@ pub fn nps(scores: impl IntoIterator<Item = u8>) -> Nps {
     n
 }
 
+/// How much was said: mentions, their reach and engagement, and how many were positive or negative.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Volume {
+    pub mentions: i64,
+    pub reach: i64,
+    pub engagement: i64,
+    pub positive: i64,
+    pub negative: i64,
+}
+
+impl Volume {
+    pub fn add(&mut self, o: &Volume) {
+        self.mentions += o.mentions;
+        self.reach += o.reach;
+        self.engagement += o.engagement;
+        self.positive += o.positive;
+        self.negative += o.negative;
+    }
+
+    /// (positive - negative) / mentions, -1 ... 1 (0 with no mentions).
+    pub fn net_sentiment(&self) -> f64 {
+        ratio(self.positive - self.negative, self.mentions)
+    }
+}
+
 /// What was said about one brand (the business or a competitor) in a period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BrandVolume {
     pub brand: String,
     /// "brand" (the business) or "competitor".
     pub kind: String,
-    #[ts(type = "number")]
-    pub mentions: i64,
-    #[ts(type = "number")]
-    pub reach: i64,
-    #[ts(type = "number")]
-    pub engagement: i64,
-    #[ts(type = "number")]
-    pub positive: i64,
-    #[ts(type = "number")]
-    pub negative: i64,
+    pub volume: Volume,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -86,21 +102,27 @@ fn ratio(part: i64, whole: i64) -> f64 {
 
 /// Share of conversation: each brand's mentions / (the business's + every competitor's), and the same on
 /// reach and on engagement.
-pub fn share_of_conversation(volumes: &[BrandVolume]) -> Vec<BrandShare> {
-    let total = |f: fn(&BrandVolume) -> i64| volumes.iter().map(f).sum::<i64>();
-    let (mentions, reach, engagement) = (total(|v| v.mentions), total(|v| v.reach), total(|v| v.engagement));
-    volumes
+pub fn share_of_conversation(brands: &[BrandVolume]) -> Vec<BrandShare> {
+    let mut all = Volume::default();
+    for b in brands {
+        all.add(&b.volume);
+    }
+    let (mentions, reach, engagement) = (all.mentions, all.reach, all.engagement);
+    brands
         .iter()
-        .map(|v| BrandShare {
-            brand: v.brand.clone(),
-            kind: v.kind.clone(),
-            mentions: v.mentions,
-            reach: v.reach,
-            engagement: v.engagement,
-            share: ratio(v.mentions, mentions),
-            share_by_reach: ratio(v.reach, reach),
-            share_by_engagement: ratio(v.engagement, engagement),
-            net_sentiment: ratio(v.positive - v.negative, v.mentions),
+        .map(|b| {
+            let v = &b.volume;
+            BrandShare {
+                brand: b.brand.clone(),
+                kind: b.kind.clone(),
+                mentions: v.mentions,
+                reach: v.reach,
+                engagement: v.engagement,
+                share: ratio(v.mentions, mentions),
+                share_by_reach: ratio(v.reach, reach),
+                share_by_engagement: ratio(v.engagement, engagement),
+                net_sentiment: v.net_sentiment(),
+            }
         })
         .collect()
 }
@@ -362,14 +384,10 @@ mod tests {
 
     #[test]
     fn share_of_conversation_by_count_reach_and_engagement() {
-        let v = |b: &str, k: &str, m, r, e, p, n| BrandVolume {
+        let v = |b: &str, k: &str, mentions, reach, engagement, positive, negative| BrandVolume {
             brand: b.into(),
             kind: k.into(),
-            mentions: m,
-            reach: r,
-            engagement: e,
-            positive: p,
-            negative: n,
+            volume: Volume { mentions, reach, engagement, positive, negative },
         };
         let s = share_of_conversation(&[
             v("Bean There", "brand", 30, 1000, 10, 20, 5),

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use earshot_core::metrics::Volume;
 use rusqlite::{params, Connection, Transaction};
 
 use crate::Result;
@@ -16,25 +17,6 @@ use crate::Result;
 /// New mentions rolled up per call: the first build over a large archive is done in several short
 /// transactions, so listening keeps writing in between.
 pub const CHUNK: i64 = 100_000;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Volume {
-    pub mentions: i64,
-    pub reach: i64,
-    pub engagement: i64,
-    pub positive: i64,
-    pub negative: i64,
-}
-
-impl Volume {
-    pub fn add(&mut self, o: &Volume) {
-        self.mentions += o.mentions;
-        self.reach += o.reach;
-        self.engagement += o.engagement;
-        self.positive += o.positive;
-        self.negative += o.negative;
-    }
-}
 
 /// Positive and negative as the dashboard counts them: a compound score of at least 0.05, at most -0.05.
 fn tone(sentiment: f64) -> i64 {

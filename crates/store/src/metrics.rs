@@ -9,13 +9,14 @@ use chrono_tz::Tz;
 use earshot_core::hours::OpeningHours;
 use earshot_core::metrics::{
     self, BrandShare, BrandVolume, LeadConversion, LocalMonths, Nps, ResponseTime, Retention, RetentionCounter, Sale,
+    Volume,
 };
 use earshot_core::money::format_minor;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::conversation::{self, Volume};
+use crate::conversation;
 use crate::{settings, value, Result};
 
 /// An amount in major units as a JSON number: printed in its shortest exact form (1234.5 for 1234.50), so it
@@ -309,12 +310,7 @@ fn conversation_part(
     let mut weekly: BTreeMap<(NaiveDate, usize), Volume> = BTreeMap::new();
     for (day, grp, v) in conversation::read(conn, conversation::local_day(from, zone), last_day)? {
         let Some(g) = groups.iter().position(|(k, _)| *k == grp) else { continue };
-        let b = &mut groups[g].1;
-        b.mentions += v.mentions;
-        b.reach += v.reach;
-        b.engagement += v.engagement;
-        b.positive += v.positive;
-        b.negative += v.negative;
+        groups[g].1.volume.add(&v);
         let monday = day - Duration::days(day.weekday().num_days_from_monday() as i64);
         weekly.entry((monday, g)).or_default().add(&v);
     }
@@ -324,11 +320,7 @@ fn conversation_part(
             week: week.to_string(),
             brand: groups[g].1.brand.clone(),
             mentions: v.mentions,
-            net_sentiment: if v.mentions == 0 {
-                0.0
-            } else {
-                ((v.positive - v.negative) as f64 / v.mentions as f64 * 10_000.0).round() / 10_000.0
-            },
+            net_sentiment: v.net_sentiment(),
         })
         .collect();
     let volumes: Vec<BrandVolume> = groups.into_iter().map(|(_, v)| v).collect();
