@@ -57,9 +57,7 @@ pub async fn contact_orders(ctx: Shared<'_>, contact_id: i64) -> Result<Vec<Orde
 #[tauri::command]
 pub async fn metrics_get(ctx: Shared<'_>, from: Option<String>, to: Option<String>) -> Result<Dashboard, ApiError> {
     run(&ctx, move |c| {
-        if today::values_stale(c, 10)? {
-            value::values_refresh(c)?;
-        }
+        value::values_refresh_if_stale(c, 10)?;
         value::metrics_get(c, from.as_deref(), to.as_deref())
     })
     .await
@@ -68,9 +66,7 @@ pub async fn metrics_get(ctx: Shared<'_>, from: Option<String>, to: Option<Strin
 #[tauri::command]
 pub async fn today_get(ctx: Shared<'_>) -> Result<Today, ApiError> {
     run(&ctx, |c| {
-        if today::values_stale(c, 10)? {
-            value::values_refresh(c)?;
-        }
+        value::values_refresh_if_stale(c, 10)?;
         today::today(c)
     })
     .await

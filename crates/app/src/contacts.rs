@@ -170,12 +170,12 @@ pub fn contacts_all(ctx: &Ctx) -> Result<Vec<ContactRecord>, ApiError> {
     Ok(ctx.store.read(|c| {
         let ids = store_contacts::live_ids(c)?;
         let values = earshot_store::value::cached(c, &ids)?;
-        let digits = earshot_core::money::minor_digits(&earshot_store::settings::currency(c)?);
+        let currency = earshot_store::settings::currency(c)?;
         ids.into_iter()
             .map(|id| {
                 let mut record = ContactRecord::from(store_contacts::get(c, id)?);
                 if let Some(v) = values.get(&id) {
-                    record.lifetime_value = Some(v.lifetime_value_minor as f64 / 10f64.powi(digits as i32));
+                    record.lifetime_value = Some(earshot_core::money::to_major(v.lifetime_value_minor, &currency));
                     record.lifetime_influence = Some(v.lifetime_influence);
                     record.lifetime_activity = Some(v.lifetime_activity);
                     record.segment = Some(v.segment.clone());

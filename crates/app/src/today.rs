@@ -164,15 +164,6 @@ pub fn today(ctx: &Ctx) -> Result<Today, ApiError> {
     })?)
 }
 
-/// Whether the cached values are older than `minutes` (or were never computed).
-pub fn values_stale(ctx: &Ctx, minutes: i64) -> Result<bool, ApiError> {
-    let computed = ctx.store.read(|c| settings::get(c, settings::VALUES_COMPUTED_AT))?;
-    Ok(computed
-        .as_deref()
-        .and_then(earshot_store::parse_timestamp)
-        .is_none_or(|t| ctx.now() - t > Duration::minutes(minutes)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

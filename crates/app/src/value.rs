@@ -173,6 +173,20 @@ pub fn values_refresh(ctx: &Ctx) -> Result<Vec<ContactValue>, ApiError> {
     Ok(values)
 }
 
+/// Recomputes the values when they are older than `minutes` (or were never computed): screens that show
+/// them call this first.
+pub fn values_refresh_if_stale(ctx: &Ctx, minutes: i64) -> Result<(), ApiError> {
+    let computed = ctx.store.read(|c| settings::get(c, settings::VALUES_COMPUTED_AT))?;
+    let stale = computed
+        .as_deref()
+        .and_then(earshot_store::parse_timestamp)
+        .is_none_or(|t| ctx.now() - t > chrono::Duration::minutes(minutes));
+    if stale {
+        values_refresh(ctx)?;
+    }
+    Ok(())
+}
+
 pub fn contact_value(ctx: &Ctx, contact_id: i64) -> Result<ContactValue, ApiError> {
     let now = ctx.now();
     Ok(ctx.store.read(|c| {

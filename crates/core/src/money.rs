@@ -103,6 +103,12 @@ pub fn format_minor(minor: i64, currency: &str) -> String {
     format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = digits as usize)
 }
 
+/// Minor units as a number in the currency's major unit (1250 EUR -> 12.5), for JSON: the nearest double to
+/// an exact decimal prints (shortest round-trip form) as that decimal.
+pub fn to_major(minor: i64, currency: &str) -> f64 {
+    minor as f64 / 10f64.powi(minor_digits(currency) as i32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +125,12 @@ mod tests {
         assert_eq!(parse_amount("¥1,500", "JPY"), Ok(1500));
         assert!(matches!(parse_amount("n/a", "USD"), Err(MoneyError::NotANumber(_))));
         assert!(matches!(parse_amount("1.005", "USD"), Err(MoneyError::TooPrecise(..))));
+    }
+
+    #[test]
+    fn amounts_print_as_their_exact_decimal_in_json() {
+        assert_eq!(to_major(123456, "USD").to_string(), "1234.56");
+        assert_eq!(to_major(-1500, "JPY"), -1500.0);
     }
 
     #[test]

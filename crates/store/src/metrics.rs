@@ -11,19 +11,13 @@ use earshot_core::metrics::{
     self, BrandShare, BrandVolume, LeadConversion, LocalMonths, Nps, ResponseTime, Retention, RetentionCounter, Sale,
     Volume,
 };
-use earshot_core::money::format_minor;
+use earshot_core::money::to_major;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::conversation;
 use crate::{settings, value, Result};
-
-/// An amount in major units as a JSON number: printed in its shortest exact form (1234.5 for 1234.50), so it
-/// carries the exact decimal; the `_minor` twin is the integer the sums were made of.
-fn major(minor: i64, currency: &str) -> f64 {
-    format_minor(minor, currency).parse().unwrap_or(0.0)
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Revenue {
@@ -93,7 +87,7 @@ impl LeadsConverted {
             leads: c.leads,
             converted: c.converted,
             rate: c.rate,
-            revenue: major(c.revenue_minor, currency),
+            revenue: to_major(c.revenue_minor, currency),
             revenue_minor: c.revenue_minor,
         }
     }
@@ -268,9 +262,9 @@ fn money_part(
 
     let revenue = Revenue {
         currency: currency.to_string(),
-        gross: major(gross, currency),
-        refunds: major(refunds, currency),
-        net: major(gross - refunds, currency),
+        gross: to_major(gross, currency),
+        refunds: to_major(refunds, currency),
+        net: to_major(gross - refunds, currency),
         gross_minor: gross,
         refunds_minor: refunds,
         net_minor: gross - refunds,

@@ -98,11 +98,11 @@ impl OrderCounts {
 }
 
 /// A contact made from what an order says about its buyer.
-fn buyer_draft(d: &OrderDraft) -> Option<ContactDraft> {
+fn buyer_draft(name: Option<String>, email: Option<String>, phone: Option<String>) -> Option<ContactDraft> {
     ContactDraft {
-        display_name: d.name.clone().unwrap_or_default(),
-        emails: d.email.iter().map(|e| EmailDraft { address: e.clone(), label: None }).collect(),
-        phones: d.phone.iter().map(|p| PhoneDraft { number: p.clone(), label: None }).collect(),
+        display_name: name.unwrap_or_default(),
+        emails: email.into_iter().map(|address| EmailDraft { address, label: None }).collect(),
+        phones: phone.into_iter().map(|number| PhoneDraft { number, label: None }).collect(),
         ..Default::default()
     }
     .normalized()
@@ -168,7 +168,9 @@ pub fn import(
         let mut unmatched = None;
         if contact.is_some() {
             counts.matched += 1;
-        } else if let Some(draft) = buyer_draft(d).filter(|_| d.status == OrderStatus::Paid) {
+        } else if let Some(draft) =
+            buyer_draft(d.name.clone(), d.email.clone(), d.phone.clone()).filter(|_| d.status == OrderStatus::Paid)
+        {
             // Only someone who paid is a customer to find; a failed card is nobody to chase.
             if create_contacts {
                 let id = contacts::insert(tx, &draft, Some(import_id), now)?;
@@ -326,14 +328,8 @@ pub fn assign(tx: &Transaction<'_>, order_id: i64, contact_id: Option<i64>, now:
                 tx.query_row("SELECT email, phone, name FROM orders WHERE id = ?1", [order_id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })?;
-            let draft = ContactDraft {
-                display_name: name.unwrap_or_default(),
-                emails: email.into_iter().map(|address| EmailDraft { address, label: None }).collect(),
-                phones: phone.into_iter().map(|number| PhoneDraft { number, label: None }).collect(),
-                ..Default::default()
-            }
-            .normalized()
-            .ok_or_else(|| StoreError::Invalid("this order says nothing about its buyer; pick a contact".into()))?;
+            let draft = buyer_draft(name, email, phone)
+                .ok_or_else(|| StoreError::Invalid("this order says nothing about its buyer; pick a contact".into()))?;
             contacts::insert(tx, &draft, None, now)?
         }
     };
