@@ -9,7 +9,7 @@ use earshot_app::{today, value, Ctx};
 use earshot_core::demo::{person, Seeded};
 use earshot_store::rusqlite::params;
 
-use crate::bench::{print_table, tempdir, Row};
+use crate::bench::{settle, print_table, tempdir, Row};
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -121,6 +121,7 @@ pub fn run(mentions: usize, contacts: usize, orders: usize) -> Result<()> {
         tx.execute_batch("ANALYZE")?;
         Ok(())
     })?;
+    settle(&db)?;
 
     eprintln!("Timing...");
     let (r, refresh) = timed(|| value::values_refresh(&ctx));
