@@ -116,7 +116,11 @@ pub fn import_run(
     }
     ctx.store.write(|tx| {
         store_imports::record_problems(tx, import_id, &parsed.errors, &parsed.warnings)?;
-        store_imports::finish(tx, import_id, counts, parsed.errors.len() as i64, &filled, &now)
+        store_imports::finish(tx, import_id, counts, parsed.errors.len() as i64, &filled, &now)?;
+        if counts.added + counts.merged >= earshot_store::search::COMPACT_AFTER_CONTACTS {
+            earshot_store::search::compact(tx)?;
+        }
+        Ok(())
     })?;
     Ok(ctx.store.read(|c| store_imports::get(c, import_id))?)
 }

@@ -12,7 +12,7 @@ use earshot_core::demo::{person, Seeded};
 use earshot_core::triage::Decision;
 use earshot_store::inbox::InboxFilter;
 
-use crate::bench::{settle, print_table, tempdir, Row};
+use crate::bench::{print_table, settle, tempdir, Row};
 
 /// Texts the generated mentions are drawn from, with a varying tail so they are not identical.
 const TEXTS: &[&str] = &[
@@ -49,6 +49,8 @@ pub fn run(mentions: usize, contacts: usize) -> Result<()> {
         for i in 0..contacts {
             earshot_store::contacts::insert(tx, &person(&mut rng, i), None, &now)?;
         }
+        // As an import of that many contacts leaves it.
+        earshot_store::search::compact(tx)?;
         Ok(())
     })?;
 
@@ -216,6 +218,11 @@ pub fn run(mentions: usize, contacts: usize) -> Result<()> {
         "Analysis (sentiment, intents, language, urgency), one core: {:.0} texts/s",
         lines.len() as f64 / analyse_time.as_secs_f64()
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    // EARSHOT_BENCH_KEEP=1 keeps the workspace, to look at its query plans.
+    if std::env::var("EARSHOT_BENCH_KEEP").as_deref() == Ok("1") {
+        eprintln!("Kept {}", db.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }

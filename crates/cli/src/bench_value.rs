@@ -9,7 +9,7 @@ use earshot_app::{today, value, Ctx};
 use earshot_core::demo::{person, Seeded};
 use earshot_store::rusqlite::params;
 
-use crate::bench::{settle, print_table, tempdir, Row};
+use crate::bench::{print_table, settle, tempdir, Row};
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -33,6 +33,8 @@ pub fn run(mentions: usize, contacts: usize, orders: usize) -> Result<()> {
         for i in 0..contacts {
             earshot_store::contacts::insert(tx, &person(&mut rng, i), None, &now)?;
         }
+        // As an import of that many contacts leaves it.
+        earshot_store::search::compact(tx)?;
         Ok(())
     })?;
 

@@ -58,6 +58,17 @@ pub fn remove(tx: &Transaction<'_>, contact_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Imports that add or change at least this many contacts leave the search index compacted.
+pub const COMPACT_AFTER_CONTACTS: i64 = 1_000;
+
+/// Rewrites the contact search index as one segment. The index does not merge on ordinary writes (see
+/// migration 0005), so after a bulk load it is compacted once: later single-contact writes then only ever
+/// merge a few small segments, and searches read one large segment instead of dozens.
+pub fn compact(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute("INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize')", [])?;
+    Ok(())
+}
+
 /// Turns what the owner typed into an FTS5 query: each word folded, quoted (so no FTS syntax leaks in) and
 /// matched as a prefix; all words must match. `None` when there is nothing to search for.
 pub fn to_match_query(input: &str) -> Option<String> {
@@ -120,6 +131,37 @@ pub fn contacts(conn: &Connection, input: &str, limit: i64) -> Result<Vec<i64>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contacts;
+    use crate::test_support::{person, store};
+
+    #[test]
+    fn contacts_stay_findable_across_compaction_and_later_single_writes() {
+        let (_dir, store) = store();
+        // Enough single-contact transactions for the index to pile up and merge segments.
+        for i in 0..40 {
+            store
+                .write(|tx| {
+                    let d = person(&format!("Walker{i} Quince"), None).normalized().unwrap();
+                    contacts::insert(tx, &d, None, "2026-01-01T00:00:00Z").map(|_| ())
+                })
+                .unwrap();
+        }
+        store.write(compact).unwrap();
+        let late = store
+            .write(|tx| {
+                let d = person("Zoë Marchetti", None).normalized().unwrap();
+                contacts::insert(tx, &d, None, "2026-01-02T00:00:00Z")
+            })
+            .unwrap();
+        store
+            .read(|c| {
+                assert_eq!(contacts(c, "quince", 100)?.len(), 40);
+                assert_eq!(contacts(c, "walker17", 10)?.len(), 1);
+                assert_eq!(contacts(c, "zoe march", 10)?, vec![late]);
+                Ok(())
+            })
+            .unwrap();
+    }
 
     #[test]
     fn queries_cannot_inject_fts_syntax() {
