@@ -224,8 +224,9 @@ pub fn metrics_get(ctx: &Ctx, from: Option<&str>, to: Option<&str>) -> Result<Da
     if from >= to {
         return Err(ApiError::invalid("the period is empty: --from must be before --to"));
     }
-    // Share of conversation reads its per-day cache: bring it up to date, in short transactions.
+    // Share of conversation and money read their caches: bring them up to date, in short transactions.
     while !ctx.store.write(|tx| earshot_store::conversation::refresh(tx, zone))? {}
+    while !ctx.store.write(earshot_store::sales_digest::refresh)? {}
     Ok(ctx.store.read(|c| store_metrics::dashboard(c, from, to, zone))?)
 }
 

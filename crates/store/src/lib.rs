@@ -29,6 +29,7 @@ pub mod orders;
 pub mod organizations;
 pub mod outbox;
 pub mod people;
+pub mod sales_digest;
 pub mod search;
 pub mod settings;
 pub mod sources;

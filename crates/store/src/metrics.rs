@@ -16,7 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::conversation;
+use crate::{conversation, sales_digest};
 use crate::{settings, value, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -187,9 +187,9 @@ fn nps_part(conn: &Connection, from: &str, to: &str, zone: Tz) -> Result<NpsPart
     Ok(NpsPart { nps: metrics::nps(scores), by_month: trend, promoters, detractors })
 }
 
-/// The money figures of the period, from paid orders in the workspace currency: revenue (a sum over the
-/// `orders_paid` index), and retention and lead conversion from every known buyer's orders up to the end
-/// of the period, streamed buyer by buyer in the order of the `orders_by_buyer` index.
+/// The money figures of the period, from paid orders in the workspace currency, read from each buyer's
+/// digest (see [`sales_digest`]): revenue over every paid order in the period (anonymous ones included), and
+/// retention and lead conversion from every known buyer's orders up to the end of the period.
 struct MoneyPart {
     revenue: Revenue,
     retention: Retention,
@@ -204,61 +204,54 @@ fn money_part(
     churn_days: i64,
     zone: Tz,
 ) -> Result<MoneyPart> {
-    let (f, t) = (ts(from), ts(to));
-    let (gross, refunds, orders): (i64, i64, i64) = conn.query_row(
-        "SELECT coalesce(sum(CASE WHEN kind = 'sale' THEN amount_minor END), 0), coalesce(sum(refunded_minor), 0),
-                count(CASE WHEN kind = 'sale' THEN 1 END)
-           FROM orders INDEXED BY orders_paid
-          WHERE status = 'paid' AND currency = ?1 AND placed_at >= ?2 AND placed_at < ?3 AND deleted_at IS NULL",
-        params![currency, f, t],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
     let other_currency_orders: i64 = conn.query_row(
         "SELECT count(*) FROM orders INDEXED BY orders_paid
           WHERE status = 'paid' AND currency != ?1 AND placed_at >= ?2 AND placed_at < ?3 AND deleted_at IS NULL",
-        params![currency, f, t],
+        params![currency, ts(from), ts(to)],
         |r| r.get(0),
     )?;
 
+    let (from_s, to_s) = (from.timestamp(), to.timestamp());
     let lead_contacts: rustc_hash::FxHashSet<i64> = leads.iter().map(|(c, _)| *c).collect();
     let mut lead_sales: HashMap<i64, Vec<Sale>> = HashMap::new();
     let mut retention = RetentionCounter::new(from, to, churn_days, zone);
-    let mut customers = 0i64;
-    let mut stmt = conn.prepare_cached(
-        "SELECT contact_id, placed_at, kind = 'sale', amount_minor - refunded_minor FROM orders INDEXED BY orders_by_buyer
-          WHERE status = 'paid' AND currency = ?1 AND contact_id IS NOT NULL AND placed_at < ?2 AND deleted_at IS NULL
-          ORDER BY contact_id, placed_at",
-    )?;
-    let mut rows = stmt.query(params![currency, t])?;
-    let mut current: Option<i64> = None;
+    let (mut gross, mut refunds, mut orders, mut customers) = (0i64, 0i64, 0i64, 0i64);
     let mut times: Vec<DateTime<Utc>> = Vec::new();
-    let mut finish_buyer = |times: &mut Vec<DateTime<Utc>>| {
-        retention.add(times);
-        customers += times.iter().any(|at| *at >= from) as i64;
+    sales_digest::for_each(conn, currency, |buyer, digest| {
         times.clear();
-    };
-    while let Some(r) = rows.next()? {
-        let contact: i64 = r.get(0)?;
-        // Borrowed from the row: half a million timestamps are read without an allocation each.
-        let Some(at) = r.get_ref(1)?.as_str().ok().and_then(crate::parse_timestamp) else { continue };
-        let is_sale: bool = r.get(2)?;
-        if current != Some(contact) {
-            finish_buyer(&mut times);
-            current = Some(contact);
+        let known = buyer != sales_digest::ANONYMOUS;
+        let is_lead = known && lead_contacts.contains(&buyer);
+        // Oldest first: nothing after the end of the period counts.
+        for e in sales_digest::decode(digest).take_while(|e| e.at < to_s) {
+            if e.at >= from_s {
+                if e.is_sale {
+                    gross += e.amount_minor;
+                    orders += 1;
+                }
+                refunds += e.refunded_minor;
+            }
+            if !known {
+                continue;
+            }
+            let Some(at) = DateTime::from_timestamp(e.at, 0) else { continue };
+            if e.is_sale {
+                times.push(at);
+            }
+            if is_lead {
+                let net_minor = e.amount_minor - e.refunded_minor;
+                lead_sales.entry(buyer).or_default().push(Sale {
+                    contact_id: Some(buyer),
+                    at,
+                    net_minor,
+                    is_sale: e.is_sale,
+                });
+            }
         }
-        if is_sale {
-            times.push(at);
+        if known {
+            retention.add(&times);
+            customers += times.last().is_some_and(|at| at.timestamp() >= from_s) as i64;
         }
-        if lead_contacts.contains(&contact) {
-            lead_sales.entry(contact).or_default().push(Sale {
-                contact_id: Some(contact),
-                at,
-                net_minor: r.get(3)?,
-                is_sale,
-            });
-        }
-    }
-    finish_buyer(&mut times);
+    })?;
 
     let revenue = Revenue {
         currency: currency.to_string(),
@@ -376,8 +369,8 @@ fn leads_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<(i64, DateTim
 }
 
 /// The dashboard for [from, to). `fallback_zone` is the computer's zone, used when the owner set none.
-/// Share of conversation counts whole local days and reads `conversation_days`: bring it up to date first
-/// with [`conversation::refresh`].
+/// Share of conversation counts whole local days and reads `conversation_days`, and money reads
+/// `sales_digest`: bring both up to date first with [`conversation::refresh`] and [`sales_digest::refresh`].
 pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fallback_zone: Tz) -> Result<Dashboard> {
     let zone = time_zone(conn, fallback_zone)?;
     let hours = opening_hours(conn)?;
@@ -488,6 +481,7 @@ mod tests {
         let (_dir, store) = store();
         store.write(workspace).unwrap();
         store.write(|tx| conversation::refresh(tx, Tz::UTC)).unwrap();
+        store.write(sales_digest::refresh).unwrap();
         let d = store.read(|c| dashboard(c, at("2026-01-01T00:00:00Z"), at("2026-04-01T00:00:00Z"), Tz::UTC)).unwrap();
         // NPS: 1 promoter, 1 passive, 1 detractor of 3 = 0.
         assert_eq!((d.nps.score, d.nps.responses), (Some(0.0), 3));

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_triage.sql"),
     include_str!("migrations/0004_value.sql"),
     include_str!("migrations/0005_search_merging.sql"),
+    include_str!("migrations/0006_sales_digest.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
