@@ -12,7 +12,7 @@ use earshot_core::metrics::{
     Volume,
 };
 use earshot_core::money::to_major;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -204,20 +204,19 @@ fn money_part(
     churn_days: i64,
     zone: Tz,
 ) -> Result<MoneyPart> {
-    let other_currency_orders: i64 = conn.query_row(
-        "SELECT count(*) FROM orders INDEXED BY orders_paid
-          WHERE status = 'paid' AND currency != ?1 AND placed_at >= ?2 AND placed_at < ?3 AND deleted_at IS NULL",
-        params![currency, ts(from), ts(to)],
-        |r| r.get(0),
-    )?;
-
     let (from_s, to_s) = (from.timestamp(), to.timestamp());
     let lead_contacts: rustc_hash::FxHashSet<i64> = leads.iter().map(|(c, _)| *c).collect();
     let mut lead_sales: HashMap<i64, Vec<Sale>> = HashMap::new();
     let mut retention = RetentionCounter::new(from, to, churn_days, zone);
     let (mut gross, mut refunds, mut orders, mut customers) = (0i64, 0i64, 0i64, 0i64);
+    let mut other_currency_orders = 0i64;
     let mut times: Vec<DateTime<Utc>> = Vec::new();
-    sales_digest::for_each(conn, currency, |buyer, digest| {
+    sales_digest::for_each(conn, |buyer, digest_currency, digest| {
+        if digest_currency != currency {
+            other_currency_orders +=
+                sales_digest::decode(digest).filter(|e| e.is_sale && e.at >= from_s && e.at < to_s).count() as i64;
+            return;
+        }
         times.clear();
         let known = buyer != sales_digest::ANONYMOUS;
         let is_lead = known && lead_contacts.contains(&buyer);
@@ -323,11 +322,16 @@ fn response_part(conn: &Connection, from: &str, to: &str, hours: &OpeningHours, 
     )?;
     let (mut items, mut action, mut reply) = (0, Vec::new(), Vec::new());
     let mut rows = stmt.query([from, to])?;
+    // Timestamps are read borrowed from the row: a year of complaints and questions is a few hundred
+    // thousand rows.
+    let time_at = |r: &rusqlite::Row<'_>, col: usize| -> Result<Option<DateTime<Utc>>> {
+        Ok(r.get_ref(col)?.as_str_or_null().ok().flatten().and_then(crate::parse_timestamp))
+    };
     while let Some(r) = rows.next()? {
-        let Some(arrived) = crate::parse_timestamp(&r.get::<_, String>(0)?) else { continue };
+        let Some(arrived) = time_at(r, 0)? else { continue };
         items += 1;
         for (col, list) in [(1, &mut action), (2, &mut reply)] {
-            if let Some(t) = r.get::<_, Option<String>>(col)?.as_deref().and_then(crate::parse_timestamp) {
+            if let Some(t) = time_at(r, col)? {
                 list.push(hours.minutes_between(arrived, t, zone));
             }
         }
@@ -382,6 +386,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
     let MoneyPart { revenue, retention, lead_conversion } =
         money_part(conn, &currency, (from, to), &leads, churn_days, zone)?;
     let (share_of_conversation, conversation_by_week) = conversation_part(conn, from, to, zone)?;
+    let response_time = response_part(conn, &f, &t, &hours, zone)?;
     let ideas: i64 = conn.query_row(
         "SELECT count(*) FROM ideas WHERE deleted_at IS NULL AND created_at >= ?1 AND created_at < ?2",
         [&f, &t],
@@ -410,7 +415,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         revenue,
         share_of_conversation,
         conversation_by_week,
-        response_time: response_part(conn, &f, &t, &hours, zone)?,
+        response_time,
         lead_conversion: LeadsConverted::of(lead_conversion, &currency),
         retention,
         ideas,

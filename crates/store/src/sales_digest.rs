@@ -92,14 +92,16 @@ fn paid_orders(tx: &Transaction<'_>, buyer: i64, currency: &str) -> Result<Vec<E
     Ok(out)
 }
 
-/// Calls `f` with every buyer's digest in `currency` (the anonymous buyer's included), in no set order.
-pub fn for_each(conn: &Connection, currency: &str, mut f: impl FnMut(i64, &[u8])) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT buyer, sales FROM sales_digest WHERE currency = ?1")?;
-    let mut rows = stmt.query([currency])?;
+/// Calls `f` with every digest: buyer (the anonymous one included), currency and packed orders, in no set
+/// order. One pass over the table, whatever the currencies: the dashboard needs the others' counts too.
+pub fn for_each(conn: &Connection, mut f: impl FnMut(i64, &str, &[u8])) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT buyer, currency, sales FROM sales_digest")?;
+    let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        // Only `refresh` writes digests, always as blobs; a damaged row is skipped rather than failing the dashboard.
-        if let Ok(digest) = r.get_ref(1)?.as_blob() {
-            f(r.get(0)?, digest);
+        // Only `refresh` writes digests, always as text and blob; a damaged row is skipped rather than
+        // failing the dashboard.
+        if let (Ok(currency), Ok(digest)) = (r.get_ref(1)?.as_str(), r.get_ref(2)?.as_blob()) {
+            f(r.get(0)?, currency, digest);
         }
     }
     Ok(())
@@ -114,8 +116,8 @@ mod tests {
         store
             .read(|c| {
                 let mut out = Vec::new();
-                for_each(c, "USD", |b, blob| {
-                    if b == buyer {
+                for_each(c, |b, currency, blob| {
+                    if b == buyer && currency == "USD" {
                         out.extend(decode(blob));
                     }
                 })?;
