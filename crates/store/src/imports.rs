@@ -66,14 +66,18 @@ pub fn begin(tx: &Transaction<'_>, file_name: &str, format: &str, now: &str) -> 
 /// to date as records are added, so a 100,000-row file costs no per-row lookups.
 #[derive(Debug, Default)]
 pub struct Matcher {
-    emails: HashMap<String, i64>,
-    phones: HashMap<String, i64>,
-    identities: HashMap<(String, String), i64>,
+    emails: KeyMap<String, i64>,
+    phones: KeyMap<String, i64>,
+    identities: KeyMap<(String, String), i64>,
     /// (folded name, folded organization) of contacts, for records with no email, phone or handle.
-    names: HashMap<(String, Option<String>), i64>,
+    names: KeyMap<(String, Option<String>), i64>,
     /// Folded name alone, for buyers known only by name; `None` when two people share it.
-    names_only: HashMap<String, Option<i64>>,
+    names_only: KeyMap<String, Option<i64>>,
 }
+
+/// Hundreds of thousands of keys are hashed per import: a fast hasher, still seeded per process so a
+/// crafted file cannot pile its keys into one bucket.
+type KeyMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl Matcher {
     pub fn load(conn: &Connection) -> Result<Matcher> {
