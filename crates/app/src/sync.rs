@@ -186,7 +186,7 @@ fn record(
             // A feed that repeats an id within one answer keeps the first (newest) copy.
             let items: Vec<_> = items.into_iter().filter(|m| ids.insert(m.external_id.clone())).collect();
             let paired = matcher.keep_relevant(items);
-            let counts = ctx.store.write(|tx| {
+            let counts = ctx.store.write_refetchable(|tx| {
                 let counts = mentions::ingest(tx, source.id, &paired, &now_text)?;
                 sources::record_success(
                     tx,

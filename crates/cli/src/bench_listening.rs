@@ -173,7 +173,7 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
         matched += paired.len();
         matching += t.elapsed();
         let t = Instant::now();
-        ctx.store.write(|tx| earshot_store::mentions::ingest(tx, *source_id, &paired, &now_text))?;
+        ctx.store.write_refetchable(|tx| earshot_store::mentions::ingest(tx, *source_id, &paired, &now_text))?;
         store += t.elapsed();
     }
     let total = parse + matching + store;

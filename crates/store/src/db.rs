@@ -153,6 +153,24 @@ impl Store {
         Ok(out)
     }
 
+    /// Like [`Store::write`], for what listening fetched: items from the network stored together with the
+    /// source's cursor. The commit is not flushed to disk on its own (`synchronous = NORMAL`): after a power
+    /// cut the last few fetches may be rolled back, cursor included, and are fetched again; a crash of the
+    /// app loses nothing, and the next commit of the owner's own work flushes them with it. Everything the
+    /// owner does goes through [`Store::write`], which flushes every commit.
+    pub fn write_refetchable<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
+        let out = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        conn.execute_batch("PRAGMA synchronous = FULL;")?;
+        out
+    }
+
     /// Runs `f` on one of the read-only connections (round robin), inside a read transaction so it sees
     /// one consistent snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
@@ -293,6 +311,19 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    #[test]
+    fn the_owners_writes_are_flushed_again_after_listening_stored_something_even_when_it_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("w.db")).unwrap();
+        let sync_level =
+            |tx: &Transaction<'_>| -> Result<i64> { Ok(tx.query_row("PRAGMA synchronous", [], |r| r.get(0))?) };
+        assert_eq!(store.write_refetchable(sync_level).unwrap(), 1, "NORMAL while storing fetched items");
+        assert_eq!(store.write(sync_level).unwrap(), 2);
+        let failed: Result<()> = store.write_refetchable(|_| Err(StoreError::Invalid("feed broke".into())));
+        assert!(failed.is_err());
+        assert_eq!(store.write(sync_level).unwrap(), 2, "FULL again after a failed fetch");
     }
 
     #[test]
