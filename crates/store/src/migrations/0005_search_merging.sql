@@ -3,6 +3,3 @@
 -- (a lead from a mention) paid 10-20 ms for it. Segments are still merged when 16 pile up at one level,
 -- which for one new contact at a time is a merge of a few small segments.
 INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('automerge', 0);
--- A bulk import buffers up to 64 MiB of new search entries before writing a segment (the default is 1 MiB):
--- with no merging on writes, fewer and larger segments are what a large import should leave behind.
-INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('hashsize', 67108864);
