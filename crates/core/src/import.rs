@@ -80,12 +80,22 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// At most `max` bytes from the start, never ending inside a UTF-8 character: a character cut in two would
+/// make a UTF-8 file look like Windows-1252.
+fn head_of(bytes: &[u8], max: usize) -> &[u8] {
+    let mut end = bytes.len().min(max);
+    while end > 0 && end < bytes.len() && (bytes[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    &bytes[..end]
+}
+
 /// Guesses the format from the content (and the file name as a tie-breaker).
 pub fn detect(file_name: &str, bytes: &[u8]) -> Result<ImportFormat, FileError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FileError::Empty);
     }
-    let head = decode_text(&bytes[..bytes.len().min(64 * 1024)]);
+    let head = decode_text(head_of(bytes, 64 * 1024));
     if head.lines().take(50).any(|l| l.trim().eq_ignore_ascii_case("BEGIN:VCARD")) {
         return Ok(ImportFormat::Vcard);
     }
@@ -105,6 +115,15 @@ mod tests {
             detect("contacts.txt", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n"),
             Ok(ImportFormat::Vcard)
         );
+    }
+
+    #[test]
+    fn the_head_read_for_detection_never_cuts_a_character_in_two() {
+        let text = "Zoë,Ørsted\n".repeat(10);
+        for max in 1..text.len() {
+            let head = decode_text(head_of(text.as_bytes(), max));
+            assert!(text.starts_with(&head), "cut at {max} gave {head:?}");
+        }
     }
 
     #[test]

@@ -45,6 +45,9 @@ impl Checkpointer {
             .name("earshot-checkpoint".into())
             .spawn(move || {
                 let mut conn: Option<Connection> = None;
+                // The log file keeps its size after a checkpoint (up to `journal_size_limit`) until a writer
+                // starts it over; what it looked like once fully copied back is not worth another look.
+                let mut copied_back: Option<(u64, Option<std::time::SystemTime>)> = None;
                 let (lock, wake) = &*flag;
                 loop {
                     let stopped = lock.lock().unwrap_or_else(|p| p.into_inner());
@@ -57,8 +60,9 @@ impl Checkpointer {
                         return;
                     }
                     drop(stopped);
-                    let big = std::fs::metadata(wal_path(&db)).is_ok_and(|m| m.len() >= WAL_BYTES_BEFORE_CHECKPOINT);
-                    if !big {
+                    let Ok(meta) = std::fs::metadata(wal_path(&db)) else { continue };
+                    let seen = (meta.len(), meta.modified().ok());
+                    if meta.len() < WAL_BYTES_BEFORE_CHECKPOINT || copied_back == Some(seen) {
                         continue;
                     }
                     if conn.is_none() {
@@ -68,7 +72,9 @@ impl Checkpointer {
                     }
                     // A failed checkpoint is retried on the next look; the writer's own is the safety net.
                     if let Some(c) = &conn {
-                        let _ = checkpoint_passive(c);
+                        if let Ok((frames, copied)) = checkpoint_passive(c) {
+                            copied_back = (frames == copied).then_some(seen);
+                        }
                     }
                 }
             })
