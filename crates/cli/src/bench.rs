@@ -27,7 +27,7 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let out = f();
     (out, start.elapsed())
@@ -166,5 +166,19 @@ pub fn settle(db: &std::path::Path) -> Result<()> {
     if busy != 0 {
         return Err(anyhow!("the workspace's log could not be checkpointed before timing"));
     }
+    Ok(())
+}
+
+/// Adds `count` generated contacts in one transaction, then compacts the search index as an import of that
+/// many contacts leaves it.
+pub fn add_contacts(ctx: &Ctx, count: usize, seed: u64) -> Result<()> {
+    let now = ctx.now_text();
+    let mut rng = Seeded::new(seed);
+    ctx.store.write(|tx| {
+        for i in 0..count {
+            earshot_store::contacts::insert(tx, &person(&mut rng, i), None, &now)?;
+        }
+        earshot_store::search::compact(tx)
+    })?;
     Ok(())
 }

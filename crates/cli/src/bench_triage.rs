@@ -2,17 +2,17 @@
 //! triage hot paths timed: one decision committed (next to a bare fsync'd SQLite commit on the same disk),
 //! the inbox's first page, full-text search, and the analysis throughput. Prints a table; asserts nothing.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{anyhow, Result};
 use earshot_app::triage::{self, TriageInput};
 use earshot_app::Ctx;
 use earshot_core::analysis::{self, Speaker};
-use earshot_core::demo::{person, Seeded};
+use earshot_core::demo::Seeded;
 use earshot_core::triage::Decision;
 use earshot_store::inbox::InboxFilter;
 
-use crate::bench::{print_table, settle, tempdir, Row};
+use crate::bench::{add_contacts, print_table, settle, tempdir, timed, Row};
 
 /// Texts the generated mentions are drawn from, with a varying tail so they are not identical.
 const TEXTS: &[&str] = &[
@@ -29,12 +29,6 @@ const TEXTS: &[&str] = &[
 ];
 const TAILS: &[&str] = &["today", "again", "this morning", "on Main Street", "lol", "😍", "😠", "!!", "", "#cycling"];
 
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = Instant::now();
-    let out = f();
-    (out, start.elapsed())
-}
-
 pub fn run(mentions: usize, contacts: usize) -> Result<()> {
     let dir = tempdir()?;
     let db = dir.join("bench-triage.db");
@@ -43,16 +37,8 @@ pub fn run(mentions: usize, contacts: usize) -> Result<()> {
     let api = |e: earshot_app::ApiError| anyhow!(e.message);
 
     eprintln!("Adding {contacts} contacts...");
-    let mut rng = Seeded::new(7);
+    add_contacts(&ctx, contacts, 7)?;
     let now = ctx.now_text();
-    ctx.store.write(|tx| {
-        for i in 0..contacts {
-            earshot_store::contacts::insert(tx, &person(&mut rng, i), None, &now)?;
-        }
-        // As an import of that many contacts leaves it.
-        earshot_store::search::compact(tx)?;
-        Ok(())
-    })?;
 
     eprintln!("Adding {mentions} mentions (analysed as on arrival)...");
     let analysed: Vec<(String, analysis::Analysis)> = TEXTS

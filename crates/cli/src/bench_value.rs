@@ -2,20 +2,12 @@
 //! million orders, then the customer-value paths timed: the full dashboard over a year, one contact's
 //! brief, and recomputing every contact's value. Prints a table; asserts nothing.
 
-use std::time::{Duration, Instant};
-
 use anyhow::{anyhow, Result};
 use earshot_app::{today, value, Ctx};
-use earshot_core::demo::{person, Seeded};
+use earshot_core::demo::Seeded;
 use earshot_store::rusqlite::params;
 
-use crate::bench::{print_table, settle, tempdir, Row};
-
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let start = Instant::now();
-    let out = f();
-    (out, start.elapsed())
-}
+use crate::bench::{add_contacts, print_table, settle, tempdir, timed, Row};
 
 const INTENTS: &[&str] = &["other", "complaint", "question", "praise", "lead", "other,trigger", "idea"];
 
@@ -25,18 +17,9 @@ pub fn run(mentions: usize, contacts: usize, orders: usize) -> Result<()> {
     let store = earshot_app::Store::open_with(&db, earshot_app::StoreOptions { backups: false })?;
     let ctx = Ctx::with_store(store);
     let api = |e: earshot_app::ApiError| anyhow!(e.message);
-    let now = ctx.now_text();
-    let mut rng = Seeded::new(5);
 
     eprintln!("Adding {contacts} contacts...");
-    ctx.store.write(|tx| {
-        for i in 0..contacts {
-            earshot_store::contacts::insert(tx, &person(&mut rng, i), None, &now)?;
-        }
-        // As an import of that many contacts leaves it.
-        earshot_store::search::compact(tx)?;
-        Ok(())
-    })?;
+    add_contacts(&ctx, contacts, 5)?;
 
     eprintln!("Adding {mentions} mentions with their matches and decisions...");
     let (filled, fill) = timed(|| {

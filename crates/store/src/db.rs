@@ -39,6 +39,14 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::Io { path: path.display().to_string(), source }
 }
 
+/// Runs `f` in one `BEGIN IMMEDIATE` transaction on `conn`; commits if it returns `Ok`.
+fn transact<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
 /// Folds text the way the search index stores it; registered on every connection as `earshot_fold`.
 fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
@@ -147,10 +155,7 @@ impl Store {
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer; commits if it returns `Ok`.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        transact(&mut conn, f)
     }
 
     /// Like [`Store::write`], for what listening fetched: items from the network stored together with the
@@ -161,12 +166,7 @@ impl Store {
     pub fn write_refetchable<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         conn.execute_batch("PRAGMA synchronous = NORMAL;")?;
-        let out = (|| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })();
+        let out = transact(&mut conn, f);
         conn.execute_batch("PRAGMA synchronous = FULL;")?;
         out
     }

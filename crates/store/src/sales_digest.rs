@@ -72,16 +72,16 @@ pub fn refresh(tx: &Transaction<'_>) -> Result<bool> {
     Ok(stale.len() < CHUNK)
 }
 
+const KNOWN_BUYER_ORDERS: &str = "SELECT placed_at, kind = 'sale', amount_minor, refunded_minor
+       FROM orders INDEXED BY orders_by_buyer
+      WHERE status = 'paid' AND currency = ?1 AND contact_id = ?2 AND deleted_at IS NULL ORDER BY placed_at";
+const ANONYMOUS_ORDERS: &str = "SELECT placed_at, kind = 'sale', amount_minor, refunded_minor
+       FROM orders INDEXED BY orders_by_buyer
+      WHERE status = 'paid' AND currency = ?1 AND contact_id IS NULL AND deleted_at IS NULL ORDER BY placed_at";
+
 fn paid_orders(tx: &Transaction<'_>, buyer: i64, currency: &str) -> Result<Vec<Entry>> {
-    const COLUMNS: &str =
-        "SELECT placed_at, kind = 'sale', amount_minor, refunded_minor FROM orders INDEXED BY orders_by_buyer
-         WHERE status = 'paid' AND currency = ?1 AND deleted_at IS NULL";
     let anonymous = buyer == ANONYMOUS;
-    let mut stmt = if anonymous {
-        tx.prepare_cached(&format!("{COLUMNS} AND contact_id IS NULL ORDER BY placed_at"))?
-    } else {
-        tx.prepare_cached(&format!("{COLUMNS} AND contact_id = ?2 ORDER BY placed_at"))?
-    };
+    let mut stmt = tx.prepare_cached(if anonymous { ANONYMOUS_ORDERS } else { KNOWN_BUYER_ORDERS })?;
     let mut rows = if anonymous { stmt.query([currency])? } else { stmt.query(params![currency, buyer])? };
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
