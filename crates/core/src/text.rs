@@ -17,7 +17,10 @@ pub fn fold(s: &str) -> String {
         // Most names and emails: no transliteration needed, just case and spacing.
         push_words(&s.to_ascii_lowercase());
     } else {
-        push_words(&deunicode(s).to_lowercase());
+        // Transliteration drops control characters, line breaks and tabs among them: spaces keep the words
+        // on either side apart.
+        let spaced: String = s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+        push_words(&deunicode(&spaced).to_lowercase());
     }
     out
 }
@@ -71,6 +74,11 @@ mod tests {
     fn fold_makes_accented_and_plain_names_equal() {
         assert_eq!(fold("  Zoë   Ångström "), "zoe angstrom");
         assert_eq!(fold("ZOE"), fold("zoë"));
+    }
+
+    #[test]
+    fn fold_keeps_words_on_separate_lines_apart_in_accented_text() {
+        assert_eq!(fold("Café\nSpoke\tand\r\nChain"), "cafe spoke and chain");
     }
 
     #[test]

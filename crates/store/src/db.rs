@@ -48,7 +48,7 @@ fn transact<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result
 }
 
 /// Folds text the way the search index stores it; registered on every connection as `earshot_fold`.
-fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         "earshot_fold",
         1,

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_value.sql"),
     include_str!("migrations/0005_search_merging.sql"),
     include_str!("migrations/0006_sales_digest.sql"),
+    include_str!("migrations/0007_contact_search_rebuild.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
@@ -80,8 +81,37 @@ mod tests {
     }
 
     #[test]
+    fn contacts_stored_before_the_search_rebuild_are_found_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            crate::db::register_functions(&conn).unwrap();
+            migrate_to(&mut conn, 6).unwrap();
+            let tx = conn.transaction().unwrap();
+            let mut d = crate::test_support::person("Zoë Marchetti", Some("zoe@x.example"));
+            d.notes = vec!["Met at the café\nasked about tubeless tyres".into()];
+            let id = crate::contacts::insert(&tx, &d.normalized().unwrap(), None, "2026-01-01T00:00:00Z").unwrap();
+            // As the folding of that time indexed it: the line break lost, two words run together.
+            tx.execute("DELETE FROM contacts_fts WHERE rowid = ?1", [id]).unwrap();
+            tx.execute(
+                "INSERT INTO contacts_fts (rowid, name, notes) VALUES (?1, 'zoe marchetti', 'met at the cafeasked')",
+                [id],
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        for query in ["zoe march", "asked", "tubeless", "zoe@x"] {
+            assert_eq!(store.read(|c| crate::search::contacts(c, query, 10)).unwrap().len(), 1, "{query}");
+        }
+    }
+
+    #[test]
     fn migrations_apply_cleanly_to_an_empty_database() {
         let mut conn = Connection::open_in_memory().unwrap();
+        // Migrations may call the functions every connection of the store has.
+        crate::db::register_functions(&conn).unwrap();
         migrate(&mut conn).unwrap();
         migrate(&mut conn).unwrap();
         assert_eq!(current_version(&conn).unwrap(), MIGRATIONS.len() as i64);

@@ -164,6 +164,20 @@ mod tests {
     }
 
     #[test]
+    fn words_on_separate_lines_of_an_accented_note_are_found_apart() {
+        let (_dir, store) = store();
+        let id = store
+            .write(|tx| {
+                let mut d = person("Zoë Marchetti", None);
+                d.notes = vec!["Met at the café\nasked about tubeless tyres".into()];
+                contacts::insert(tx, &d.normalized().unwrap(), None, "2026-01-01T00:00:00Z")
+            })
+            .unwrap();
+        assert_eq!(store.read(|c| contacts(c, "tubeless", 10)).unwrap(), vec![id]);
+        assert_eq!(store.read(|c| contacts(c, "cafe", 10)).unwrap(), vec![id]);
+    }
+
+    #[test]
     fn queries_cannot_inject_fts_syntax() {
         assert_eq!(to_match_query("zoë \"OR\" NEAR(a"), Some("\"zoe\"* \"or\"* \"near\"* \"a\"*".into()));
         assert_eq!(to_match_query("  -*  "), None);
