@@ -5,9 +5,11 @@
 
 use earshot_core::mention::{clean_url, NewMention};
 use earshot_core::query::{MatchText, Query};
+use earshot_core::text::fold;
 use earshot_store::listening_queries::{self, ListeningQuery};
 use earshot_store::mentions::{self, Mention};
 use earshot_store::sources::{self, NewSource, Source};
+use earshot_sync::feeds::Relevance;
 use serde::Serialize;
 
 use crate::{ApiError, Ctx};
@@ -34,12 +36,6 @@ impl Matcher {
         self.queries.iter().filter(|(_, q)| q.matches(&prepared)).map(|(id, _)| *id).collect()
     }
 
-    /// Whether any query matches an item (stops at the first that does).
-    pub fn is_relevant(&self, title: Option<&str>, text: &str) -> bool {
-        let prepared = MatchText::of(title, text);
-        self.queries.iter().any(|(_, q)| q.matches(&prepared))
-    }
-
     /// Server-side searches standing for the live queries (brand and competitor first), at most `limit`.
     pub fn searches(&self, limit: usize) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -64,6 +60,19 @@ impl Matcher {
                 (m.direct || !ids.is_empty()).then_some((m, ids))
             })
             .collect()
+    }
+}
+
+impl Relevance for Matcher {
+    /// Whether any query matches an item (stops at the first that does).
+    fn is_relevant(&self, title: Option<&str>, text: &str) -> bool {
+        let prepared = MatchText::of(title, text);
+        self.queries.iter().any(|(_, q)| q.matches(&prepared))
+    }
+
+    fn may_be_relevant(&self, characters: &str) -> bool {
+        let folded = fold(characters);
+        self.queries.iter().any(|(_, q)| q.may_match(&folded))
     }
 }
 

@@ -92,8 +92,7 @@ async fn round(
     let matcher = Matcher::load(ctx)?;
     let searches = matcher.searches(SEARCHES_PER_SOURCE);
     let searches = &searches;
-    let relevant = |title: Option<&str>, text: &str| matcher.is_relevant(title, text);
-    let relevant = &relevant;
+    let relevant = &matcher;
     for s in &due {
         on_event(SyncEvent::Checking { source_id: s.id, name: s.name.clone() });
     }

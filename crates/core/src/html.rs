@@ -176,6 +176,106 @@ fn text_of_clean(clean: &str) -> String {
     tidy_lines(&decoded)
 }
 
+/// Elements whose text a parser drops, keeps as raw markup or moves elsewhere (a table fosters stray text
+/// out in front of it): markup holding one is never read by [`characters_outside_tags`].
+const NOT_READ_CHEAPLY: &[&str] = &[
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "title",
+    "head",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "textarea",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
+    "table",
+    "select",
+    "frameset",
+];
+
+/// The characters of `markup` outside its tags, in order, without parsing it: every word of the text
+/// [`render`] would give is then a run of consecutive characters here (tags between its letters
+/// removed). It lets a caller rule an item out before rendering it. `None` whenever that could be untrue:
+/// an entity or NUL, a comment or doctype, an element from [`NOT_READ_CHEAPLY`], a tag that never ends.
+pub fn characters_outside_tags(markup: &str) -> Option<String> {
+    if markup.contains(['&', '\0']) {
+        return None;
+    }
+    let bytes = markup.as_bytes();
+    let mut out = String::with_capacity(markup.len());
+    let (mut from, mut copied) = (0, 0);
+    while let Some(found) = markup[from..].find('<') {
+        let open = from + found;
+        let closing = bytes.get(open + 1) == Some(&b'/');
+        let name_start = open + 1 + usize::from(closing);
+        match bytes.get(name_start) {
+            Some(c) if c.is_ascii_alphabetic() => {}
+            // `</>`, `</ x`, `<!--`, `<?`: ignored or read as comments by a parser.
+            _ if closing => return None,
+            Some(b'!' | b'?') => return None,
+            // A `<` that opens no tag is text.
+            _ => {
+                from = open + 1;
+                continue;
+            }
+        }
+        let name_end = markup[name_start..]
+            .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+            .map_or(markup.len(), |i| name_start + i);
+        if NOT_READ_CHEAPLY.iter().any(|n| markup[name_start..name_end].eq_ignore_ascii_case(n)) {
+            return None;
+        }
+        let end = tag_end(bytes, name_end)?;
+        out.push_str(&markup[copied..open]);
+        from = end + 1;
+        copied = from;
+    }
+    out.push_str(&markup[copied..]);
+    Some(out)
+}
+
+/// Where a tag whose name ends at `at` closes (the index of its `>`), reading its attributes as the HTML
+/// tokenizer does, so a `>` inside a quoted value does not end it. `None` if it never closes.
+fn tag_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        BeforeName,
+        Name,
+        AfterName,
+        BeforeValue,
+        Unquoted,
+    }
+    let mut state = State::BeforeName;
+    loop {
+        let c = *bytes.get(at)?;
+        state = match (state, c) {
+            (_, b'>') => return Some(at),
+            (State::BeforeValue, b'"' | b'\'') => {
+                let close = bytes[at + 1..].iter().position(|&b| b == c)?;
+                at += close + 1;
+                State::BeforeName
+            }
+            (State::Unquoted, c) if c.is_ascii_whitespace() => State::BeforeName,
+            (State::Unquoted, _) => State::Unquoted,
+            (State::BeforeValue, c) if c.is_ascii_whitespace() => State::BeforeValue,
+            (State::BeforeValue, _) => State::Unquoted,
+            (State::Name | State::AfterName, b'=') => State::BeforeValue,
+            (State::Name, c) if c.is_ascii_whitespace() => State::AfterName,
+            (State::AfterName | State::BeforeName, c) if c.is_ascii_whitespace() => state,
+            (_, b'/') => State::BeforeName,
+            // Any other byte, `=` included when no name comes before it, is part of an attribute name.
+            _ => State::Name,
+        };
+        at += 1;
+    }
+}
+
 /// Collapses spaces within lines and blank lines between them, and trims the ends.
 pub fn tidy_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -233,6 +333,91 @@ mod tests {
         let text =
             to_text("<p>Fish &amp; chips&nbsp;at <b>Spoke</b></p><p>2 &lt; 3</p>line<br>break<script>x</script>");
         assert_eq!(text, "Fish & chips at Spoke\n\n2 < 3\nline\nbreak");
+    }
+
+    #[test]
+    fn characters_outside_tags_hold_every_word_of_the_rendered_text() {
+        let words = |text: &str| {
+            text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>()
+        };
+        for markup in [
+            "<p>Spoke <b>and</b> Chain</p><p>next</p>",
+            "sp<b>oke</b> chain<br>x",
+            r#"<a href="https://x.example/?a>b" title='c>d'>link</a>tail"#,
+            "<a href=x>y</a>z <3 a < b",
+            "<div class=x/>one<span a = \"q>r\" b>two</span></div>",
+        ] {
+            let cheap = characters_outside_tags(markup).unwrap_or_else(|| panic!("{markup} was not read"));
+            for word in words(&to_text(markup)) {
+                assert!(cheap.contains(&word), "{word:?} of {markup:?} is not in {cheap:?}");
+            }
+        }
+        assert_eq!(characters_outside_tags("<p>Spoke <b>and</b></p>").as_deref(), Some("Spoke and"));
+    }
+
+    #[test]
+    fn generated_markup_read_cheaply_never_loses_a_word() {
+        const PIECES: &[&str] = &[
+            "sp",
+            "oke",
+            "Zoë",
+            " ",
+            "\n",
+            "<b>",
+            "</b>",
+            "<p>",
+            "</p>",
+            "<br/>",
+            "<div class=x>",
+            "</div>",
+            "<",
+            ">",
+            "=",
+            "\"",
+            "'",
+            "/",
+            "<a href=\"u>v\">",
+            "<a href='u>v'>",
+            "</a>",
+            "<i title=a\"b>",
+            "<span x = y>",
+            "</span>",
+            "<ul><li>",
+            "<3",
+            "a<b",
+            "<em/>",
+            "<img src=x>",
+            "<p =\"x>\">",
+        ];
+        let mut rng = crate::demo::Seeded::new(7);
+        for _ in 0..3000 {
+            let n = rng.between(1, 12) as usize;
+            let markup: String =
+                (0..n).map(|_| PIECES[rng.between(0, PIECES.len() as i64 - 1) as usize]).collect::<Vec<_>>().concat();
+            let Some(cheap) = characters_outside_tags(&markup) else { continue };
+            let cheap = crate::text::fold(&cheap);
+            let text = crate::text::fold(&to_text(&markup));
+            for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                assert!(cheap.contains(word), "{word:?} of {markup:?} is not in {cheap:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn markup_a_parser_reads_differently_is_never_read_cheaply() {
+        for markup in [
+            "Fish &amp; chips",
+            "sp<!-- x -->oke",
+            "sp<script>x</script>oke",
+            "<TABLE>sp<tr><td>x</td></tr>oke</TABLE>",
+            "sp</ >oke",
+            "<a href=\"never closed>spoke",
+            "<b",
+            "sp\0oke",
+            "<?php echo 1 ?>",
+        ] {
+            assert_eq!(characters_outside_tags(markup), None, "{markup}");
+        }
     }
 
     #[test]

@@ -69,14 +69,17 @@ impl Phrase {
         )
     }
 
+    /// Whether every piece at least occurs in the folded text as a substring: true whenever the phrase is
+    /// found, and false for most texts, cheaply.
+    fn pieces_occur_in(&self, folded: &str) -> bool {
+        self.0.iter().all(|p| match p {
+            Piece::Word(w) | Piece::Prefix(w) => folded.contains(w.as_str()),
+        })
+    }
+
     fn found_in(&self, text: &MatchText) -> bool {
         let n = self.0.len();
-        // Every piece must at least occur as a substring: a fast test that rules out most texts before the
-        // word-by-word scan.
-        let possible = self.0.iter().all(|p| match p {
-            Piece::Word(w) | Piece::Prefix(w) => text.folded.contains(w.as_str()),
-        });
-        possible
+        self.pieces_occur_in(&text.folded)
             && n > 0
             && text.words().windows(n).any(|w| self.0.iter().zip(w).all(|(p, &range)| p.matches(text.word(range))))
     }
@@ -191,6 +194,12 @@ impl Query {
                 .collect();
         }
         combos.into_iter().map(|c| c.join(" ")).collect()
+    }
+
+    /// A quick rule-out on folded text: `false` only when no text whose words all occur in `folded` (as
+    /// substrings, in any order) can match. Used before the costly work of turning markup into text.
+    pub fn may_match(&self, folded: &str) -> bool {
+        self.groups.iter().all(|group| group.iter().any(|p| p.pieces_occur_in(folded)))
     }
 
     pub fn matches(&self, text: &MatchText) -> bool {
@@ -322,6 +331,23 @@ mod tests {
         assert!(hits("spokeandchain.com", "see https://spokeandchain.com/shop"));
         assert!(hits("#spokeandchain", "#SpokeAndChain rocks"));
         assert!(!hits("spokeandchain.com", "spokeandchain is a shop"));
+    }
+
+    #[test]
+    fn the_quick_rule_out_never_rejects_a_text_the_query_matches() {
+        let texts = ["bicycle repair done", "Spoke & Chain", "see https://spokeandchain.com/shop", "Cycling", "x"];
+        for query in ["repair bike OR bicycle", "\"spoke and chain\"", "spokeandchain.com -sale", "cycl*", "y"] {
+            let q = Query::parse(query).unwrap();
+            for text in texts {
+                let prepared = MatchText::new(text);
+                if q.matches(&prepared) {
+                    assert!(q.may_match(&fold(text)), "{query} rejected {text}");
+                }
+            }
+        }
+        let q = Query::parse("repair bike OR bicycle").unwrap();
+        assert!(!q.may_match("bicycle shop"), "a group with no candidate rules the text out");
+        assert!(q.may_match("bicyclerepair"), "pieces may run together: it is only a rule-out");
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub struct SourceSpec<'a> {
     pub url: &'a str,
     pub config: &'a str,
     pub searches: &'a [String],
-    pub relevant: feeds::Relevance<'a>,
+    pub relevant: &'a dyn feeds::Relevance,
 }
 
 #[derive(Debug)]
@@ -169,7 +169,7 @@ async fn check_feed(
     fetcher: &Fetcher,
     url: &str,
     state: &SyncState,
-    relevant: feeds::Relevance<'_>,
+    relevant: &dyn feeds::Relevance,
     now: DateTime<Utc>,
 ) -> Outcome {
     let validators = Conditional { etag: state.etag.as_deref(), last_modified: state.last_modified.as_deref() };

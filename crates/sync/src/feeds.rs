@@ -31,12 +31,30 @@ pub struct ParsedFeed {
     pub skipped: usize,
 }
 
-/// Decides from an entry's title and text whether it is worth keeping (whether a query matches it).
-pub type Relevance<'a> = &'a (dyn Fn(Option<&str>, &str) -> bool + Sync);
+/// Decides whether an entry is worth keeping (whether a listening query matches it).
+pub trait Relevance: Sync {
+    /// Decides from the entry's title and plain text.
+    fn is_relevant(&self, title: Option<&str>, text: &str) -> bool;
+    /// A quick rule-out before an entry's HTML is rendered: `false` only when no entry can be relevant
+    /// whose every word is a run of consecutive characters of `characters`.
+    fn may_be_relevant(&self, characters: &str) -> bool;
+}
+
+/// Keeps every entry.
+pub struct KeepAll;
+
+impl Relevance for KeepAll {
+    fn is_relevant(&self, _title: Option<&str>, _text: &str) -> bool {
+        true
+    }
+    fn may_be_relevant(&self, _characters: &str) -> bool {
+        true
+    }
+}
 
 /// Parses a feed body. `feed_url` resolves relative links and seeds ids of entries that have none.
 pub fn parse(body: &[u8], feed_url: Option<&str>, fetched_at: DateTime<Utc>) -> Result<ParsedFeed, FeedError> {
-    parse_relevant(body, feed_url, fetched_at, &|_, _| true)
+    parse_relevant(body, feed_url, fetched_at, &KeepAll)
 }
 
 /// [`parse`], keeping only the entries `relevant` accepts; the rest are dropped as soon as their text is
@@ -45,7 +63,7 @@ pub fn parse_relevant(
     body: &[u8],
     feed_url: Option<&str>,
     fetched_at: DateTime<Utc>,
-    relevant: Relevance<'_>,
+    relevant: &dyn Relevance,
 ) -> Result<ParsedFeed, FeedError> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(feed_url)
@@ -122,34 +140,46 @@ fn normalise(
     base: Option<&url::Url>,
     language: Option<&str>,
     fetched_at: DateTime<Utc>,
-    relevant: Relevance<'_>,
+    relevant: &dyn Relevance,
 ) -> Option<NewMention> {
-    let title = entry.title.as_ref().map(text_of).filter(|t| !t.is_empty());
-
-    // The body: full content, else the summary, else a media description (YouTube).
-    let media_description = entry.media.iter().find_map(|m| m.description.clone());
-    let (text, rich) = match (&entry.content, &entry.summary, &media_description) {
+    // The body: full content, else the summary, else a media description (YouTube, whose markup is read for
+    // its text only), as (text, is HTML, keep the HTML).
+    let media_description = entry.media.iter().find_map(|m| m.description.as_ref());
+    let body = match (&entry.content, &entry.summary, media_description) {
         (Some(content), _, _) if content.body.as_deref().is_some_and(|b| !b.trim().is_empty()) => {
             let body = content.body.as_deref().unwrap_or_default();
-            if is_html_body(content.content_type.subty().as_str(), body) {
-                let r = html::render(body, base);
-                (r.text, Some(r.html))
-            } else {
-                (html::tidy_lines(body), None)
-            }
+            Some((body, is_html_body(content.content_type.subty().as_str(), body), true))
         }
         (_, Some(summary), _) if !summary.content.trim().is_empty() => {
-            if is_html(summary) {
-                let r = html::render(&summary.content, base);
-                (r.text, Some(r.html))
-            } else {
-                (html::tidy_lines(&summary.content), None)
+            Some((summary.content.as_str(), is_html(summary), true))
+        }
+        (_, _, Some(description)) => Some((description.content.as_str(), is_html(description), false)),
+        _ => None,
+    };
+    // Rendering HTML is most of the work here, and most entries match no query: rule those out first on the
+    // characters outside the tags, when the markup allows it.
+    if let Some((markup, true, _)) = body {
+        let title_characters = match &entry.title {
+            Some(t) if is_html(t) => html::characters_outside_tags(&t.content),
+            Some(t) => Some(t.content.clone()),
+            None => Some(String::new()),
+        };
+        if let (Some(title), Some(text)) = (title_characters, html::characters_outside_tags(markup)) {
+            if !relevant.may_be_relevant(&format!("{title}\n{text}")) {
+                return None;
             }
         }
-        (_, _, Some(description)) => (text_of(description), None),
-        _ => (String::new(), None),
+    }
+    let title = entry.title.as_ref().map(text_of).filter(|t| !t.is_empty());
+    let (text, rich) = match body {
+        Some((markup, true, keep)) => {
+            let r = html::render(markup, base);
+            (r.text, keep.then_some(r.html))
+        }
+        Some((plain, false, _)) => (html::tidy_lines(plain), None),
+        None => (String::new(), None),
     };
-    if !relevant(title.as_deref(), &text) {
+    if !relevant.is_relevant(title.as_deref(), &text) {
         return None;
     }
     let html = rich.filter(|h| !h.is_empty());
@@ -223,6 +253,38 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc()
+    }
+
+    /// One listening query, matched as the app matches it.
+    struct Listening(earshot_core::query::Query);
+
+    impl Relevance for Listening {
+        fn is_relevant(&self, title: Option<&str>, text: &str) -> bool {
+            self.0.matches(&earshot_core::query::MatchText::of(title, text))
+        }
+        fn may_be_relevant(&self, characters: &str) -> bool {
+            self.0.may_match(&earshot_core::text::fold(characters))
+        }
+    }
+
+    #[test]
+    fn entries_are_kept_by_their_rendered_words_whatever_the_markup_around_them() {
+        let item = |guid: &str, title: &str, description: &str| {
+            format!("<item><guid>{guid}</guid><title>{title}</title><description>{description}</description></item>")
+        };
+        let body = format!(
+            "<rss version=\"2.0\"><channel><title>t</title>{}{}{}{}{}</channel></rss>",
+            item("split", "a", "&lt;p&gt;Sp&lt;b&gt;oke&lt;/b&gt; rocks&lt;/p&gt;"),
+            item("entity", "b", "&lt;p&gt;Spoke &amp;amp; Chain&lt;/p&gt;"),
+            item("title", "Spoke news", "&lt;p&gt;nothing here&lt;/p&gt;"),
+            item("none", "c", "&lt;p&gt;nothing &lt;a href=\"https://spoke.example/\"&gt;here&lt;/a&gt;&lt;/p&gt;"),
+            item("lines", "d", "&lt;p&gt;bike&lt;/p&gt;&lt;p&gt;spokes and more&lt;/p&gt;"),
+        );
+        let query = Listening(earshot_core::query::Query::parse("spoke").unwrap());
+        let parsed = parse_relevant(body.as_bytes(), None, now(), &query).unwrap();
+        let kept: Vec<&str> = parsed.entries.iter().map(|e| e.external_id.as_str()).collect();
+        assert_eq!(kept, ["split", "entity", "title"], "a link's address or a longer word is not the word");
+        assert_eq!(parsed.seen, 5);
     }
 
     #[test]
