@@ -1,11 +1,12 @@
 //! Importing contacts from files: detect the format, preview (with the CSV column mapping), import in
 //! chunks with progress, report every bad row by line, undo.
 
-use earshot_core::import::{self, FileError, ImportFormat};
+use earshot_core::import::{self, FileError, ImportFormat, RecordError};
 use earshot_core::table::{self, Mapping, Parsed, Preview};
-use earshot_core::vcard;
+use earshot_core::{vcard, ContactDraft};
 use earshot_store::imports::{self as store_imports, Counts, ImportSummary};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use ts_rs::TS;
 
 use crate::{ApiError, Ctx};
@@ -69,28 +70,59 @@ pub fn import_preview(file_name: &str, bytes: &[u8]) -> Result<ImportPreview, Ap
     Ok(ImportPreview { file_name: file_name.to_string(), format, table: Some(table), cards: None })
 }
 
-fn parse(file_name: &str, bytes: &[u8], format: ImportFormat, mapping: Option<&Mapping>) -> Result<Parsed, ApiError> {
+/// The column mapping a CSV file is read with: the owner's, or the detected one. `None` for vCard files.
+fn mapping_for(
+    file_name: &str,
+    bytes: &[u8],
+    format: ImportFormat,
+    confirmed: Option<&Mapping>,
+) -> Result<Option<Mapping>, ApiError> {
     if format == ImportFormat::Vcard {
-        let mut parsed = Parsed::default();
-        for card in vcard::parse(bytes) {
-            match card {
-                Ok(draft) => parsed.records.push((0, draft)),
-                Err(e) => parsed.errors.push(e),
-            }
-        }
-        return Ok(parsed);
+        return Ok(None);
     }
-    let mapping = match mapping {
+    let mapping = match confirmed {
         Some(m) => m.clone(),
         None => table::default_mapping(bytes).map_err(|e| file_error(file_name, e))?,
     };
     if mapping.columns.iter().all(|c| c.field == table::Field::Ignore) {
         return Err(file_error(file_name, FileError::NeedsMapping));
     }
-    Ok(table::parse(bytes, &mapping))
+    Ok(Some(mapping))
+}
+
+/// Reads the file's records in chunks of [`CHUNK`], handing each on; returns the rows refused or trimmed.
+fn read_chunks(bytes: &[u8], mapping: Option<&Mapping>, send: &mut dyn FnMut(Vec<(u64, ContactDraft)>)) -> Parsed {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut on_record = |record| {
+        chunk.push(record);
+        if chunk.len() == CHUNK {
+            send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+        }
+    };
+    let problems = match mapping {
+        Some(mapping) => table::parse_each(bytes, mapping, &mut on_record),
+        None => {
+            let mut problems = Parsed::default();
+            for card in vcard::parse(bytes) {
+                match card {
+                    Ok(draft) => on_record((0, draft)),
+                    Err(e) => problems.errors.push(e),
+                }
+            }
+            problems
+        }
+    };
+    if !chunk.is_empty() {
+        send(chunk);
+    }
+    problems
 }
 
 /// Imports a file. Records are matched to existing contacts, so importing a file twice adds nothing.
+///
+/// The file is read on a second thread while the records already read are stored, one transaction per
+/// chunk; progress counts the records stored against those read so far (reading finishes long before
+/// storing does, so the total is soon the file's).
 pub fn import_run(
     ctx: &Ctx,
     file_name: &str,
@@ -99,24 +131,45 @@ pub fn import_run(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportSummary, ApiError> {
     let format = format_of(file_name, bytes, options.format)?;
-    let parsed = parse(file_name, bytes, format, options.mapping.as_ref())?;
+    let mapping = mapping_for(file_name, bytes, format, options.mapping.as_ref())?;
     let now = ctx.now_text();
     let import_id = ctx.store.write(|tx| store_imports::begin(tx, file_name, format.as_str(), &now))?;
-    let total = parsed.records.len();
     let mut counts = Counts::default();
     let mut filled = Vec::new();
     let mut matcher = ctx.store.read(store_imports::Matcher::load)?;
-    progress(ImportProgress { done: 0, total });
-    for (idx, chunk) in parsed.records.chunks(CHUNK).enumerate() {
-        let c = ctx.store.write(|tx| store_imports::apply(tx, import_id, chunk, &mut matcher, &now, &mut filled))?;
-        counts.added += c.added;
-        counts.merged += c.merged;
-        counts.unchanged += c.unchanged;
-        progress(ImportProgress { done: (idx * CHUNK + chunk.len()).min(total), total });
-    }
+    let read = AtomicUsize::new(0);
+    let problems = std::thread::scope(|scope| -> Result<Parsed, ApiError> {
+        let (sender, chunks) = std::sync::mpsc::channel();
+        let reader = scope.spawn(|| {
+            let sender = sender;
+            read_chunks(bytes, mapping.as_ref(), &mut |chunk| {
+                read.fetch_add(chunk.len(), Ordering::Relaxed);
+                // A closed channel means storing failed: the rest of the file is not needed.
+                let _ = sender.send(chunk);
+            })
+        });
+        let mut done = 0;
+        for chunk in chunks {
+            let c =
+                ctx.store.write(|tx| store_imports::apply(tx, import_id, &chunk, &mut matcher, &now, &mut filled))?;
+            counts.added += c.added;
+            counts.merged += c.merged;
+            counts.unchanged += c.unchanged;
+            done += chunk.len();
+            progress(ImportProgress { done, total: read.load(Ordering::Relaxed).max(done) });
+        }
+        // Reading stopped part-way only on a fault in a parser; what was stored stays, and says so.
+        Ok(reader.join().unwrap_or_else(|_| Parsed {
+            errors: vec![RecordError::new(
+                0,
+                "the file could not be read to the end; the rows after this were not imported",
+            )],
+            ..Parsed::default()
+        }))
+    })?;
     ctx.store.write(|tx| {
-        store_imports::record_problems(tx, import_id, &parsed.errors, &parsed.warnings)?;
-        store_imports::finish(tx, import_id, counts, parsed.errors.len() as i64, &filled, &now)?;
+        store_imports::record_problems(tx, import_id, &problems.errors, &problems.warnings)?;
+        store_imports::finish(tx, import_id, counts, problems.errors.len() as i64, &filled, &now)?;
         if counts.added + counts.merged >= earshot_store::search::COMPACT_AFTER_CONTACTS {
             earshot_store::search::compact(tx)?;
         }
@@ -159,6 +212,24 @@ mod tests {
         assert_eq!(error.line, 5);
         assert!(summary.problems.iter().any(|p| p.line == 4 && p.reason.contains("not-an-email")));
         assert_eq!(seen.last(), Some(&ImportProgress { done: 2, total: 2 }));
+    }
+
+    #[test]
+    fn a_file_larger_than_a_chunk_is_stored_whole_with_progress_up_to_its_total() {
+        let (_d, ctx) = ctx();
+        let rows = 2 * CHUNK + 1;
+        let mut csv = String::from("First Name,Last Name,E-mail 1 - Value\n");
+        for i in 0..rows {
+            csv.push_str(&format!("Ann{i},Lee,ann{i}@x.example\n"));
+        }
+        let mut seen = Vec::new();
+        let summary =
+            import_run(&ctx, "big.csv", csv.as_bytes(), &ImportOptions::default(), &mut |p| seen.push(p)).unwrap();
+        assert_eq!(summary.added, rows as i64);
+        let done: Vec<usize> = seen.iter().map(|p| p.done).collect();
+        assert_eq!(done, [CHUNK, 2 * CHUNK, rows]);
+        assert!(seen.iter().all(|p| p.done <= p.total && p.total <= rows));
+        assert_eq!(seen.last(), Some(&ImportProgress { done: rows, total: rows }));
     }
 
     #[test]

@@ -274,6 +274,15 @@ fn split_multi(value: &str, extra: &[char]) -> Vec<String> {
 
 /// Reads every data row with `mapping`. Rows that identify nobody are errors; bad values are warnings.
 pub fn parse(bytes: &[u8], mapping: &Mapping) -> Parsed {
+    let mut records = Vec::new();
+    let mut parsed = parse_each(bytes, mapping, &mut |record| records.push(record));
+    parsed.records = records;
+    parsed
+}
+
+/// [`parse`], handing each record to `on_record` as soon as it is read (an import can store the first
+/// rows while the rest are still being read). The returned `Parsed` holds the errors and warnings only.
+pub fn parse_each(bytes: &[u8], mapping: &Mapping, on_record: &mut dyn FnMut((u64, ContactDraft))) -> Parsed {
     let text = decode_text(bytes);
     let mut parsed = Parsed::default();
     let lines = Lines::new(&text);
@@ -311,7 +320,7 @@ pub fn parse(bytes: &[u8], mapping: &Mapping) -> Parsed {
             });
         }
         match d.normalized() {
-            Some(d) => parsed.records.push((line, d)),
+            Some(d) => on_record((line, d)),
             None => parsed.errors.push(RecordError::new(line, "the row has no name, organization, email or phone")),
         }
     }
