@@ -80,9 +80,12 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// How much of a file format detection and the column-mapping preview read: the header and the first rows.
+pub(crate) const HEAD_BYTES: usize = 64 * 1024;
+
 /// At most `max` bytes from the start, never ending inside a UTF-8 character: a character cut in two would
 /// make a UTF-8 file look like Windows-1252.
-fn head_of(bytes: &[u8], max: usize) -> &[u8] {
+pub(crate) fn head_of(bytes: &[u8], max: usize) -> &[u8] {
     let mut end = bytes.len().min(max);
     while end > 0 && end < bytes.len() && (bytes[end] & 0xC0) == 0x80 {
         end -= 1;
@@ -95,7 +98,7 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<ImportFormat, FileError> 
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(FileError::Empty);
     }
-    let head = decode_text(head_of(bytes, 64 * 1024));
+    let head = decode_text(head_of(bytes, HEAD_BYTES));
     if head.lines().take(50).any(|l| l.trim().eq_ignore_ascii_case("BEGIN:VCARD")) {
         return Ok(ImportFormat::Vcard);
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::contact::{ContactDraft, EmailDraft, PhoneDraft};
-use crate::import::{decode_text, FileError, ImportFormat, RecordError};
+use crate::import::{decode_text, head_of, FileError, ImportFormat, RecordError, HEAD_BYTES};
 use crate::text;
 use crate::vcard::identity_from_url;
 
@@ -240,8 +240,10 @@ pub fn detect_csv_flavour(text: &str) -> Option<ImportFormat> {
 }
 
 /// The header, a few rows and the guessed mapping, for the mapping step.
+/// Only the head of the file is read, as format detection reads it: a sample row that runs past it shows
+/// only its beginning.
 pub fn preview(bytes: &[u8], sample: usize) -> Result<Preview, FileError> {
-    let text = decode_text(bytes);
+    let text = decode_text(head_of(bytes, HEAD_BYTES));
     if text.trim().is_empty() {
         return Err(FileError::Empty);
     }
