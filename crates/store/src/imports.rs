@@ -112,7 +112,11 @@ impl Matcher {
     }
 
     fn name_key(d: &ContactDraft) -> (String, Option<String>) {
-        (text::fold(&d.display_name), d.organization.as_deref().map(text::fold))
+        Self::name_key_with(text::fold(&d.display_name), d)
+    }
+
+    fn name_key_with(folded_name: String, d: &ContactDraft) -> (String, Option<String>) {
+        (folded_name, d.organization.as_deref().map(text::fold))
     }
 
     /// The contact this record is: same email, then handle, then phone; by name (and organization) only
@@ -176,8 +180,9 @@ impl Matcher {
         for i in &d.identities {
             self.identities.entry((i.network.clone(), text::handle_key(&i.handle))).or_insert(id);
         }
-        self.learn_name_only(&text::fold(&d.display_name), id);
-        self.names.entry(Self::name_key(d)).or_insert(id);
+        let folded_name = text::fold(&d.display_name);
+        self.learn_name_only(&folded_name, id);
+        self.names.entry(Self::name_key_with(folded_name, d)).or_insert(id);
     }
 }
 
