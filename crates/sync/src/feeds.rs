@@ -70,6 +70,7 @@ pub fn parse_relevant(
         // Entries without an id are keyed below; the empty id marks them (feed-rs would otherwise invent one,
         // possibly random).
         .id_generator(|_links, _title, _uri| String::new())
+        .timestamp_parser(feed_date)
         .build();
     // The parser must never take the process down: a panic inside it is a feed we cannot read.
     let read = |bytes: &[u8]| {
@@ -105,6 +106,50 @@ pub fn parse_relevant(
         seen,
         skipped,
     })
+}
+
+/// A date as a feed writes it. Nearly every feed sends RFC 3339 (Atom, JSON Feed) or RFC 2822 (RSS), read
+/// here directly; anything else gets the repairs feed-rs makes by default, and the same result. Those
+/// repairs cost a dozen regular-expression passes, so they are kept for the dates that need them.
+fn feed_date(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text)
+        .or_else(|_| DateTime::parse_from_rfc2822(text))
+        .map(|d| d.to_utc())
+        .ok()
+        .or_else(|| repaired_date(text))
+}
+
+/// feed-rs's lenient reading (its `parse_timestamp_lenient`, which it does not export): RFC 3339 with a
+/// colon-less offset or no time; RFC 2822 with "UTC", any weekday, long month names, month before day, hour
+/// 24 or one-digit hours; RFC 1123 without the weekday.
+fn repaired_date(text: &str) -> Option<DateTime<Utc>> {
+    use std::sync::LazyLock;
+    type Repairs = LazyLock<Vec<(regex::Regex, &'static str)>>;
+    fn repairs(list: &[(&str, &'static str)]) -> Vec<(regex::Regex, &'static str)> {
+        list.iter().map(|(pattern, with)| (regex::Regex::new(pattern).expect("a valid pattern"), *with)).collect()
+    }
+    static RFC3339: Repairs =
+        LazyLock::new(|| repairs(&[(r"(\+|-)(\d{2})(\d{2})", "${1}${2}:${3}"), (r"-\d{2}$", "${0}T00:00:00+00:00")]));
+    static RFC2822: Repairs = LazyLock::new(|| {
+        repairs(&[
+            ("(UTC|-0000$)", "+0000"),
+            ("(Sun|Mon|Tue|Wed|Thu|Fri|Sat)[a-z]*, ", ""),
+            ("(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*", "$1"),
+            ("(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\\d{1,2}) (\\d{4})", "$2 $1 $3"),
+            (" 24:", " 00:"),
+            (" ([0-9]):", " 0${1}:"),
+        ])
+    });
+    static RFC1123: Repairs = LazyLock::new(|| repairs(&[(" Z$", " +0000"), ("^[[:alpha:]]{3}, ", "")]));
+    let repaired = |list: &Repairs| {
+        list.iter().fold(text.to_string(), |text, (pattern, with)| pattern.replace(&text, *with).into_owned())
+    };
+    DateTime::parse_from_rfc3339(repaired(&RFC3339).trim())
+        .or_else(|_| DateTime::parse_from_rfc2822(&repaired(&RFC2822)))
+        .or_else(|_| DateTime::parse_from_str(&repaired(&RFC1123), "%d %b %Y %H:%M:%S %z"))
+        .map(|d| d.to_utc())
+        .ok()
 }
 
 /// Whether an XML body declares UTF-8, or no encoding at all (which means UTF-8).
@@ -253,6 +298,35 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc()
+    }
+
+    #[test]
+    fn dates_read_as_feed_rs_reads_them_by_default() {
+        for date in [
+            "Tue, 24 Nov 2026 05:07:00 GMT",
+            "Tue, 24 Nov 2026 05:07:00 +0100",
+            "24 Nov 2026 05:07:00 -0000",
+            "Wed, 24 Nov 2026 05:07:00 GMT",
+            "Thurs, 13 Jul 2011 07:38:00 GMT",
+            "Tuesday, 24 November 2026 05:07:00 UTC",
+            "Tue, Nov 24 2026 5:07:00 EST",
+            "Tue, 24 Nov 2026 24:07:00 PDT",
+            "Tue, 24 Nov 2026 05:07:00 Z",
+            "2026-11-24T05:07:00Z",
+            "2026-11-24T05:07:00.123+01:00",
+            "2026-11-24T05:07:00+0100",
+            "2026-11-24",
+            "  2026-11-24T05:07:00Z  ",
+            "yesterday",
+            "",
+        ] {
+            let rss = format!(
+                "<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><pubDate>{date}</pubDate></item></channel></rss>"
+            );
+            let expected = feed_rs::parser::parse(rss.as_bytes()).unwrap().entries[0].published;
+            assert_eq!(feed_date(date), expected, "{date:?}");
+        }
+        assert!(feed_date("Tue, 24 Nov 2026 05:07:00 GMT").is_some());
     }
 
     /// One listening query, matched as the app matches it.
