@@ -388,9 +388,27 @@ mod tests {
             "<em/>",
             "<img src=x>",
             "<p =\"x>\">",
+            "<P>",
+            "</p >",
+            "<br\n>",
+            "<a\nhref='x'>",
+            "<b\tclass=\"y\">",
+            "<é",
+            "<a b='x'c>",
+            "<a/b='>'>",
+            "<tr>",
+            "<td>",
+            "</td>",
+            "<pre>\n",
+            "<button>",
+            "<applet>",
+            "ß",
+            "İ",
+            "Ω",
+            "北京",
         ];
         let mut rng = crate::demo::Seeded::new(7);
-        for _ in 0..3000 {
+        for _ in 0..5_000 {
             let n = rng.between(1, 12) as usize;
             let markup: String =
                 (0..n).map(|_| PIECES[rng.between(0, PIECES.len() as i64 - 1) as usize]).collect::<Vec<_>>().concat();
