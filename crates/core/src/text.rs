@@ -5,24 +5,42 @@ use deunicode::deunicode;
 /// Folds case, accents and spacing: "  Zoë  O'Brien " and "zoe o'brien" get the same key.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut push_words = |text: &str| {
+    fold_into(&mut out, s);
+    out
+}
+
+/// [`fold`] of the parts joined by spaces, without joining them first.
+pub fn fold_all<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for part in parts {
+        fold_into(&mut out, part);
+    }
+    out
+}
+
+/// Appends the folded words of `s` to `out`, a space before each (but the first of `out`).
+fn fold_into(out: &mut String, s: &str) {
+    let mut push_words = |text: &str, lower_ascii: bool| {
         for word in text.split_whitespace() {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(word);
+            if lower_ascii {
+                out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                out.push_str(word);
+            }
         }
     };
     if s.is_ascii() {
         // Most names and emails: no transliteration needed, just case and spacing.
-        push_words(&s.to_ascii_lowercase());
+        push_words(s, true);
     } else {
         // Transliteration drops control characters, line breaks and tabs among them: spaces keep the words
         // on either side apart.
         let spaced: String = s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
-        push_words(&deunicode(&spaced).to_lowercase());
+        push_words(&deunicode(&spaced).to_lowercase(), false);
     }
-    out
 }
 
 /// Emails compare case-insensitively; the local part is kept as written otherwise.
@@ -74,6 +92,13 @@ mod tests {
     fn fold_makes_accented_and_plain_names_equal() {
         assert_eq!(fold("  Zoë   Ångström "), "zoe angstrom");
         assert_eq!(fold("ZOE"), fold("zoë"));
+    }
+
+    #[test]
+    fn folding_parts_is_folding_them_joined() {
+        let parts = ["  Zoë ", "", "O'Brien\tSPOKE", "plain"];
+        assert_eq!(fold_all(parts), fold(&parts.join(" ")));
+        assert_eq!(fold_all([]), "");
     }
 
     #[test]

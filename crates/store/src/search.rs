@@ -29,22 +29,16 @@ pub fn reindex(tx: &Transaction<'_>, contact_id: i64) -> Result<()> {
 
 /// Indexes a contact that was just inserted, straight from its draft (no read back): the import path.
 pub fn index_new(tx: &Transaction<'_>, contact_id: i64, d: &earshot_core::ContactDraft) -> Result<()> {
-    use earshot_core::text::{fold, phone_key};
-    let join = |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<_>>().join(" ");
-    let name = fold(&format!("{} {} {}", d.display_name, d.given_name, d.family_name));
-    let organization = fold(&format!(
-        "{} {} {}",
-        d.organization.as_deref().unwrap_or(""),
-        d.title.as_deref().unwrap_or(""),
-        d.city.as_deref().unwrap_or("")
-    ));
-    let emails = fold(&join(&mut d.emails.iter().map(|e| e.address.clone())));
-    let phones = join(&mut d.phones.iter().map(|p| phone_key(&p.number)));
-    let handles = fold(&join(
-        &mut d.identities.iter().map(|i| format!("{} {}", i.handle, i.profile_url.as_deref().unwrap_or(""))),
-    ));
-    let tags = fold(&d.tags.join(" "));
-    let notes = fold(&d.notes.join(" "));
+    use earshot_core::text::{fold_all, phone_key};
+    let name = fold_all([d.display_name.as_str(), &d.given_name, &d.family_name]);
+    let organization =
+        fold_all([d.organization.as_deref(), d.title.as_deref(), d.city.as_deref()].into_iter().flatten());
+    let emails = fold_all(d.emails.iter().map(|e| e.address.as_str()));
+    let phones = d.phones.iter().map(|p| phone_key(&p.number)).collect::<Vec<_>>().join(" ");
+    let handles =
+        fold_all(d.identities.iter().flat_map(|i| [i.handle.as_str(), i.profile_url.as_deref().unwrap_or("")]));
+    let tags = fold_all(d.tags.iter().map(String::as_str));
+    let notes = fold_all(d.notes.iter().map(String::as_str));
     tx.prepare_cached(
         "INSERT INTO contacts_fts (rowid, name, organization, emails, phones, handles, tags, notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
