@@ -20,26 +20,22 @@ pub fn fold_all<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 
 /// Appends the folded words of `s` to `out`, a space before each (but the first of `out`).
 fn fold_into(out: &mut String, s: &str) {
-    let mut push_words = |text: &str, lower_ascii: bool| {
-        for word in text.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            if lower_ascii {
-                out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
-            } else {
-                out.push_str(word);
-            }
-        }
-    };
-    if s.is_ascii() {
+    let transliterated;
+    let ascii = if s.is_ascii() {
         // Most names and emails: no transliteration needed, just case and spacing.
-        push_words(s, true);
+        s
     } else {
         // Transliteration drops control characters, line breaks and tabs among them: spaces keep the words
-        // on either side apart.
+        // on either side apart. Its output is ASCII.
         let spaced: String = s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
-        push_words(&deunicode(&spaced).to_lowercase(), false);
+        transliterated = deunicode(&spaced);
+        &transliterated
+    };
+    for word in ascii.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
     }
 }
 
