@@ -179,6 +179,27 @@ fn text_of(t: &Text) -> String {
     }
 }
 
+/// An entry's body as the feed gave it.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    /// Markup to render; `keep` whether its sanitized HTML is kept beside the text.
+    Html {
+        markup: &'a str,
+        keep: bool,
+    },
+    Plain(&'a str),
+}
+
+impl<'a> Body<'a> {
+    fn of(content: &'a str, is_html: bool, keep: bool) -> Body<'a> {
+        if is_html {
+            Body::Html { markup: content, keep }
+        } else {
+            Body::Plain(content)
+        }
+    }
+}
+
 fn normalise(
     entry: Entry,
     feed_url: &str,
@@ -187,23 +208,23 @@ fn normalise(
     fetched_at: DateTime<Utc>,
     relevant: &dyn Relevance,
 ) -> Option<NewMention> {
-    // The body: full content, else the summary, else a media description (YouTube, whose markup is read for
-    // its text only), as (text, is HTML, keep the HTML).
+    // The body: full content, else the summary, else a media description (YouTube).
     let media_description = entry.media.iter().find_map(|m| m.description.as_ref());
     let body = match (&entry.content, &entry.summary, media_description) {
         (Some(content), _, _) if content.body.as_deref().is_some_and(|b| !b.trim().is_empty()) => {
             let body = content.body.as_deref().unwrap_or_default();
-            Some((body, is_html_body(content.content_type.subty().as_str(), body), true))
+            Body::of(body, is_html_body(content.content_type.subty().as_str(), body), true)
         }
         (_, Some(summary), _) if !summary.content.trim().is_empty() => {
-            Some((summary.content.as_str(), is_html(summary), true))
+            Body::of(&summary.content, is_html(summary), true)
         }
-        (_, _, Some(description)) => Some((description.content.as_str(), is_html(description), false)),
-        _ => None,
+        // A media description's markup is read for its text only.
+        (_, _, Some(description)) => Body::of(&description.content, is_html(description), false),
+        _ => Body::Plain(""),
     };
     // Rendering HTML is most of the work here, and most entries match no query: rule those out first on the
     // characters outside the tags, when the markup allows it.
-    if let Some((markup, true, _)) = body {
+    if let Body::Html { markup, .. } = body {
         let title_characters = match &entry.title {
             Some(t) if is_html(t) => html::characters_outside_tags(&t.content),
             Some(t) => Some(t.content.clone()),
@@ -217,12 +238,11 @@ fn normalise(
     }
     let title = entry.title.as_ref().map(text_of).filter(|t| !t.is_empty());
     let (text, rich) = match body {
-        Some((markup, true, keep)) => {
+        Body::Html { markup, keep } => {
             let r = html::render(markup, base);
             (r.text, keep.then_some(r.html))
         }
-        Some((plain, false, _)) => (html::tidy_lines(plain), None),
-        None => (String::new(), None),
+        Body::Plain(text) => (html::tidy_lines(text), None),
     };
     if !relevant.is_relevant(title.as_deref(), &text) {
         return None;
