@@ -111,11 +111,8 @@ impl Matcher {
         Ok(m)
     }
 
-    fn name_key(d: &ContactDraft) -> (String, Option<String>) {
-        Self::name_key_with(text::fold(&d.display_name), d)
-    }
-
-    fn name_key_with(folded_name: String, d: &ContactDraft) -> (String, Option<String>) {
+    /// (folded name, folded organization) of a record whose name is already folded.
+    fn name_key(folded_name: String, d: &ContactDraft) -> (String, Option<String>) {
         (folded_name, d.organization.as_deref().map(text::fold))
     }
 
@@ -136,7 +133,9 @@ impl Matcher {
         by_email
             .or_else(by_identity)
             .or_else(by_phone)
-            .or_else(|| if nothing_else { self.names.get(&Self::name_key(d)) } else { None })
+            .or_else(
+                || if nothing_else { self.names.get(&Self::name_key(text::fold(&d.display_name), d)) } else { None },
+            )
             .copied()
     }
 
@@ -182,7 +181,7 @@ impl Matcher {
         }
         let folded_name = text::fold(&d.display_name);
         self.learn_name_only(&folded_name, id);
-        self.names.entry(Self::name_key_with(folded_name, d)).or_insert(id);
+        self.names.entry(Self::name_key(folded_name, d)).or_insert(id);
     }
 }
 
