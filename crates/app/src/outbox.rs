@@ -47,11 +47,11 @@ async fn send_one(
     if !ctx.store.write(|tx| outbox::mark_sending(tx, p.id, &now))? {
         return Ok(None);
     }
-    let secret = match &p.credential_id {
-        Some(id) => secrets.get(id).map_err(|e| ApiError::invalid(format!("the keychain could not be read: {e}")))?,
-        None => None,
+    let mut credential = match &p.credential_id {
+        Some(id) => Credential::load(secrets, id)
+            .map_err(|e| ApiError::invalid(format!("the keychain could not be read: {e}")))?,
+        None => Credential::none(),
     };
-    let mut credential = Credential::new(secret);
     let target: serde_json::Value = serde_json::from_str(&p.target).unwrap_or_default();
     let reply = Reply {
         network: &p.network,
@@ -62,10 +62,6 @@ async fn send_one(
         maybe_sent: p.maybe_sent,
     };
     let sent = sender::send(fetcher, &reply, &mut credential, ctx.now()).await;
-    if let (Some(id), Some(renewed)) = (&p.credential_id, credential.renewed()) {
-        // A renewed session that cannot be saved only costs a sign-in later; the reply's outcome still counts.
-        let _ = secrets.set(id, &renewed);
-    }
     let at = ctx.now_text();
     ctx.store.write(|tx| match &sent {
         Sent::Done { remote_id, remote_url } => outbox::mark_sent(tx, p.id, remote_id, remote_url.as_deref(), &at),

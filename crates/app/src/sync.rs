@@ -122,7 +122,7 @@ async fn round(
     Ok(summary)
 }
 
-/// One source's check, with its keychain secret; a secret the check renewed is saved back.
+/// One source's check, with its keychain secret (a renewed one is saved as soon as it is renewed).
 async fn check_source(
     ctx: &Ctx,
     fetcher: &Fetcher,
@@ -136,21 +136,14 @@ async fn check_source(
         Ok(state) => state,
         Err(e) => return refused(e.to_string()),
     };
-    let secret = match &source.credential_id {
-        Some(id) => match secrets.get(id) {
-            Ok(secret) => secret,
+    let mut credential = match &source.credential_id {
+        Some(id) => match Credential::load(secrets, id) {
+            Ok(credential) => credential,
             Err(e) => return refused(format!("{}: the keychain could not be read: {e}", source.name)),
         },
-        None => None,
+        None => Credential::none(),
     };
-    let mut credential = Credential::new(secret);
-    let outcome = check::check(fetcher, spec, &state, &mut credential, now).await;
-    if let (Some(id), Some(renewed)) = (&source.credential_id, credential.renewed()) {
-        if let Err(e) = secrets.set(id, &renewed) {
-            return refused(format!("{}: the renewed sign-in could not be saved in the keychain: {e}", source.name));
-        }
-    }
-    outcome
+    check::check(fetcher, spec, &state, &mut credential, now).await
 }
 
 /// Saves what one check brought: items and state in one transaction, or the failure.

@@ -120,18 +120,54 @@ pub async fn sign_in(
 }
 
 /// Calls XRPC methods with the session, refreshing it once if the access token expired.
-pub(crate) struct Client<'a> {
+pub(crate) struct Client<'a, 'k> {
     fetcher: &'a Fetcher,
     session: Session,
-    credential: &'a mut Credential,
+    credential: &'a mut Credential<'k>,
     now: DateTime<Utc>,
 }
 
-impl<'a> Client<'a> {
+/// The server's own words for a refused call: `ExpiredToken: Token has been revoked`.
+pub(crate) fn server_words(f: &Fetched) -> String {
+    let answer = serde_json::from_slice::<Value>(&f.body).unwrap_or(Value::Null);
+    let field = |k: &str| answer.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    match (field("error"), field("message")) {
+        (Some(error), Some(message)) => format!("{error}: {}", earshot_core::text::truncate_chars(message, 200)),
+        (Some(error), None) => error.to_string(),
+        (None, Some(message)) => format!("HTTP {}: {}", f.status, earshot_core::text::truncate_chars(message, 200)),
+        (None, None) => format!("HTTP {}", f.status),
+    }
+}
+
+/// Asks the PDS for a new session with the refresh token. `refreshSession` takes no input: the request
+/// has no body at all (the PDS refuses even `{}`).
+async fn refreshed(fetcher: &Fetcher, stale: &Session, now: DateTime<Utc>) -> Result<Session, Outcome> {
+    let url = xrpc_url(&stale.pds, "com.atproto.server.refreshSession").map_err(|e| sign_in_again(&e))?;
+    let request = Request { bearer: Some(&stale.refresh_jwt), post: true, ..Request::default() };
+    let fetched =
+        fetcher.send(url.as_str(), API_BODY_CAP, request).await.map_err(|e| crate::check::fetch_failure(e, now))?;
+    match fetched.status {
+        200 => {}
+        429 | 500..=599 => return Err(crate::check::status_failure(&fetched, &stale.pds, now)),
+        _ => {
+            return Err(sign_in_again(&format!(
+                "{}: Bluesky ended the saved session ({})",
+                stale.handle,
+                server_words(&fetched)
+            )))
+        }
+    }
+    let answer: Value = serde_json::from_slice(&fetched.body)
+        .map_err(|e| sign_in_again(&format!("{}: the renewed session was not understood ({e})", stale.handle)))?;
+    session_from(&answer, &stale.pds)
+        .map_err(|e| sign_in_again(&format!("{}: the renewed session was not understood ({e})", stale.handle)))
+}
+
+impl<'a, 'k> Client<'a, 'k> {
     pub(crate) fn new(
         fetcher: &'a Fetcher,
         session: Session,
-        credential: &'a mut Credential,
+        credential: &'a mut Credential<'k>,
         now: DateTime<Utc>,
     ) -> Self {
         Client { fetcher, session, credential, now }
@@ -141,29 +177,21 @@ impl<'a> Client<'a> {
         &self.session
     }
 
+    /// Renews the session, or takes the one another check of the same account renewed meanwhile.
     async fn refresh(&mut self) -> Result<(), Outcome> {
-        let url = xrpc_url(&self.session.pds, "com.atproto.server.refreshSession").map_err(|e| sign_in_again(&e))?;
-        let empty = serde_json::json!({});
-        let fetched = self
-            .fetcher
-            .send(
-                url.as_str(),
-                API_BODY_CAP,
-                Request { bearer: Some(&self.session.refresh_jwt), json: Some(&empty), ..Request::default() },
-            )
-            .await
-            .map_err(|e| crate::check::fetch_failure(e, self.now))?;
-        if fetched.status != 200 {
-            return Err(sign_in_again(&format!(
-                "{}: the saved Bluesky session has ended ({})",
-                self.session.handle,
-                error_name(&fetched).unwrap_or_else(|| format!("HTTP {}", fetched.status))
-            )));
-        }
-        let answer: Value = serde_json::from_slice(&fetched.body).map_err(|e| sign_in_again(&e.to_string()))?;
-        let renewed = session_from(&answer, &self.session.pds).map_err(|e| sign_in_again(&e.to_string()))?;
-        self.credential.renew(renewed.to_secret());
-        self.session = renewed;
+        let (fetcher, now) = (self.fetcher, self.now);
+        self.credential
+            .renew(|stale| async move {
+                let stale = Session::from_secret(&stale)
+                    .ok_or_else(|| sign_in_again("the saved Bluesky session is unreadable"))?;
+                Ok(refreshed(fetcher, &stale, now).await?.to_secret())
+            })
+            .await?;
+        self.session = self
+            .credential
+            .secret()
+            .and_then(Session::from_secret)
+            .ok_or_else(|| sign_in_again("the saved Bluesky session is unreadable"))?;
         Ok(())
     }
 
@@ -277,7 +305,7 @@ pub async fn check(
     fetcher: &Fetcher,
     searches: &[String],
     cursor: Option<&str>,
-    credential: &mut Credential,
+    credential: &mut Credential<'_>,
     now: DateTime<Utc>,
 ) -> Result<(Vec<NewMention>, String, Option<i64>), Outcome> {
     let Some(session) = credential.secret().and_then(Session::from_secret) else {

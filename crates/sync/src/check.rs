@@ -6,9 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use earshot_core::mention::{NewMention, SyncState};
 use sha2::{Digest, Sha256};
 
-use earshot_secrets::Sensitive;
 use serde_json::Value;
 
+pub use crate::credential::Credential;
 use crate::mastodon::{self, StreamError, StreamKind};
 use crate::schedule::{self, FailureClass};
 use crate::{feeds, hn, Conditional, FetchError, Fetched, Fetcher, API_BODY_CAP, FEED_BODY_CAP};
@@ -111,44 +111,12 @@ pub(crate) fn fetch_failure(e: FetchError, now: DateTime<Utc>) -> Outcome {
     }
 }
 
-/// A source's secret from the keychain, as a check holds it: a check may renew it (a refreshed session),
-/// and the caller then saves it back.
-#[derive(Debug, Default)]
-pub struct Credential {
-    secret: Option<Sensitive<String>>,
-    renewed: bool,
-}
-
-impl Credential {
-    pub fn new(secret: Option<Sensitive<String>>) -> Credential {
-        Credential { secret, renewed: false }
-    }
-
-    pub fn secret(&self) -> Option<&str> {
-        self.secret.as_ref().map(|s| s.expose().as_str())
-    }
-
-    pub fn renew(&mut self, secret: Sensitive<String>) {
-        self.secret = Some(secret);
-        self.renewed = true;
-    }
-
-    /// The new secret to save, when the check renewed it.
-    pub fn renewed(self) -> Option<Sensitive<String>> {
-        if self.renewed {
-            self.secret
-        } else {
-            None
-        }
-    }
-}
-
 /// Checks one source now, with its keychain secret if it has one.
 pub async fn check(
     fetcher: &Fetcher,
     spec: SourceSpec<'_>,
     state: &SyncState,
-    credential: &mut Credential,
+    credential: &mut Credential<'_>,
     now: DateTime<Utc>,
 ) -> Outcome {
     match spec.kind {

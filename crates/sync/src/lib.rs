@@ -14,6 +14,7 @@
 pub mod bluesky;
 pub mod breaker;
 pub mod check;
+pub mod credential;
 pub mod feeds;
 pub mod hn;
 pub mod mastodon;
@@ -72,10 +73,13 @@ pub struct Conditional<'a> {
     pub last_modified: Option<&'a str>,
 }
 
-/// What to send beyond a plain GET. A body makes the request a POST.
+/// What to send beyond a plain GET. A body makes the request a POST; `post` makes it one without a body.
 #[derive(Clone, Copy, Default)]
 pub struct Request<'a> {
     pub conditional: Conditional<'a>,
+    /// A POST even without a body: a call that takes no input (XRPC servers refuse any body on those, even
+    /// `{}`).
+    pub post: bool,
     /// Sent as `Authorization: Bearer`, never in the URL; reqwest drops it on a redirect to another host.
     pub bearer: Option<&'a str>,
     pub json: Option<&'a serde_json::Value>,
@@ -192,6 +196,7 @@ impl Fetcher {
                 .post(parsed)
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()),
+            (None, None) if req.post => self.client.post(parsed),
             (None, None) => self.client.get(parsed),
         };
         if let Some(etag) = req.conditional.etag {
@@ -209,7 +214,7 @@ impl Fetcher {
         if let Some(key) = req.idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
-        if req.json.is_some() || req.bearer.is_some() {
+        if req.json.is_some() || req.post || req.bearer.is_some() {
             request = request.header(ACCEPT, "application/json");
         }
         let host = parsed_host.unwrap_or_default();
@@ -268,6 +273,32 @@ mod tests {
             }
         });
         format!("http://{addr}/")
+    }
+
+    #[tokio::test]
+    async fn a_post_without_input_carries_no_body_and_no_content_type() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/xrpc/com.atproto.server.refreshSession", listener.local_addr().unwrap());
+        let head = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the request ended before its head");
+                head.extend_from_slice(&buf[..n]);
+            }
+            socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").await.unwrap();
+            String::from_utf8(head).unwrap().to_ascii_lowercase()
+        });
+        let request = Request { post: true, bearer: Some("refresh-token"), ..Request::default() };
+        Fetcher::new().unwrap().send(&url, 1024, request).await.unwrap();
+        let head = head.await.unwrap();
+        assert!(head.starts_with("post /xrpc/com.atproto.server.refreshsession "), "{head}");
+        assert!(!head.contains("content-type"), "{head}");
+        assert!(!head.contains("transfer-encoding"), "{head}");
+        assert!(!head.contains("content-length") || head.contains("content-length: 0\r\n"), "{head}");
+        assert!(head.ends_with("\r\n\r\n"), "nothing after the head: {head}");
     }
 
     #[tokio::test]

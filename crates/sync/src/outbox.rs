@@ -77,7 +77,7 @@ pub fn target_of(source_kind: &str, raw: &Value) -> Option<Value> {
 }
 
 /// Sends one reply with its credential (a Mastodon token, or a Bluesky session that may be renewed).
-pub async fn send(fetcher: &Fetcher, reply: &Reply<'_>, credential: &mut Credential, now: DateTime<Utc>) -> Sent {
+pub async fn send(fetcher: &Fetcher, reply: &Reply<'_>, credential: &mut Credential<'_>, now: DateTime<Utc>) -> Sent {
     let Some(secret) = credential.secret().map(str::to_owned) else {
         return Sent::Failed { message: "this account is not signed in; sign in again to send replies".into() };
     };
@@ -210,7 +210,7 @@ fn plain_words(s: &str) -> String {
     s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
-async fn bluesky(client: &mut bluesky::Client<'_>, reply: &Reply<'_>) -> Sent {
+async fn bluesky(client: &mut bluesky::Client<'_, '_>, reply: &Reply<'_>) -> Sent {
     let t = |k: &str| reply.target.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
     let (uri, cid, root_uri, root_cid) = (t("uri"), t("cid"), t("root_uri"), t("root_cid"));
     if uri.is_empty() || cid.is_empty() {
