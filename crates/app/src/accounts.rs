@@ -1,7 +1,11 @@
 //! Sources that need an account: signing in, keeping the secret in the keychain (the database keeps only
-//! the keychain item's id), and the sources public enough to need none (Mastodon hashtags).
+//! the keychain item's id), and the sources public enough to need none (Mastodon hashtags). Also which
+//! accounts are the owner's own: the signed-in ones and the handles the owner lists, whose posts are never
+//! mentions.
 
+use earshot_core::own::{self, OwnAccounts};
 use earshot_secrets::{Persistence, SecretStore, Sensitive};
+use earshot_store::settings;
 use earshot_store::sources::{self, NewSource, Source};
 use earshot_sync::mastodon::instance_url;
 use earshot_sync::mastodon_auth::{self, Loopback};
@@ -120,15 +124,21 @@ pub async fn source_add_mastodon_account(
         .send(me.as_str(), API_BODY_CAP, Request { bearer: Some(token.expose()), ..Request::default() })
         .await
         .map_err(|e| ApiError::invalid(e.to_string()))?;
-    let acct = serde_json::from_slice::<serde_json::Value>(&account.body)
-        .ok()
-        .and_then(|v| v.get("acct").and_then(|a| a.as_str()).map(str::to_string))
-        .filter(|_| account.status == 200)
-        .ok_or_else(|| {
+    let me = serde_json::from_slice::<serde_json::Value>(&account.body).ok().filter(|_| account.status == 200);
+    let acct =
+        me.as_ref().and_then(|v| v.get("acct").and_then(|a| a.as_str()).map(str::to_string)).ok_or_else(|| {
             ApiError::invalid(format!("{host} did not say which account signed in (HTTP {})", account.status))
         })?;
     let credential_id = format!("mastodon:{host}:{acct}");
-    let config = serde_json::json!({ "account": acct }).to_string();
+    // The account as other instances name it (`user@host`) and its profile address: how its own posts are
+    // recognised wherever they are heard.
+    let me = me.unwrap_or_default();
+    let config = serde_json::json!({
+        "account": acct,
+        "id": earshot_sync::mastodon::account_id(&me),
+        "url": me.get("url").and_then(|u| u.as_str()),
+    })
+    .to_string();
     let source = NewSource {
         kind: "mastodon",
         name: &format!("@{acct}@{host}"),
@@ -166,4 +176,109 @@ pub async fn source_add_bluesky(
         credential_id: Some(&credential_id),
     };
     add_with_secret(ctx, secrets, &source, &session.to_secret())
+}
+
+/// The handles, names and profile addresses the owner listed as their own.
+pub fn own_handles_list(ctx: &Ctx) -> Result<Vec<String>, ApiError> {
+    let stored = ctx.store.read(|c| settings::get(c, settings::OWN_HANDLES))?;
+    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+}
+
+/// Replaces the owner's list of their own handles (blanks and repeats dropped); returns it as kept.
+pub fn own_handles_set(ctx: &Ctx, handles: &[String]) -> Result<Vec<String>, ApiError> {
+    let handles = own::clean_listed(handles);
+    let json = serde_json::to_string(&handles).map_err(|e| ApiError::invalid(e.to_string()))?;
+    ctx.store.write(|tx| settings::set(tx, settings::OWN_HANDLES, &json))?;
+    Ok(handles)
+}
+
+/// Every account that is the owner's: the signed-in sources (a Bluesky DID and handle, a Mastodon
+/// `user@host` and profile address) and the listed handles.
+pub fn own_accounts(ctx: &Ctx) -> Result<OwnAccounts, ApiError> {
+    let mut own = OwnAccounts::default();
+    for (kind, url, config) in ctx.store.read(sources::signed_in)? {
+        let config: serde_json::Value = serde_json::from_str(&config).unwrap_or_default();
+        let field = |k: &str| config.get(k).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+        match kind.as_str() {
+            "bluesky" => {
+                for key in [field("did"), field("handle")].into_iter().flatten() {
+                    own.add_account("bluesky", key);
+                }
+            }
+            "mastodon" => {
+                // Sources signed in before the id was kept: the local account on the source's instance.
+                let host = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string));
+                let local = field("account").zip(host).map(|(acct, host)| format!("{acct}@{host}"));
+                for key in
+                    [field("id").map(str::to_string), local, field("url").map(str::to_string)].into_iter().flatten()
+                {
+                    own.add_account("mastodon", &key);
+                }
+            }
+            _ => {}
+        }
+    }
+    for handle in own_handles_list(ctx)? {
+        own.add_listed(&handle);
+    }
+    Ok(own)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listening::{capture, Capture};
+    use crate::test_support::ctx;
+
+    #[test]
+    fn a_capture_by_one_of_the_owners_listed_handles_is_refused_with_the_reason() {
+        let (_dir, ctx) = ctx();
+        let kept = own_handles_set(&ctx, &["@SpokeAndChain".into(), " ".into(), "spokeandchain".into()]).unwrap();
+        assert_eq!(kept, vec!["@SpokeAndChain".to_string()]);
+        assert_eq!(own_handles_list(&ctx).unwrap(), kept);
+        let said = |author: &str| Capture {
+            url: "https://www.instagram.com/p/abc/".into(),
+            text: "New e-bikes in store this week".into(),
+            author: Some(author.into()),
+            network: None,
+        };
+        let refused = capture(&ctx, &said("spokeandchain"), None).unwrap_err();
+        assert!(refused.message.contains("one of your own accounts"), "{}", refused.message);
+        assert!(capture(&ctx, &said("a customer"), None).is_ok());
+    }
+
+    #[test]
+    fn signed_in_accounts_are_the_owners_by_id_handle_and_profile_address() {
+        let (_dir, ctx) = ctx();
+        let now = ctx.now_text();
+        ctx.store
+            .write(|tx| {
+                let bluesky = r#"{"handle":"shop.test","did":"did:plc:shop"}"#;
+                let old_mastodon = r#"{"account":"shop"}"#;
+                let mastodon =
+                    r#"{"account":"owner","id":"owner@example.com","url":"https://social.example.com/@owner"}"#;
+                for (kind, url, config, item) in [
+                    ("bluesky", "https://pds.test", bluesky, "bluesky:did:plc:shop"),
+                    ("mastodon", "https://bikes.social/", old_mastodon, "mastodon:bikes.social:shop"),
+                    ("mastodon", "https://social.example.com/", mastodon, "mastodon:social.example.com:owner"),
+                ] {
+                    let s = NewSource { kind, name: item, url, config, credential_id: Some(item) };
+                    sources::add(tx, &s, &now)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let own = own_accounts(&ctx).unwrap();
+        let by = |id: Option<&str>, handle: Option<&str>, url: Option<&str>| earshot_core::mention::MentionAuthor {
+            id: id.map(str::to_string),
+            handle: handle.map(str::to_string),
+            profile_url: url.map(str::to_string),
+            ..Default::default()
+        };
+        assert!(own.is_own("bluesky", &by(Some("did:plc:shop"), Some("@renamed.test"), None)));
+        assert!(own.is_own("mastodon", &by(Some("shop@bikes.social"), Some("@shop"), None)));
+        assert!(own.is_own("mastodon", &by(Some("owner@example.com"), None, None)));
+        assert!(own.is_own("mastodon", &by(None, None, Some("https://social.example.com/@owner"))));
+        assert!(!own.is_own("mastodon", &by(Some("shop@other.social"), Some("@shop@other.social"), None)));
+    }
 }

@@ -389,6 +389,13 @@ pub fn capture(ctx: &Ctx, c: &Capture, title: Option<String>) -> Result<Mention,
         ..Default::default()
     }
     .made_safe(now);
+    if crate::accounts::own_accounts(ctx)?.is_own(&network, &mention.author) {
+        return Err(ApiError::invalid(format!(
+            "\"{}\" is one of your own accounts (Listening > Your own accounts): what you post yourself is not a \
+             mention. Capture what others say, or take it off that list first",
+            c.author.as_deref().unwrap_or_default().trim()
+        )));
+    }
     let matcher = Matcher::load(ctx)?;
     let ids = matcher.matches(mention.title.as_deref(), &mention.text);
     let now_text = ctx.now_text();

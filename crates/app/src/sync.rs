@@ -6,9 +6,10 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use earshot_core::own::OwnAccounts;
 use earshot_secrets::SecretStore;
 use earshot_store::sources::{self, Failure, Source};
-use earshot_store::{mentions, timestamp};
+use earshot_store::{mentions, timestamp, triage};
 use earshot_sync::check::{self, Credential, Outcome, SourceSpec};
 use earshot_sync::schedule::{self, FailureClass};
 use earshot_sync::Fetcher;
@@ -90,6 +91,7 @@ async fn round(
     let now = ctx.now();
     let due = ctx.store.read(|c| sources::due(c, &timestamp(now), every))?;
     let matcher = Matcher::load(ctx)?;
+    let own = crate::accounts::own_accounts(ctx)?;
     let searches = matcher.searches(SEARCHES_PER_SOURCE);
     let searches = &searches;
     let relevant = &matcher;
@@ -110,7 +112,7 @@ async fn round(
         if matches!(&outcome, Outcome::Failed { class: FailureClass::Transport, .. }) {
             transport_failures += 1;
         }
-        let result = record(ctx, &matcher, &source, outcome, now)?;
+        let result = record(ctx, &matcher, &own, &source, outcome, now)?;
         summary.checked += 1;
         summary.new_items += result.new_items;
         summary.new_mentions += result.new_mentions;
@@ -146,10 +148,12 @@ async fn check_source(
     check::check(fetcher, spec, &state, &mut credential, now).await
 }
 
-/// Saves what one check brought: items and state in one transaction, or the failure.
+/// Saves what one check brought: items and state in one transaction, or the failure. The owner's own posts
+/// are not stored as mentions; those that answer a mention stop its response clock.
 fn record(
     ctx: &Ctx,
     matcher: &Matcher,
+    own: &OwnAccounts,
     source: &Source,
     outcome: Outcome,
     now: DateTime<Utc>,
@@ -176,10 +180,19 @@ fn record(
         Outcome::Items { state, items, seen, skipped: _, min_interval, title, notice, own_followers } => {
             let mut ids = HashSet::new();
             // A feed that repeats an id within one answer keeps the first (newest) copy.
-            let items: Vec<_> = items.into_iter().filter(|m| ids.insert(m.external_id.clone())).collect();
+            let (own_posts, items): (Vec<_>, Vec<_>) = items
+                .into_iter()
+                .filter(|m| ids.insert(m.external_id.clone()))
+                .partition(|m| own.is_own(&source.kind, &m.author));
             let paired = matcher.keep_relevant(items);
             let counts = ctx.store.write_refetchable(|tx| {
                 let counts = mentions::ingest(tx, source.id, &paired, &now_text)?;
+                for post in &own_posts {
+                    if let Some(parent) = &post.thread {
+                        let at = post.published_at.map_or_else(|| now_text.clone(), timestamp);
+                        triage::answered_by_owner(tx, &source.kind, &source.url, parent, &at)?;
+                    }
+                }
                 sources::record_success(
                     tx,
                     source.id,

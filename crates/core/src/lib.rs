@@ -22,6 +22,7 @@ pub mod mention;
 pub mod metrics;
 pub mod money;
 pub mod orders;
+pub mod own;
 pub mod query;
 pub mod sheet;
 pub mod survey;

@@ -17,6 +17,8 @@ pub const RAW_CAP: usize = 512 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MentionAuthor {
+    /// The network's stable id of the author, where it has one: a Bluesky DID, a Mastodon `user@host`.
+    pub id: Option<String>,
     pub name: Option<String>,
     pub handle: Option<String>,
     pub profile_url: Option<String>,
@@ -70,6 +72,7 @@ impl NewMention {
         self.reply_ref = cap(self.reply_ref, ID_CAP);
         self.author.name = cap(self.author.name, NAME_CAP);
         self.author.handle = cap(self.author.handle, NAME_CAP);
+        self.author.id = cap(self.author.id, ID_CAP);
         self.author.profile_url = self.author.profile_url.and_then(|u| clean_url(&u));
         self.author.followers = self.author.followers.filter(|n| *n >= 0);
         let earliest = DateTime::parse_from_rfc3339("1990-01-01T00:00:00Z").expect("valid constant").to_utc();

@@ -231,7 +231,7 @@ mod tests {
                         name: Some("Ann Lée".into()),
                         handle: Some("@annlee@social.example".into()),
                         profile_url: Some("https://social.example/@annlee/".into()),
-                        followers: None,
+                        ..Default::default()
                     },
                     text: "spokes".into(),
                     ..Default::default()

@@ -20,6 +20,9 @@ pub const OPENING_HOURS: &str = "opening_hours";
 pub const TIME_ZONE: &str = "time_zone";
 /// When `contact_values` was last rebuilt.
 pub const VALUES_COMPUTED_AT: &str = "values_computed_at";
+/// JSON array of the handles, names and profile addresses the owner listed as their own: posts by them are
+/// the owner's own activity, never mentions.
+pub const OWN_HANDLES: &str = "own_handles";
 /// The newest mention already considered for a notification.
 pub const NOTIFIED_UP_TO: &str = "notified_up_to";
 

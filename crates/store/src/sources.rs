@@ -162,14 +162,30 @@ pub fn sign_in_again(tx: &Transaction<'_>, s: &NewSource<'_>, now: &str) -> Resu
     Ok(id)
 }
 
-/// Removes a source; its mentions stay. Returns the keychain item to delete, if it had one.
+/// Removes a source; its mentions stay. Returns the keychain item to delete, if it had one that no other
+/// source uses.
 pub fn remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<Option<String>> {
     let credential: Option<Option<String>> = tx
         .query_row("SELECT credential_id FROM sources WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
         .optional()?;
     let Some(credential) = credential else { return Err(StoreError::NotFound { what: "source", id }) };
     tx.execute("UPDATE sources SET deleted_at = ?2, credential_id = NULL WHERE id = ?1", params![id, now])?;
-    Ok(credential)
+    // Another source signed in to the same account still needs the item.
+    let shared: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sources WHERE credential_id = ?1 AND deleted_at IS NULL)",
+        [&credential],
+        |r| r.get(0),
+    )?;
+    Ok(credential.filter(|_| !shared))
+}
+
+/// The live sources signed in to one of the owner's accounts: `(kind, url, config)`.
+pub fn signed_in(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, url, config FROM sources WHERE credential_id IS NOT NULL AND deleted_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn list(conn: &Connection, now: &str) -> Result<Vec<Source>> {
@@ -392,6 +408,24 @@ mod tests {
         assert_eq!(later.iter().map(|s| s.id).collect::<Vec<_>>(), vec![b]);
         store.write(|tx| resume(tx, a, "2026-11-25T12:31:00Z")).unwrap();
         assert_eq!(store.read(|c| due(c, "2026-11-25T12:31:00Z", false)).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn removing_one_of_two_sources_on_one_account_keeps_its_keychain_item() {
+        let (_dir, store) = store();
+        let account = |config| NewSource {
+            kind: "bluesky",
+            name: "@shop",
+            url: "https://pds.example",
+            config,
+            credential_id: Some("bluesky:did:plc:shop"),
+        };
+        let old = store.write(|tx| add(tx, &account(r#"{"handle":"old.shop","did":"did:plc:shop"}"#), NOW)).unwrap();
+        let new = store.write(|tx| add(tx, &account(r#"{"handle":"new.shop","did":"did:plc:shop"}"#), NOW)).unwrap();
+        assert_eq!(store.read(signed_in).unwrap().len(), 2);
+        assert_eq!(store.write(|tx| remove(tx, old, NOW)).unwrap(), None, "the other source still uses it");
+        assert_eq!(store.write(|tx| remove(tx, new, NOW)).unwrap().as_deref(), Some("bluesky:did:plc:shop"));
+        assert!(store.read(signed_in).unwrap().is_empty());
     }
 
     #[test]

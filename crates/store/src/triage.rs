@@ -309,8 +309,54 @@ pub fn mark_replied(
     outbox_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let action = if outbox_id.is_some() { "reply" } else { "replied" };
+    answered(
+        tx,
+        batch,
+        mention_id,
+        action,
+        &Created { outbox: outbox_id, ..Default::default() },
+        &crate::timestamp(now),
+    )
+}
+
+/// The owner answered mentions from their own account, as the network shows: a post of theirs whose parent
+/// is `parent` (the mention's reply reference on `network`; on Mastodon, where references are the
+/// instance's own ids, only mentions heard through `instance`). Each mention not yet answered gets its
+/// response clock stopped at `at`, the time of that post. Logged as `own_reply`, which undo passes over: it
+/// is something that happened, not a decision. Returns the mentions answered.
+pub fn answered_by_owner(
+    tx: &Transaction<'_>,
+    network: &str,
+    instance: &str,
+    parent: &str,
+    at: &str,
+) -> Result<Vec<i64>> {
+    let ids: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT id FROM mentions
+              WHERE source_id IN (SELECT id FROM sources WHERE kind = ?1 AND (?1 != 'mastodon' OR url = ?2))
+                AND reply_ref = ?3 AND first_reply_at IS NULL",
+        )?
+        .query_map(params![network, instance, parent], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &ids {
+        let batch = next_batch(tx)?;
+        answered(tx, batch, *id, "own_reply", &Created::default(), at)?;
+    }
+    Ok(ids)
+}
+
+/// A mention answered at `at`: done unless it was filed, its case (if any) and its response clock stopped.
+fn answered(
+    tx: &Transaction<'_>,
+    batch: i64,
+    mention_id: i64,
+    action: &str,
+    created: &Created,
+    at: &str,
+) -> Result<()> {
     let s = subject(tx, mention_id)?;
-    let at = crate::timestamp(now);
     tx.execute(
         "UPDATE cases SET first_response_at = coalesce(first_response_at, ?2) WHERE mention_id = ?1 AND deleted_at IS NULL",
         params![mention_id, at],
@@ -322,14 +368,13 @@ pub fn mark_replied(
           WHERE id = ?1",
         params![mention_id, at],
     )?;
-    let action = if outbox_id.is_some() { "reply" } else { "replied" };
-    log(tx, batch, mention_id, action, &s.before, &Created { outbox: outbox_id, ..Default::default() }, &at)
+    log(tx, batch, mention_id, action, &s.before, created, at)
 }
 
 /// Takes back the newest decision batch not yet undone. `None` when there is nothing to undo.
 pub fn undo(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Undone>> {
     let batch: Option<i64> = tx.query_row(
-        "SELECT max(batch) FROM triage_log WHERE undone_at IS NULL AND action NOT IN ('undo', 'reopen')",
+        "SELECT max(batch) FROM triage_log WHERE undone_at IS NULL AND action NOT IN ('undo', 'reopen', 'own_reply')",
         [],
         |r| r.get(0),
     )?;
@@ -366,9 +411,10 @@ pub fn undo(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Undone>> 
     let mut clock = tx.prepare_cached(
         "UPDATE mentions SET
             first_action_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = ?1 AND l.undone_at IS NULL
-                                 AND l.action IN ('lead', 'issue', 'praise', 'idea', 'question', 'done', 'ignore', 'reply', 'replied')),
+                                 AND l.action IN ('lead', 'issue', 'praise', 'idea', 'question', 'done', 'ignore', 'reply', 'replied',
+                                                  'own_reply')),
             first_reply_at = (SELECT min(l.at) FROM triage_log l WHERE l.mention_id = ?1 AND l.undone_at IS NULL
-                                AND l.action IN ('reply', 'replied'))
+                                AND l.action IN ('reply', 'replied', 'own_reply'))
           WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE mention_id = ?1 AND state IN ('sending', 'sent'))",
     )?;
     for mid in &undone.mention_ids {
@@ -777,6 +823,7 @@ mod tests {
                 handle: Some(handle.into()),
                 profile_url: Some(format!("https://social.example/{handle}")),
                 followers: Some(250),
+                ..Default::default()
             },
             text: text.into(),
             reply_ref: Some(id.into()),
@@ -856,6 +903,30 @@ mod tests {
         assert_eq!(w.count("SELECT count(*) FROM mentions WHERE contact_id IS NOT NULL"), 0);
         assert_eq!(w.count("SELECT count(*) FROM triage_log WHERE action = 'undo'"), 1, "undo is logged, not erased");
         assert!(w.undo().is_none(), "nothing left to undo");
+    }
+
+    #[test]
+    fn the_owners_own_reply_on_the_network_stops_the_clock_once_and_is_not_undone() {
+        let w = world();
+        let id = w.add(toot("7", "@bo", "Spokes broke my wheel and nobody answers, furious"));
+        let case = w.decide(&[id], Decision::Issue)[0].case_id.unwrap();
+        let at = "2026-11-25T14:30:00Z";
+        let answer = |instance: &str, at: &str| {
+            w.store.write(|tx| answered_by_owner(tx, "mastodon", instance, "7", at)).unwrap()
+        };
+        assert!(answer("https://other.example", at).is_empty(), "ids on another instance are other posts");
+        assert_eq!(answer("https://social.example", at), vec![id]);
+        assert!(answer("https://social.example", "2026-11-25T15:00:00Z").is_empty(), "only the first reply counts");
+        assert_eq!(
+            w.count("SELECT count(*) FROM mentions WHERE first_reply_at = '2026-11-25T14:30:00Z' AND state = 'filed'"),
+            1
+        );
+        assert_eq!(w.count(&format!("SELECT count(*) FROM cases WHERE id = {case} AND first_response_at = '{at}'")), 1);
+        // Undo takes back the owner's decision (the issue), not what happened on the network.
+        let undone = w.undo().unwrap();
+        assert_eq!(undone.action, "issue");
+        assert_eq!(w.count("SELECT count(*) FROM mentions WHERE first_reply_at = '2026-11-25T14:30:00Z'"), 1);
+        assert!(w.undo().is_none());
     }
 
     #[test]

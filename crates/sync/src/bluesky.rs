@@ -266,6 +266,7 @@ pub fn post(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
             external_id: uri.clone(),
             url: profile.as_ref().map(|p| format!("https://bsky.app/profile/{p}/post/{rkey}")),
             author: MentionAuthor {
+                id: s(author, "did"),
                 name: s(author, "displayName").or_else(|| handle.clone()),
                 handle: handle.as_ref().map(|h| format!("@{h}")),
                 profile_url: profile.map(|p| format!("https://bsky.app/profile/{p}")),

@@ -256,6 +256,7 @@ fn normalise(
         .and_then(|l| clean_url(&l.href));
 
     let author = entry.authors.first().map(|p| MentionAuthor {
+        id: None,
         name: p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
         handle: None,
         profile_url: p.uri.as_deref().and_then(clean_url),

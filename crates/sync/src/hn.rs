@@ -74,6 +74,7 @@ pub fn parse(
             NewMention {
                 url: Some(if is_comment { permalink.clone() } else { hit.url.unwrap_or(permalink.clone()) }),
                 author: MentionAuthor {
+                    id: None,
                     name: hit.author.clone(),
                     handle: hit.author.clone(),
                     profile_url: hit.author.map(|a| format!("https://news.ycombinator.com/user?id={a}")),

@@ -48,6 +48,7 @@ pub fn status(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
             external_id: uri.clone(),
             url: str_of(s, "url").or(Some(uri)),
             author: MentionAuthor {
+                id: account_id(account),
                 name: str_of(account, "display_name").or_else(|| str_of(account, "username")),
                 handle: str_of(account, "acct").map(|a| format!("@{a}")),
                 profile_url: str_of(account, "url"),
@@ -73,6 +74,17 @@ pub fn status(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
         }
         .made_safe(fetched_at),
     )
+}
+
+/// An account's `user@host`, the same from every instance: a local account's `acct` has no host, which its
+/// profile address gives.
+pub fn account_id(account: &Value) -> Option<String> {
+    let acct = account.get("acct").and_then(Value::as_str).filter(|a| !a.is_empty())?;
+    if acct.contains('@') {
+        return Some(acct.to_lowercase());
+    }
+    let url = url::Url::parse(account.get("url").and_then(Value::as_str)?).ok()?;
+    Some(format!("{acct}@{}", url.host_str()?).to_lowercase())
 }
 
 /// The `rel="prev"` link of a `Link` header (the page of newer items).
