@@ -4,6 +4,7 @@
 //! between "sending" and "sent". Each reply must be posted exactly once.
 
 mod fake_http;
+mod xrpc;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -250,6 +251,9 @@ struct Pds {
 
 fn pds(state: Arc<Mutex<Pds>>) -> impl Fn(&HttpRequest) -> Vec<u8> + Send + Sync {
     move |req: &HttpRequest| {
+        if let Some(refused) = xrpc::LEXICONS.refusal(req) {
+            return refused;
+        }
         if req.header("authorization") != Some("Bearer access-1") {
             return json("401 Unauthorized", &json!({"error": "AuthRequired"}));
         }

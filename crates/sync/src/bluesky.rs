@@ -1,7 +1,9 @@
 //! Bluesky (AT Protocol) through the owner's PDS with an app password session: `createSession` once at
 //! sign-in, `refreshSession` when the access token expires (the PDS answers 400 `ExpiredToken`), then
-//! `listNotifications` for mentions, replies and quotes, `searchPosts` (sort=latest, `since` the newest post
-//! stored) for the owner's queries, and `getProfiles` in batches of 25 for follower counts.
+//! `listNotifications` for mentions, replies and quotes, `getAuthorFeed` for the owner's own posts (their
+//! replies answer mentions), `searchPosts` (sort=latest, `since` the newest post stored) for the owner's
+//! queries, and `getProfiles` in batches of 25 for follower counts. Calls follow the published lexicons:
+//! queries are GETs, procedures POSTs, and a procedure without input has no body at all.
 //!
 //! The session (both tokens) lives in the keychain as JSON; a refresh hands the new one back to be saved.
 //! Items are keyed by their `at://` URI; times come from `indexedAt` (server clock), not `createdAt`.
@@ -22,6 +24,8 @@ use crate::{Fetched, Fetcher, Request, API_BODY_CAP};
 pub const PAGE_SIZE: usize = 100;
 /// Search pages read per query and check; the rest waits for the next check.
 const SEARCH_PAGES: usize = 3;
+/// The owner's own newest posts read per check, for their replies to mentions.
+const OWN_POSTS: usize = 50;
 /// Actors per `getProfiles` request (the API's maximum).
 pub const PROFILES_PER_REQUEST: usize = 25;
 
@@ -209,7 +213,12 @@ impl<'a, 'k> Client<'a, 'k> {
     ) -> Result<Value, Outcome> {
         let fetched = self.fetch(method, params, body).await?;
         if !(200..300).contains(&fetched.status) {
-            return Err(crate::check::status_failure(&fetched, &self.session.pds, self.now));
+            // The server's own words say what to do ("InvalidRequest: ...", "AccountTakedown: ...").
+            let mut failure = crate::check::status_failure(&fetched, &self.session.pds, self.now);
+            if let Outcome::Failed { message, .. } = &mut failure {
+                message.push_str(&format!(" on {method}: {}", server_words(&fetched)));
+            }
+            return Err(failure);
         }
         serde_json::from_slice(&fetched.body).map_err(|e| {
             crate::check::failed(format!("{}: not a Bluesky answer: {e}", self.session.pds), FailureClass::Parse)
@@ -296,12 +305,24 @@ pub fn post(v: &Value, fetched_at: DateTime<Utc>) -> Option<NewMention> {
     )
 }
 
+/// `did:method:identifier`, as the lexicons' `did` format requires.
+fn is_did(s: &str) -> bool {
+    let mut parts = s.splitn(3, ':');
+    parts.next() == Some("did")
+        && parts.next().is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .next()
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._:%-".contains(&b)))
+}
+
 fn author_did(v: &Value) -> Option<String> {
     v.pointer("/author/did").and_then(Value::as_str).map(str::to_string)
 }
 
-/// One check of a signed-in Bluesky account. `cursor` is JSON: `{"notifications": indexedAt,
-/// "search": {query: indexedAt}}`; only newer items are taken from each answer.
+/// One check of a signed-in Bluesky account. `cursor` is JSON: `{"notifications": indexedAt, "own":
+/// indexedAt, "search": {query: indexedAt}}`; only newer items are taken from each answer. The items
+/// include the owner's own new posts (their author is the account's DID), which the caller keeps out of the
+/// inbox.
 pub async fn check(
     fetcher: &Fetcher,
     searches: &[String],
@@ -350,6 +371,31 @@ pub async fn check(
         cursor["notifications"] = Value::String(n);
     }
 
+    // The owner's own posts: never mentions, but a reply among them answers the mention it replies to.
+    let since = cursor.get("own").and_then(Value::as_str).map(str::to_string);
+    let answer = client
+        .get(
+            "app.bsky.feed.getAuthorFeed",
+            &[("actor", own_did.clone()), ("filter", "posts_with_replies".into()), ("limit", OWN_POSTS.to_string())],
+        )
+        .await?;
+    let mut newest = since.clone();
+    for item in answer.get("feed").and_then(Value::as_array).into_iter().flatten().take(OWN_POSTS) {
+        // A repost is someone else's post shown in the owner's feed.
+        let Some(p) = item.get("post").filter(|_| item.get("reason").is_none()) else { continue };
+        let at = p.get("indexedAt").and_then(Value::as_str).map(str::to_string);
+        if author_did(p).as_deref() != Some(own_did.as_str()) || (at.is_some() && at <= since) {
+            continue;
+        }
+        newest = newest.max(believable(at.as_deref()));
+        if let Some(m) = post(p, now) {
+            found.push((m, None));
+        }
+    }
+    if let Some(n) = newest {
+        cursor["own"] = Value::String(n);
+    }
+
     for q in searches {
         let since = cursor.get("search").and_then(|s| s.get(q)).and_then(Value::as_str).map(str::to_string);
         let mut params = vec![("q", q.clone()), ("sort", "latest".to_string()), ("limit", PAGE_SIZE.to_string())];
@@ -385,7 +431,8 @@ pub async fn check(
 
     // Follower counts are not in post views: ask for the authors' profiles, 25 at a time, and the owner's
     // own (followers of the business over time).
-    let mut dids: Vec<String> = found.iter().filter_map(|(_, did)| did.clone()).collect();
+    // Only well-formed DIDs are asked for: the AppView refuses the whole batch for one bad actor.
+    let mut dids: Vec<String> = found.iter().filter_map(|(_, did)| did.clone()).filter(|did| is_did(did)).collect();
     dids.push(own_did.clone());
     dids.sort();
     dids.dedup();
@@ -442,6 +489,15 @@ mod tests {
         let m = post(first, now()).unwrap();
         assert_eq!(m.text, "@alice.bluesky.xyz is the best");
         assert_eq!(m.published_at, None, "a 1970 time is not believed");
+    }
+
+    #[test]
+    fn only_well_formed_dids_are_asked_for() {
+        assert!(is_did("did:plc:kvwvcn5iqfooopmyzvb4qzba"));
+        assert!(is_did("did:web:shop.example.com"));
+        for bad in ["user(0)", "did:plc:", "did::x", "did:PLC:x", "did:plc:a b", "plc:x"] {
+            assert!(!is_did(bad), "{bad}");
+        }
     }
 
     #[test]

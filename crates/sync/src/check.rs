@@ -293,7 +293,28 @@ async fn check_mastodon(
         if !spec.searches.is_empty() && !searches_found_anything {
             notice = Some(NO_SEARCH_NOTICE.to_string());
         }
-        own_followers = mastodon::own_followers(fetcher, spec.url, token).await;
+        // The owner's own posts: never mentions, but a reply among them answers the mention it replies to.
+        if let Some(me) = mastodon::own_account(fetcher, spec.url, token).await {
+            own_followers = me.get("followers_count").and_then(Value::as_i64);
+            if let Some(id) = me.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()) {
+                let since = cursor_of(&cursor, "own");
+                let url = match mastodon::own_statuses_url(spec.url, id, since.as_deref()) {
+                    Ok(u) => u,
+                    Err(e) => return failed(e, FailureClass::Refused(0)),
+                };
+                match mastodon::read_stream(fetcher, url, Some(token), mastodon::PAGE_SIZE, StreamKind::Timeline, now)
+                    .await
+                {
+                    Ok(stream) => {
+                        items.extend(stream.items);
+                        if let Some(newest) = mastodon::newer_id(since.as_deref(), stream.newest.as_deref()) {
+                            cursor["own"] = Value::String(newest.to_string());
+                        }
+                    }
+                    Err(e) => return stream_failure(e, spec.url, now),
+                }
+            }
+        }
     }
     Outcome::Items {
         state: SyncState { cursor: Some(cursor.to_string()), ..state.clone() },

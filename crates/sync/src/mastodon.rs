@@ -96,6 +96,15 @@ fn prev_link(fetched: &Fetched) -> Option<String> {
     })
 }
 
+/// Whether `next` is on the instance that gave it: a page link elsewhere would carry the owner's token to
+/// another server, so it is not followed.
+fn same_origin(next: &str, current: &str) -> bool {
+    match (url::Url::parse(next), url::Url::parse(current)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
 /// What one stream brought: items, the newest id seen, and whether the last page was refused.
 pub struct Stream {
     pub items: Vec<NewMention>,
@@ -160,7 +169,7 @@ pub async fn read_stream(
         let nearly_limited =
             fetched.header("x-ratelimit-remaining").and_then(|r| r.trim().parse::<u32>().ok()).is_some_and(|r| r <= 5);
         match prev_link(&fetched) {
-            Some(next) if count >= page_size && !nearly_limited => url = next,
+            Some(next) if count >= page_size && !nearly_limited && same_origin(&next, &url) => url = next,
             _ => break,
         }
     }
@@ -174,18 +183,18 @@ pub enum StreamKind {
     Search,
 }
 
-/// The instance's base URL, checked: `mastodon.social` and `https://mastodon.social/` both work.
-/// The signed-in account's follower count (`verify_credentials`), or `None` when the instance does not say:
-/// a missing count never fails the check.
-pub async fn own_followers(fetcher: &Fetcher, instance: &str, token: &str) -> Option<i64> {
+/// The signed-in account (`verify_credentials`: its id, follower count, profile), or `None` when the
+/// instance does not say: a missing account never fails the check.
+pub async fn own_account(fetcher: &Fetcher, instance: &str, token: &str) -> Option<Value> {
     let url = format!("{}/api/v1/accounts/verify_credentials", instance.trim_end_matches('/'));
     let answer = fetcher.send(&url, API_BODY_CAP, Request { bearer: Some(token), ..Default::default() }).await.ok()?;
     if !(200..300).contains(&answer.status) {
         return None;
     }
-    serde_json::from_slice::<Value>(&answer.body).ok()?.get("followers_count").and_then(Value::as_i64)
+    serde_json::from_slice::<Value>(&answer.body).ok().filter(Value::is_object)
 }
 
+/// The instance's base URL, checked: `mastodon.social` and `https://mastodon.social/` both work.
 pub fn instance_url(input: &str) -> Result<url::Url, String> {
     let trimmed = input.trim().trim_end_matches('/');
     let with_scheme = if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
@@ -219,6 +228,21 @@ pub fn notifications_url(instance: &str, min_id: Option<&str>) -> Result<String,
     let mut url = instance_url(instance)?;
     url.set_path("/api/v1/notifications");
     url.query_pairs_mut().append_pair("types[]", "mention").append_pair("limit", &NOTIFICATIONS_PAGE_SIZE.to_string());
+    if let Some(id) = min_id {
+        url.query_pairs_mut().append_pair("min_id", id);
+    }
+    Ok(url.to_string())
+}
+
+/// `{instance}/api/v1/accounts/{id}/statuses?exclude_reblogs=true&limit=40[&min_id=...]`: the owner's own
+/// posts, without their boosts of other people's.
+pub fn own_statuses_url(instance: &str, account_id: &str, min_id: Option<&str>) -> Result<String, String> {
+    let mut url = instance_url(instance)?;
+    url.path_segments_mut()
+        .map_err(|_| "not an instance address".to_string())?
+        .clear()
+        .extend(["api", "v1", "accounts", account_id, "statuses"]);
+    url.query_pairs_mut().append_pair("exclude_reblogs", "true").append_pair("limit", &PAGE_SIZE.to_string());
     if let Some(id) = min_id {
         url.query_pairs_mut().append_pair("min_id", id);
     }
@@ -283,6 +307,16 @@ mod tests {
     fn a_content_warning_comes_before_the_text() {
         let s = serde_json::json!({"uri": "u", "spoiler_text": "food", "content": "<p>pie</p>"});
         assert_eq!(status(&s, now()).unwrap().text, "food\n\npie");
+    }
+
+    #[test]
+    fn page_links_are_followed_only_on_the_instance_that_gave_them() {
+        let here = "https://bikes.social/api/v1/notifications?limit=80";
+        assert!(same_origin("https://bikes.social/api/v1/notifications?min_id=9", here));
+        assert!(!same_origin("https://evil.example/api/v1/notifications?min_id=9", here));
+        assert!(!same_origin("http://bikes.social/api/v1/notifications?min_id=9", here), "not downgraded");
+        assert!(!same_origin("https://bikes.social:8443/api/v1/notifications", here));
+        assert!(!same_origin("/relative", here));
     }
 
     #[test]
