@@ -10,6 +10,7 @@ PACKAGES=(
   libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev libsecret-1-dev
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core keyutils
   chromium fonts-dejavu-core xdotool x11-utils
+  postgresql redis-server
 )
 
 missing=()
