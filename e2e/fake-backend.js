@@ -3,7 +3,7 @@
 import { mockIPC } from "/__tauri_mocks.js";
 
 const now = "2026-11-25T12:00:00Z";
-const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [], triageLog: [], alerts: { notify: true, badge: true }, rules: [] };
+const state = { kind: null, contacts: [], nextId: 1, queries: [], sources: [], mentions: [], triageLog: [], alerts: { notify: true, badge: true }, rules: [], ownHandles: [] };
 
 function mention(id, text, extra = {}) {
   return {
@@ -138,6 +138,17 @@ const handlers = {
   import_preview: () => ({ file_name: "people.vcf", format: "vcard", table: null, cards: 2 }),
   secrets_status: () => window.__secrets,
   queries_list: () => state.queries,
+  own_handles_list: () => state.ownHandles,
+  own_handles_set: ({ handles }) => {
+    const seen = new Set();
+    state.ownHandles = handles.map((h) => h.trim()).filter((h) => {
+      const key = h.replace(/^@/, "").toLowerCase();
+      if (!key || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return state.ownHandles;
+  },
   query_preview: ({ query }) => {
     if (query.trim().startsWith("-")) throw { code: "invalid_input", message: `query "${query}": the query only leaves things out: add at least one word to listen for` };
     return { understood_as: fold(query), matching: 0, examples: [] };

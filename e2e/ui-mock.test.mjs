@@ -227,6 +227,25 @@ test("rules are added, shown in words, refused with the reason when wrong, and r
   await p.close();
 });
 
+test("the owner lists their own accounts elsewhere, once each, and takes one off", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.click("#nav-listening");
+  const list = p.locator("[aria-label='Your own accounts']");
+  await list.locator("li", { hasText: "None listed" }).waitFor();
+  for (const handle of ["@spokeandchain", "@SpokeAndChain", "Spoke & Chain"]) {
+    await p.fill("#own-handle", handle);
+    await p.click("#add-own-handle");
+  }
+  await list.locator("li", { hasText: "Spoke & Chain" }).waitFor();
+  assert.equal(await list.locator("li").count(), 2, "the same handle twice is kept once");
+  await list.locator("li", { hasText: "@spokeandchain" }).getByRole("button", { name: "Remove" }).click();
+  await list.locator("li", { hasText: "@spokeandchain" }).waitFor({ state: "detached" });
+  assert.equal(await list.locator("li").count(), 1);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
 test("the numbers show NPS, revenue and share of conversation, and tables save as CSV that cannot run formulas", async () => {
   const { p, errors } = await page();
   await p.click("#start-empty");

@@ -35,6 +35,8 @@ pub const COMMANDS: &[&str] = &[
     "url_open",
     "secrets_status",
     "queries_list",
+    "own_handles_list",
+    "own_handles_set",
     "query_add",
     "query_remove",
     "query_preview",

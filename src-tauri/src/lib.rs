@@ -134,6 +134,8 @@ pub fn run() {
             commands::url_open,
             listening::secrets_status,
             listening::queries_list,
+            listening::own_handles_list,
+            listening::own_handles_set,
             listening::query_add,
             listening::query_remove,
             listening::query_preview,

@@ -152,6 +152,16 @@ pub async fn query_preview(ctx: Shared<'_>, query: String) -> Result<QueryPrevie
 }
 
 #[tauri::command]
+pub async fn own_handles_list(ctx: Shared<'_>) -> Result<Vec<String>, ApiError> {
+    blocking(&ctx, accounts::own_handles_list).await
+}
+
+#[tauri::command]
+pub async fn own_handles_set(ctx: Shared<'_>, handles: Vec<String>) -> Result<Vec<String>, ApiError> {
+    blocking(&ctx, move |c| accounts::own_handles_set(c, &handles)).await
+}
+
+#[tauri::command]
 pub async fn sources_list(ctx: Shared<'_>) -> Result<Vec<Source>, ApiError> {
     blocking(&ctx, listening::sources_list).await
 }

@@ -10,7 +10,7 @@ use earshot_app::listening::{self, Capture};
 use earshot_app::sync::{self, SyncEvent, SyncSummary};
 use earshot_app::Ctx;
 
-use crate::{api, print_json, AddSource, QueriesCommand, SourcesCommand};
+use crate::{api, print_json, AddSource, OwnCommand, QueriesCommand, SourcesCommand};
 
 pub fn queries(ctx: &Ctx, command: QueriesCommand) -> Result<()> {
     match command {
@@ -39,6 +39,32 @@ pub fn queries(ctx: &Ctx, command: QueriesCommand) -> Result<()> {
         }
         QueriesCommand::Preview { query } => print_json(&api(listening::query_preview(ctx, &query, 10))?),
     }
+}
+
+pub fn own(ctx: &Ctx, command: OwnCommand) -> Result<()> {
+    let listed = api(accounts::own_handles_list(ctx))?;
+    let kept = match command {
+        OwnCommand::List { json } => {
+            if json {
+                return print_json(&listed);
+            }
+            listed
+        }
+        OwnCommand::Add { handle } => api(accounts::own_handles_set(ctx, &[listed, handle].concat()))?,
+        OwnCommand::Remove { handle } => {
+            let key = earshot_core::own::OwnAccounts::key_of(&handle);
+            let rest: Vec<String> =
+                listed.iter().filter(|h| earshot_core::own::OwnAccounts::key_of(h) != key).cloned().collect();
+            if rest.len() == listed.len() {
+                return Err(anyhow!("\"{handle}\" is not on the list of your own accounts"));
+            }
+            api(accounts::own_handles_set(ctx, &rest))?
+        }
+    };
+    for handle in kept {
+        println!("{handle}");
+    }
+    Ok(())
 }
 
 pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {

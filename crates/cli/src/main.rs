@@ -101,6 +101,11 @@ enum Command {
         #[command(subcommand)]
         command: SourcesCommand,
     },
+    /// Your own accounts on networks Earshot does not sign in to: what they post is never a mention
+    Own {
+        #[command(subcommand)]
+        command: OwnCommand,
+    },
     /// Mentions: what Earshot heard that matched a query
     Mentions {
         #[command(subcommand)]
@@ -284,6 +289,19 @@ enum QueriesCommand {
     Remove { id: i64 },
     /// Show how QUERY is understood and which stored items it matches
     Preview { query: String },
+}
+
+#[derive(Subcommand)]
+enum OwnCommand {
+    /// The handles, names and profile addresses listed as yours (signed-in accounts count without listing)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List HANDLE as yours: a handle (@spokeandchain), a name as feeds show it, or a profile address
+    Add { handle: Vec<String> },
+    /// Take HANDLE off the list
+    Remove { handle: String },
 }
 
 #[derive(Subcommand)]
@@ -512,6 +530,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Queries { command } => listen::queries(&open(cli.db)?, command),
         Command::Sources { command } => listen::sources(&open(cli.db)?, command),
+        Command::Own { command } => listen::own(&open(cli.db)?, command),
         Command::Mentions { command } => triage::mentions(&open(cli.db)?, command),
         Command::Reply { id, text, json } => triage::reply(&open(cli.db)?, id, &text, json),
         Command::Outbox { command } => triage::outbox(&open(cli.db)?, command),

@@ -84,3 +84,20 @@ fn errors_name_the_input_and_exit_non_zero() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("photo.jpg: this does not look like a contacts file"));
 }
+
+#[test]
+fn a_handle_listed_as_the_owners_keeps_its_captures_out_of_the_inbox_until_taken_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    assert!(earshot(&db, &["own", "add", "@SpokeAndChain", "Spoke & Chain"]).status.success());
+    assert_eq!(json(&earshot(&db, &["own", "list", "--json"])), serde_json::json!(["@SpokeAndChain", "Spoke & Chain"]));
+    let capture = |author: &str| {
+        earshot(&db, &["capture", "https://www.instagram.com/p/abc/", "--text", "New e-bikes in", "--author", author])
+    };
+    let refused = capture("spokeandchain");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("one of your own accounts"));
+    assert!(earshot(&db, &["own", "remove", "@spokeandchain"]).status.success());
+    assert!(!earshot(&db, &["own", "remove", "@spokeandchain"]).status.success(), "not on the list any more");
+    assert!(capture("spokeandchain").status.success());
+}

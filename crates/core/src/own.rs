@@ -31,6 +31,11 @@ fn key(s: &str) -> String {
 }
 
 impl OwnAccounts {
+    /// How a handle, name or profile address compares: two spellings with the same key are the same.
+    pub fn key_of(handle: &str) -> String {
+        key(handle)
+    }
+
     /// A signed-in account on `network`, by its stable id (and its handle and profile address, while it has
     /// them).
     pub fn add_account(&mut self, network: &str, id: &str) {

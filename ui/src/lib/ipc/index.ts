@@ -140,6 +140,8 @@ export const api = {
 
   secretsStatus: () => call<SecretsStatus>("secrets_status"),
   queriesList: () => call<ListeningQuery[]>("queries_list"),
+  ownHandlesList: () => call<string[]>("own_handles_list"),
+  ownHandlesSet: (handles: string[]) => call<string[]>("own_handles_set", { handles }),
   queryAdd: (kind: string, query: string) => call<ListeningQuery>("query_add", { kind, query }),
   queryRemove: (id: number) => call<void>("query_remove", { id }),
   queryPreview: (query: string) => call<QueryPreview>("query_preview", { query }),
