@@ -154,3 +154,21 @@ async fn a_hacker_news_search_asks_only_for_what_is_newer_than_it_has() {
     assert!(!requests[0].contains("numericFilters"), "the first search asks for everything recent");
     assert!(requests[1].contains("numericFilters=created_at_i%3E"), "{}", requests[1]);
 }
+
+#[tokio::test]
+async fn a_feed_entry_by_a_name_the_owner_lists_as_theirs_is_not_a_mention() {
+    let youtube = fixture("feeds/youtube_channel_feed.xml");
+    let server = serve(vec![response("200 OK", &[("Content-Type", "application/atom+xml")], &youtube)]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    {
+        let ctx = at(&db, start());
+        queries_add(&ctx, "industry", "quantum").unwrap();
+        source_add_feed(&ctx, &format!("{}/feed.xml", server.base), None).unwrap();
+        // The channel is the owner's own: its videos are what they said, not what was said about them.
+        earshot_app::accounts::own_handles_set(&ctx, &["pbs space time".to_string()]).unwrap();
+    }
+    let first = round(&db, start()).await;
+    assert_eq!((first.failed, first.new_mentions), (0, 0), "{:?}", first.sources);
+    assert!(mentions_list(&at(&db, start()), 10).unwrap().is_empty());
+}

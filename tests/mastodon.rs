@@ -3,6 +3,7 @@
 //! status search and hashtags served from real recorded answers.
 
 mod fake_http;
+mod mastodon_api;
 
 use std::sync::{Arc, Mutex};
 
@@ -29,12 +30,42 @@ fn recorded(name: &str) -> (Value, Option<String>) {
 
 #[derive(Default)]
 struct Instance {
+    base: String,
     challenge: Option<String>,
     revoked: bool,
+    /// The owner's own statuses, newest first (`/api/v1/accounts/:id/statuses`).
+    own_statuses: Vec<Value>,
+    /// Statuses added to the recorded search answer.
+    search_extra: Vec<Value>,
+}
+
+const OWNER_ID: &str = "117020565966271181";
+
+/// The signed-in account, as `verify_credentials` and its statuses show it.
+fn owner(base: &str) -> Value {
+    json!({"id": OWNER_ID, "username": "owner", "acct": "owner", "display_name": "Spoke & Chain",
+           "url": format!("{base}/@owner"), "followers_count": 77})
+}
+
+/// A status by `account`, from a recorded one.
+fn status_by(account: &Value, id: &str, content: &str, in_reply_to: Option<&str>) -> Value {
+    let (mut status, _) = recorded("v1_account_statuses_min_id.json");
+    let mut status = status[0].take();
+    status["id"] = json!(id);
+    status["uri"] = json!(format!("{}/statuses/{id}", account["url"].as_str().unwrap()));
+    status["url"] = status["uri"].clone();
+    status["content"] = json!(format!("<p>{content}</p>"));
+    status["in_reply_to_id"] = json!(in_reply_to);
+    status["created_at"] = json!("2026-11-25T12:30:00.000Z");
+    status["account"] = account.clone();
+    status
 }
 
 fn fake_instance(state: Arc<Mutex<Instance>>) -> impl Fn(&HttpRequest) -> Vec<u8> + Send + Sync + 'static {
     move |req: &HttpRequest| {
+        if let Some(refused) = mastodon_api::refusal(req, CANARY) {
+            return refused;
+        }
         let mut st = state.lock().unwrap();
         let signed_in = req.header("authorization") == Some(&format!("Bearer {CANARY}")) && !st.revoked;
         match (req.method.as_str(), req.path()) {
@@ -67,14 +98,35 @@ fn fake_instance(state: Arc<Mutex<Instance>>) -> impl Fn(&HttpRequest) -> Vec<u8
                 json("200 OK", &body)
             }
             _ if !signed_in => json("401 Unauthorized", &json!({"error": "The access token is invalid"})),
-            ("GET", "/api/v1/accounts/verify_credentials") => {
-                json("200 OK", &json!({"acct": "owner", "followers_count": 77}))
-            }
+            ("GET", "/api/v1/accounts/verify_credentials") => json("200 OK", &owner(&st.base)),
             ("GET", "/api/v1/notifications") => json("200 OK", &recorded("v1_notifications_types_mention.json").0),
-            ("GET", "/api/v2/search") => json("200 OK", &recorded("v2_search_mastodon_social_real.json").0),
+            ("GET", "/api/v2/search") => {
+                let mut answer = recorded("v2_search_mastodon_social_real.json").0;
+                let statuses = answer["statuses"].as_array_mut().unwrap();
+                statuses.splice(0..0, st.search_extra.iter().cloned());
+                statuses.truncate(mastodon_api::limit(req, 20));
+                json("200 OK", &answer)
+            }
+            ("GET", path) if path == format!("/api/v1/accounts/{OWNER_ID}/statuses") => {
+                assert_eq!(req.query("exclude_reblogs").as_deref(), Some("true"), "the owner's boosts are not theirs");
+                let newer: Vec<Value> = st
+                    .own_statuses
+                    .iter()
+                    .filter(|s| req.query("min_id").is_none_or(|min| s["id"].as_str().unwrap() > min.as_str()))
+                    .cloned()
+                    .collect();
+                mastodon_api::page("200 OK", &st.base, req, &newer)
+            }
             _ => json("404 Not Found", &json!({"error": "Record not found"})),
         }
     }
+}
+
+async fn start_instance() -> (String, Arc<Mutex<Instance>>) {
+    let state = Arc::new(Mutex::new(Instance::default()));
+    let base = serve_with(fake_instance(state.clone())).await;
+    state.lock().unwrap().base = base.clone();
+    (base, state)
 }
 
 fn now() -> DateTime<Utc> {
@@ -92,8 +144,7 @@ fn browser() -> impl FnMut(&str) -> Result<(), String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_keeps_the_token_in_the_keychain_only_and_mentions_arrive() {
-    let state = Arc::new(Mutex::new(Instance::default()));
-    let instance = serve_with(fake_instance(state.clone())).await;
+    let (instance, state) = start_instance().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.db");
     let secrets = MemorySecrets::default();
@@ -149,7 +200,7 @@ async fn signing_in_keeps_the_token_in_the_keychain_only_and_mentions_arrive() {
 
 #[tokio::test]
 async fn a_hashtag_needs_no_sign_in() {
-    let instance = serve_with(fake_instance(Arc::default())).await;
+    let (instance, _) = start_instance().await;
     let dir = tempfile::tempdir().unwrap();
     let ctx = Ctx::with_clock(Store::open(dir.path().join("w.db")).unwrap(), now());
     queries_add(&ctx, "industry", "hoot OR toot OR test").unwrap();
@@ -160,4 +211,76 @@ async fn a_hashtag_needs_no_sign_in() {
     assert_eq!(summary.failed, 0, "{:?}", summary.sources);
     assert!(summary.new_items > 0);
     assert!(source_add_mastodon_hashtag(&ctx, &instance, "two words").is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owners_own_statuses_are_never_mentions_and_their_reply_answers_the_mention() {
+    let (instance, state) = start_instance().await;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemorySecrets::default();
+    let fetcher = earshot_sync::Fetcher::new().unwrap();
+    let ctx = Ctx::with_clock(Store::open(dir.path().join("w.db")).unwrap(), now());
+    queries_add(&ctx, "brand", "halcy").unwrap();
+    source_add_mastodon_account(&ctx, &fetcher, &secrets, &instance, &mut browser()).await.unwrap();
+    let me = owner(&instance);
+    state.lock().unwrap().search_extra = vec![status_by(&me, "117020590000000001", "halcy is on sale today", None)];
+
+    let summary = sync_once(&ctx, &fetcher, &secrets, &mut |_| {}).await.unwrap();
+    assert_eq!(summary.failed, 0, "{:?}", summary.sources);
+    let mentions = mentions_list(&ctx, 100).unwrap();
+    assert!(mentions.iter().any(|m| m.queries.iter().any(|q| q.query == "halcy")), "others' statuses still match");
+    assert!(!mentions.iter().any(|m| m.text.contains("on sale today")), "the owner's own status is not a mention");
+    let mention = mentions.iter().find(|m| m.queries.is_empty()).expect("the notification of a mention");
+    assert_eq!(mention.state, "new");
+    let mention_status_id = "117020577157693549";
+
+    // The owner answers from their phone; the next check reads their own statuses.
+    let reply = status_by(&me, "117020590000000002", "Thanks, see you Saturday!", Some(mention_status_id));
+    state.lock().unwrap().own_statuses = vec![reply];
+    let later = Ctx::with_clock(Store::open(dir.path().join("w.db")).unwrap(), now() + chrono::Duration::hours(1));
+    let summary = sync_once(&later, &fetcher, &secrets, &mut |_| {}).await.unwrap();
+    assert_eq!(summary.failed, 0, "{:?}", summary.sources);
+    let mentions = mentions_list(&later, 100).unwrap();
+    assert!(!mentions.iter().any(|m| m.text.contains("see you Saturday")), "the reply is the owner's");
+    assert_eq!(mentions.iter().find(|m| m.id == mention.id).unwrap().state, "done", "answered on Mastodon");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_link_to_another_server_is_not_followed_with_the_token() {
+    let elsewhere_requests = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = elsewhere_requests.clone();
+    let elsewhere = serve_with(move |req: &HttpRequest| {
+        seen.lock().unwrap().push(req.header("authorization").unwrap_or("").to_string());
+        json("200 OK", &json!([]))
+    })
+    .await;
+    let full_page: Vec<Value> = (0..80)
+        .map(|i| {
+            let mut n = recorded("v1_notifications_types_mention.json").0[0].clone();
+            n["id"] = json!(format!("{}", 1000 + i));
+            n
+        })
+        .collect();
+    let hostile = serve_with(move |req: &HttpRequest| match req.path() {
+        "/api/v1/notifications" => response(
+            "200 OK",
+            &[("Content-Type", "application/json"), ("Link", &format!("<{elsewhere}/steal?min_id=1>; rel=\"prev\""))],
+            Value::Array(full_page.clone()).to_string().as_bytes(),
+        ),
+        _ => json("200 OK", &json!({"id": "1", "acct": "owner", "statuses": []})),
+    })
+    .await;
+    let fetcher = earshot_sync::Fetcher::new().unwrap();
+    let url = earshot_sync::mastodon::notifications_url(&hostile, None).unwrap();
+    let stream = earshot_sync::mastodon::read_stream(
+        &fetcher,
+        url,
+        Some(CANARY),
+        earshot_sync::mastodon::NOTIFICATIONS_PAGE_SIZE,
+        earshot_sync::mastodon::StreamKind::Notifications,
+        now(),
+    )
+    .await;
+    assert!(stream.is_ok());
+    assert!(elsewhere_requests.lock().unwrap().is_empty(), "nothing, and no token, went to the other server");
 }

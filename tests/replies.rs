@@ -4,6 +4,7 @@
 //! between "sending" and "sent". Each reply must be posted exactly once.
 
 mod fake_http;
+mod mastodon_api;
 mod xrpc;
 
 use std::collections::VecDeque;
@@ -67,8 +68,8 @@ struct Instance {
 
 fn mastodon(state: Arc<Mutex<Instance>>, base: Arc<Mutex<String>>) -> impl Fn(&HttpRequest) -> Vec<u8> + Send + Sync {
     move |req: &HttpRequest| {
-        if req.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
-            return json("401 Unauthorized", &json!({"error": "The access token is invalid"}));
+        if let Some(refused) = mastodon_api::refusal(req, TOKEN) {
+            return refused;
         }
         let mut st = state.lock().unwrap();
         match (req.method.as_str(), req.path()) {
