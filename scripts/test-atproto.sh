@@ -20,7 +20,7 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 # 1. The stack, cached by the hash of its lock file.
 LOCK_HASH=$(sha256sum tests/atproto/package-lock.json | cut -c1-16)
-STACK="${EARSHOT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/earshot}/atproto-$LOCK_HASH"
+STACK="${EARSHOT_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/earshot}/atproto-$LOCK_HASH"
 if [ ! -f "$STACK/.ready" ]; then
   echo "Installing the atproto stack into $STACK"
   rm -rf "$STACK" && mkdir -p "$STACK"
