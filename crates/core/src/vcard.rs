@@ -73,6 +73,9 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
     let mut current: Option<(u64, Vec<Property>)> = None;
     // Depth of nested cards (2.1 AGENT values) to skip inside the current card.
     let mut nested = 0usize;
+    // A 2.1 AGENT with no value on its own line: the card that follows is its value, not a new card.
+    let mut agent_follows = false;
+    const UNFINISHED: &str = "the card has no END:VCARD line (the file may be cut short)";
 
     for (line_no, line) in lines {
         if line.iter().all(|b| b.is_ascii_whitespace()) {
@@ -86,10 +89,17 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
         };
         let is_begin = prop.name == "BEGIN" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
         let is_end = prop.name == "END" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
+        let opens_agent =
+            std::mem::replace(&mut agent_follows, prop.name == "AGENT" && prop.raw_value.trim_ascii().is_empty());
         match (&mut current, is_begin, is_end) {
             (None, true, _) => current = Some((line_no, Vec::new())),
             (None, false, _) => {}
-            (Some(_), true, _) => nested += 1,
+            (Some(_), true, _) if opens_agent || nested > 0 => nested += 1,
+            // A new card where the last one never ended: that one is reported, this one is read.
+            (Some(_), true, _) => {
+                let (start, _) = current.replace((line_no, Vec::new())).expect("checked above");
+                out.push(Err(RecordError::new(start, UNFINISHED)));
+            }
             (Some(_), _, true) if nested > 0 => nested -= 1,
             (Some(_), _, true) => {
                 let (start, props) = current.take().expect("checked above");
@@ -106,7 +116,7 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
         }
     }
     if let Some((start, _)) = current {
-        out.push(Err(RecordError::new(start, "the card has no END:VCARD line (the file may be cut short)")));
+        out.push(Err(RecordError::new(start, UNFINISHED)));
     }
     out
 }
@@ -577,6 +587,27 @@ mod tests {
         assert_eq!(cards[1].as_ref().unwrap_err().line, 5);
         assert_eq!(cards[2].as_ref().unwrap().display_name, "Bob");
         assert_eq!(cards[3].as_ref().unwrap_err().line, 13);
+    }
+
+    #[test]
+    fn a_card_without_its_end_is_reported_and_the_next_card_is_still_read() {
+        let input = "BEGIN:VCARD\nVERSION:3.0\nFN:Cut Short\nEMAIL:cut@example.com\nBEGIN:VCARD\nVERSION:3.0\nFN:Bob Whole\nEND:VCARD\n";
+        let cards = parse(input.as_bytes());
+        assert_eq!(cards.len(), 2);
+        let err = cards[0].as_ref().unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(err.reason.contains("END:VCARD"), "{}", err.reason);
+        assert_eq!(cards[1].as_ref().unwrap().display_name, "Bob Whole");
+    }
+
+    #[test]
+    fn a_2_1_agent_card_stays_inside_its_card() {
+        let input = "BEGIN:VCARD\nVERSION:2.1\nFN:Ann Boss\nAGENT:\nBEGIN:VCARD\nVERSION:2.1\nFN:Pat Assistant\nEND:VCARD\nTEL:+44 20 1234\nEND:VCARD\n";
+        let cards = parse(input.as_bytes());
+        assert_eq!(cards.len(), 1);
+        let ann = cards[0].as_ref().unwrap();
+        assert_eq!(ann.display_name, "Ann Boss");
+        assert_eq!(ann.phones.len(), 1, "the boss's own phone, after the agent's card");
     }
 
     #[test]
