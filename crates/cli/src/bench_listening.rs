@@ -163,9 +163,13 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
     let mut matched = 0;
     for (body, source_id) in corpus.iter().zip(&source_ids) {
         let t = Instant::now();
-        let parsed =
-            earshot_sync::feeds::parse_relevant(body.as_bytes(), Some("https://bench.example/feed"), now, &matcher)
-                .map_err(|e| anyhow!("{e}"))?;
+        let parsed = earshot_sync::feeds::parse_relevant(
+            body.as_bytes(),
+            earshot_sync::feeds::Served { url: Some("https://bench.example/feed"), charset: None },
+            now,
+            &matcher,
+        )
+        .map_err(|e| anyhow!("{e}"))?;
         parse += t.elapsed();
         let t = Instant::now();
         let paired = matcher.keep_relevant(parsed.entries);

@@ -162,7 +162,11 @@ async fn check_feed(
     if state.body_hash.as_deref() == Some(hash.as_str()) {
         return Outcome::Unchanged { state: validators, min_interval };
     }
-    match feeds::parse_relevant(&fetched.body, Some(&fetched.final_url), now, relevant) {
+    let served = feeds::Served {
+        url: Some(&fetched.final_url),
+        charset: fetched.header("content-type").and_then(feeds::charset_of),
+    };
+    match feeds::parse_relevant(&fetched.body, served, now, relevant) {
         Ok(feed) => Outcome::Items {
             state: SyncState { body_hash: Some(hash), ..validators },
             items: feed.entries,
@@ -170,7 +174,7 @@ async fn check_feed(
             skipped: feed.skipped,
             min_interval,
             title: feed.title,
-            notice: None,
+            notice: feed.notice,
             own_followers: None,
         },
         Err(e) => failed(format!("{url}: {e}"), FailureClass::Parse),

@@ -10,6 +10,8 @@ use earshot_core::mention::{clean_url, MentionAuthor, NewMention};
 use feed_rs::model::{Entry, Text};
 use sha2::{Digest, Sha256};
 
+mod charset;
+
 /// At most this many entries are taken from one fetch (the first ones: feeds list the newest first).
 pub const MAX_ENTRIES: usize = 1_000;
 
@@ -29,6 +31,8 @@ pub struct ParsedFeed {
     pub seen: usize,
     /// Entries beyond [`MAX_ENTRIES`] that were left out.
     pub skipped: usize,
+    /// How the feed had to be read, when that is worth knowing ("not valid UTF-8: read as Windows-1252").
+    pub notice: Option<String>,
 }
 
 /// Decides whether an entry is worth keeping (whether a listening query matches it).
@@ -54,17 +58,35 @@ impl Relevance for KeepAll {
 
 /// Parses a feed body. `feed_url` resolves relative links and seeds ids of entries that have none.
 pub fn parse(body: &[u8], feed_url: Option<&str>, fetched_at: DateTime<Utc>) -> Result<ParsedFeed, FeedError> {
-    parse_relevant(body, feed_url, fetched_at, &KeepAll)
+    parse_relevant(body, Served { url: feed_url, charset: None }, fetched_at, &KeepAll)
+}
+
+/// Where a feed body came from: its address (which resolves relative links and seeds ids of entries that
+/// have none) and the `charset` its server gave.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Served<'a> {
+    pub url: Option<&'a str>,
+    pub charset: Option<&'a str>,
+}
+
+/// The `charset` parameter of a `Content-Type` header.
+pub fn charset_of(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case("charset").then(|| v.trim().trim_matches(['"', '\'']))
+    })
 }
 
 /// [`parse`], keeping only the entries `relevant` accepts; the rest are dropped as soon as their text is
 /// known, before the work of normalising them.
 pub fn parse_relevant(
     body: &[u8],
-    feed_url: Option<&str>,
+    served: Served<'_>,
     fetched_at: DateTime<Utc>,
     relevant: &dyn Relevance,
 ) -> Result<ParsedFeed, FeedError> {
+    let feed_url = served.url;
+    let decoded = charset::to_utf8(body, served.charset);
     let parser = feed_rs::parser::Builder::new()
         .base_uri(feed_url)
         // Entries without an id are keyed below; the empty id marks them (feed-rs would otherwise invent one,
@@ -78,15 +100,7 @@ pub fn parse_relevant(
             .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
             .map_err(|e| FeedError::Unreadable(e.to_string()))
     };
-    let feed = match read(body) {
-        Ok(feed) => feed,
-        // A feed that says (or implies) UTF-8 but carries a few invalid bytes is read with them replaced,
-        // rather than lost whole.
-        Err(first) if std::str::from_utf8(body).is_err() && declares_utf8(body) => {
-            read(String::from_utf8_lossy(body).as_bytes()).map_err(|_| first)?
-        }
-        Err(e) => return Err(e),
-    };
+    let feed = read(decoded.text.as_bytes())?;
     let base = feed_url.and_then(|u| url::Url::parse(u).ok());
     let language = feed.language.clone();
     let skipped = feed.entries.len().saturating_sub(MAX_ENTRIES);
@@ -105,6 +119,7 @@ pub fn parse_relevant(
         entries,
         seen,
         skipped,
+        notice: decoded.notice,
     })
 }
 
@@ -150,15 +165,6 @@ fn repaired_date(text: &str) -> Option<DateTime<Utc>> {
         .or_else(|_| DateTime::parse_from_str(&repaired(&RFC1123), "%d %b %Y %H:%M:%S %z"))
         .map(|d| d.to_utc())
         .ok()
-}
-
-/// Whether an XML body declares UTF-8, or no encoding at all (which means UTF-8).
-fn declares_utf8(body: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&body[..body.len().min(200)]).to_ascii_lowercase();
-    match head.split_once("encoding=") {
-        Some((_, rest)) => rest.trim_start_matches(['"', '\'']).starts_with("utf-8"),
-        None => true,
-    }
 }
 
 /// Whether a body is HTML: declared so, or plain text that carries markup anyway (common in RSS).
@@ -376,7 +382,7 @@ mod tests {
             item("lines", "d", "&lt;p&gt;bike&lt;/p&gt;&lt;p&gt;spokes and more&lt;/p&gt;"),
         );
         let query = Listening(earshot_core::query::Query::parse("spoke").unwrap());
-        let parsed = parse_relevant(body.as_bytes(), None, now(), &query).unwrap();
+        let parsed = parse_relevant(body.as_bytes(), Served::default(), now(), &query).unwrap();
         let kept: Vec<&str> = parsed.entries.iter().map(|e| e.external_id.as_str()).collect();
         assert_eq!(kept, ["split", "entity", "title"], "a link's address or a longer word is not the word");
         assert_eq!(parsed.seen, 5);
@@ -480,11 +486,21 @@ mod tests {
     }
 
     #[test]
-    fn a_few_invalid_bytes_in_a_utf8_feed_are_replaced_not_fatal() {
-        let rss = b"<rss version=\"2.0\"><channel><title>bad \xff byte</title><item><guid>1</guid><title>ok</title></item></channel></rss>";
+    fn a_feed_that_is_not_valid_utf8_is_read_as_windows_1252_and_says_so() {
+        let rss = b"<rss version=\"2.0\"><channel><title>Caf\xe9 \x93news\x94</title><item><guid>1</guid><title>ok</title></item></channel></rss>";
         let feed = parse(rss, None, now()).unwrap();
-        assert_eq!(feed.title.as_deref(), Some("bad \u{fffd} byte"));
+        assert_eq!(feed.title.as_deref(), Some("Café \u{201c}news\u{201d}"));
         assert_eq!(feed.entries.len(), 1);
+        assert!(feed.notice.unwrap().contains("Windows-1252"));
+    }
+
+    #[test]
+    fn a_utf16_feed_without_a_byte_order_mark_is_read_not_lost() {
+        let rss = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>Café</title><item><guid>1</guid><title>naïve</title></item></channel></rss>";
+        let bytes: Vec<u8> = rss.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let feed = parse(&bytes, None, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Café"));
+        assert_eq!(feed.entries[0].title.as_deref(), Some("naïve"));
     }
 
     #[test]
