@@ -180,7 +180,7 @@ fn utf16_pattern(body: &[u8]) -> Option<&'static Encoding> {
 
 fn decode_utf32(bytes: &[u8], order: Utf32) -> (String, bool) {
     let mut text = String::with_capacity(bytes.len() / 4);
-    let mut had_errors = bytes.len() % 4 != 0;
+    let mut had_errors = !bytes.len().is_multiple_of(4);
     for unit in bytes.chunks_exact(4) {
         let unit: [u8; 4] = unit.try_into().expect("four bytes");
         let code = if order == Utf32::Le { u32::from_le_bytes(unit) } else { u32::from_be_bytes(unit) };
