@@ -50,7 +50,8 @@ impl Lexicons {
         };
         let procedure = def["type"] == "procedure";
         let expected = if procedure { "POST" } else { "GET" };
-        if req.method != expected && !(req.method == "HEAD" && !procedure) {
+        let head_of_query = req.method == "HEAD" && !procedure;
+        if req.method != expected && !head_of_query {
             return Some(invalid(format!("Incorrect HTTP method ({}) expected {expected}", req.method)));
         }
         if let Some(message) = params_problem(&def["parameters"], req) {
