@@ -11,6 +11,7 @@ use feed_rs::model::{Entry, Text};
 use sha2::{Digest, Sha256};
 
 mod charset;
+mod dialect;
 
 /// At most this many entries are taken from one fetch (the first ones: feeds list the newest first).
 pub const MAX_ENTRIES: usize = 1_000;
@@ -100,7 +101,15 @@ pub fn parse_relevant(
             .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
             .map_err(|e| FeedError::Unreadable(e.to_string()))
     };
-    let feed = read(decoded.text.as_bytes())?;
+    let feed = read(dialect::normalise(&decoded.text).as_bytes())?;
+    if feed.entries.is_empty() {
+        if let Some(element) = unread_entries(&decoded.text) {
+            return Err(FeedError::Unreadable(format!(
+                "it has {element} elements but none of them could be read as an entry (an unknown namespace or \
+                 dialect); nothing was stored"
+            )));
+        }
+    }
     let base = feed_url.and_then(|u| url::Url::parse(u).ok());
     let language = feed.language.clone();
     let skipped = feed.entries.len().saturating_sub(MAX_ENTRIES);
@@ -120,6 +129,26 @@ pub fn parse_relevant(
         seen,
         skipped,
         notice: decoded.notice,
+    })
+}
+
+/// The kind of entry a document holds (`<item>`, `<entry>`, JSON Feed items), when it holds any: a feed
+/// read as empty although it has some was not understood, which must not pass for "nothing new".
+fn unread_entries(text: &str) -> Option<&'static str> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(trimmed).ok()?;
+        let items = value.get("items")?.as_array()?;
+        return (!items.is_empty()).then_some("JSON Feed item");
+    }
+    text.match_indices('<').find_map(|(at, _)| {
+        let rest = &text[at + 1..];
+        let name = &rest[..rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len())];
+        match name.rsplit(':').next() {
+            Some("item") => Some("<item>"),
+            Some("entry") => Some("<entry>"),
+            _ => None,
+        }
     })
 }
 
@@ -501,6 +530,16 @@ mod tests {
         let feed = parse(&bytes, None, now()).unwrap();
         assert_eq!(feed.title.as_deref(), Some("Café"));
         assert_eq!(feed.entries[0].title.as_deref(), Some("naïve"));
+    }
+
+    #[test]
+    fn a_feed_with_entries_none_of_which_can_be_read_is_an_error_not_an_empty_feed() {
+        let unknown_namespace =
+            "<feed xmlns=\"http://example.com/not-atom\"><title>x</title><entry><title>lost</title></entry></feed>";
+        let err = parse(unknown_namespace.as_bytes(), None, now()).unwrap_err();
+        assert!(err.to_string().contains("<entry> elements"), "{err}");
+        let empty = "<rss version=\"2.0\"><channel><title>Quiet week</title></channel></rss>";
+        assert!(parse(empty.as_bytes(), None, now()).unwrap().entries.is_empty(), "a feed with no entries is fine");
     }
 
     #[test]
