@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 mod charset;
 mod dialect;
+mod repair;
 
 /// At most this many entries are taken from one fetch (the first ones: feeds list the newest first).
 pub const MAX_ENTRIES: usize = 1_000;
@@ -88,20 +89,37 @@ pub fn parse_relevant(
 ) -> Result<ParsedFeed, FeedError> {
     let feed_url = served.url;
     let decoded = charset::to_utf8(body, served.charset);
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(feed_url)
-        // Entries without an id are keyed below; the empty id marks them (feed-rs would otherwise invent one,
-        // possibly random).
-        .id_generator(|_links, _title, _uri| String::new())
-        .timestamp_parser(feed_date)
-        .build();
-    // The parser must never take the process down: a panic inside it is a feed we cannot read.
+    // The parser must never take the process down: a panic inside it is a feed we cannot read. A parser
+    // keeps state from a failed parse (its media namespace scope), so each reading gets a new one.
     let read = |bytes: &[u8]| {
+        let parser = feed_rs::parser::Builder::new()
+            .base_uri(feed_url)
+            // Entries without an id are keyed below; the empty id marks them (feed-rs would otherwise invent
+            // one, possibly random).
+            .id_generator(|_links, _title, _uri| String::new())
+            .timestamp_parser(feed_date)
+            .build();
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
             .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
             .map_err(|e| FeedError::Unreadable(e.to_string()))
     };
-    let feed = read(dialect::normalise(&decoded.text).as_bytes())?;
+    let document = dialect::normalise(&decoded.text);
+    let mut notice = decoded.notice;
+    let feed = match read(document.as_bytes()) {
+        Ok(feed) => feed,
+        // Not well-formed as served: read again with the repairs browsers and feed readers make, if any
+        // apply; the parser's first complaint stands otherwise.
+        Err(strict) if !document.trim_start().starts_with('{') => match repair::repair(&document) {
+            Some((repaired, done)) => {
+                let feed = read(repaired.as_bytes()).map_err(|_| strict)?;
+                let repairs = format!("read with repairs ({})", done.join(", "));
+                notice = Some(notice.map_or(repairs.clone(), |n| format!("{n}; {repairs}")));
+                feed
+            }
+            None => return Err(strict),
+        },
+        Err(strict) => return Err(strict),
+    };
     if feed.entries.is_empty() {
         if let Some(element) = unread_entries(&decoded.text) {
             return Err(FeedError::Unreadable(format!(
@@ -128,7 +146,7 @@ pub fn parse_relevant(
         entries,
         seen,
         skipped,
-        notice: decoded.notice,
+        notice,
     })
 }
 

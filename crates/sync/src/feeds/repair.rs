@@ -1,0 +1,200 @@
+//! The recovering pass, for a feed that is not well-formed XML as served. It runs only after the strict
+//! parse failed, and does what browsers and mature feed readers do with the same bytes:
+//!
+//! - an HTML named entity XML does not declare (`&hellip;`, `&nbsp;`, `&eacute;`) becomes its character;
+//! - a bare `&` (in a link's query, in a title) is escaped;
+//! - characters XML forbids (most control characters) are dropped;
+//! - a document cut short is closed after its last complete entry, so every entry read whole is kept.
+//!
+//! CDATA sections and comments are copied as they are, except for forbidden characters. What was repaired
+//! is listed, for the source's status.
+
+use quick_xml::events::Event;
+
+/// The repaired document and what was done to it, or `None` when there was nothing to repair.
+pub fn repair(text: &str) -> Option<(String, Vec<&'static str>)> {
+    let (escaped, mut done) = escape(text);
+    let closed = close_truncated(&escaped);
+    if closed.is_some() {
+        done.push("closed a document cut short after its last complete entry");
+    }
+    if done.is_empty() {
+        return None;
+    }
+    Some((closed.unwrap_or(escaped), done))
+}
+
+/// Characters XML 1.0 does not allow anywhere in a document.
+fn forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+fn escape(text: &str) -> (String, Vec<&'static str>) {
+    let mut out = String::with_capacity(text.len() + 64);
+    let (mut entities, mut ampersands, mut controls) = (false, false, false);
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<']) {
+        let (before, from) = rest.split_at(at);
+        controls |= push_allowed(&mut out, before);
+        if let Some(verbatim) = ["<![CDATA[", "<!--"].iter().find(|open| from.starts_with(**open)) {
+            let close = if *verbatim == "<!--" { "-->" } else { "]]>" };
+            let end = from.find(close).map_or(from.len(), |e| e + close.len());
+            controls |= push_allowed(&mut out, &from[..end]);
+            rest = &from[end..];
+            continue;
+        }
+        if from.starts_with('<') {
+            out.push('<');
+            rest = &from[1..];
+            continue;
+        }
+        let after = &from[1..];
+        let reference = after.find(';').filter(|end| *end <= 32).map(|end| &after[..end]);
+        match reference {
+            Some(num) if num.starts_with('#') && valid_char_ref(&num[1..]) => {
+                out.push('&');
+                out.push_str(num);
+                out.push(';');
+                rest = &after[num.len() + 1..];
+            }
+            Some(name) if quick_xml::escape::resolve_xml_entity(name).is_some() => {
+                out.push('&');
+                out.push_str(name);
+                out.push(';');
+                rest = &after[name.len() + 1..];
+            }
+            Some(name) if name.chars().all(|c| c.is_ascii_alphanumeric()) && html_entity(name).is_some() => {
+                out.push_str(&quick_xml::escape::escape(html_entity(name).expect("checked")));
+                entities = true;
+                rest = &after[name.len() + 1..];
+            }
+            _ => {
+                out.push_str("&amp;");
+                ampersands = true;
+                rest = after;
+            }
+        }
+    }
+    controls |= push_allowed(&mut out, rest);
+    let mut done = Vec::new();
+    if entities {
+        done.push("resolved HTML entities XML does not know");
+    }
+    if ampersands {
+        done.push("escaped bare & characters");
+    }
+    if controls {
+        done.push("dropped control characters XML forbids");
+    }
+    (out, done)
+}
+
+/// Appends `s` without its forbidden characters; whether there were any.
+fn push_allowed(out: &mut String, s: &str) -> bool {
+    if !s.contains(forbidden) {
+        out.push_str(s);
+        return false;
+    }
+    out.extend(s.chars().filter(|c| !forbidden(*c)));
+    true
+}
+
+fn valid_char_ref(digits: &str) -> bool {
+    let code = match digits.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => digits.parse::<u32>(),
+    };
+    code.ok().and_then(char::from_u32).is_some_and(|c| !forbidden(c))
+}
+
+/// An HTML5 named character reference, the full list.
+fn html_entity(name: &str) -> Option<&'static str> {
+    quick_xml::escape::resolve_html5_entity(name)
+}
+
+/// The document closed after its last complete entry, when it ends (or breaks) with elements open; `None`
+/// when it is whole. An entry left open is dropped whole: half an entry is not an entry.
+fn close_truncated(text: &str) -> Option<String> {
+    let is_entry = |name: &str| matches!(name.rsplit(':').next(), Some("item" | "entry"));
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut open: Vec<String> = Vec::new();
+    // Where the entry being read started, and what was open around it.
+    let mut entry_start: Option<(usize, Vec<String>)> = None;
+    let mut good = 0;
+    let broken_at = loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = e.name().as_ref().to_string();
+                if is_entry(&name) && entry_start.is_none() {
+                    entry_start = Some((good, open.clone()));
+                }
+                open.push(name);
+            }
+            Ok(Event::End(e)) => {
+                open.pop();
+                if is_entry(e.name().as_ref()) && entry_start.as_ref().is_some_and(|(_, around)| *around == open) {
+                    entry_start = None;
+                }
+            }
+            Ok(Event::Eof) if open.is_empty() => return None,
+            Ok(Event::Eof) | Err(_) => break good,
+            Ok(_) => {}
+        }
+        good = reader.buffer_position() as usize;
+    };
+    let (cut, still_open) = entry_start.unwrap_or((broken_at, open));
+    let mut out = text[..cut.min(text.len())].to_string();
+    for name in still_open.iter().rev() {
+        out.push_str("</");
+        out.push_str(name);
+        out.push('>');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feeds::parse;
+
+    fn now() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc()
+    }
+
+    #[test]
+    fn undeclared_entities_bare_ampersands_and_control_characters_are_repaired() {
+        let doc = "<rss version=\"2.0\"><channel><title>Caf&eacute; news &hellip;\u{1}</title><item><title>Tom & Jerry&nbsp;&#8212;&#x2014;</title><link>https://shop.example/?a=1&b=2</link><description><![CDATA[<p>Fish & chips</p>]]></description></item></channel></rss>";
+        let (repaired, done) = repair(doc).unwrap();
+        assert_eq!(done.len(), 3, "{done:?}");
+        assert!(repaired.contains("Café news …</title>"), "{repaired}");
+        assert!(repaired.contains("Tom &amp; Jerry\u{a0}&#8212;&#x2014;"), "{repaired}");
+        assert!(repaired.contains("?a=1&amp;b=2"));
+        assert!(repaired.contains("<![CDATA[<p>Fish & chips</p>]]>"), "CDATA is left as it is");
+        let feed = parse(doc.as_bytes(), None, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Café news …"));
+        assert_eq!(feed.entries[0].url.as_deref(), Some("https://shop.example/?a=1&b=2"));
+        assert!(feed.notice.unwrap().contains("read with repairs"));
+    }
+
+    #[test]
+    fn a_document_cut_short_keeps_every_entry_read_whole() {
+        let doc = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><link>https://x.example/a</link></item><item><title>B</title></item><item><title>C</title><link>https://x.example/c";
+        let feed = parse(doc.as_bytes(), None, now()).unwrap();
+        let titles: Vec<_> = feed.entries.iter().map(|e| e.title.clone().unwrap()).collect();
+        assert_eq!(titles, ["A", "B"]);
+        let cut_in_a_tag = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title><entry><id>1</id><title>A</title></entry><entry><id>2</id><ti";
+        assert_eq!(parse(cut_in_a_tag.as_bytes(), None, now()).unwrap().entries.len(), 1);
+    }
+
+    #[test]
+    fn a_whole_well_formed_document_needs_no_repair() {
+        assert!(repair("<rss version=\"2.0\"><channel><title>A &amp; B &#233;</title></channel></rss>").is_none());
+    }
+
+    #[test]
+    fn nothing_readable_is_still_an_error() {
+        for doc in ["<rss version=\"2.0\"><channel><item><title>cut", "not xml at all & never", "<"] {
+            assert!(parse(doc.as_bytes(), None, now()).is_err(), "{doc}");
+        }
+    }
+}
