@@ -43,9 +43,9 @@ fn escape(text: &str) -> (String, Vec<&'static str>) {
             rest = &from[end..];
             continue;
         }
-        if from.starts_with('<') {
+        if let Some(after_angle) = from.strip_prefix('<') {
             out.push('<');
-            rest = &from[1..];
+            rest = after_angle;
             continue;
         }
         let after = &from[1..];
