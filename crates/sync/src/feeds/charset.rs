@@ -81,6 +81,14 @@ pub fn to_utf8<'a>(body: &'a [u8], http_charset: Option<&str>) -> Decoded<'a> {
 }
 
 fn decode_with<'a>(bytes: &'a [u8], encoding: &'static Encoding, said: Said) -> Decoded<'a> {
+    // Said to be Latin-1 (or Windows-1252, or ASCII) but valid UTF-8 with characters beyond ASCII: UTF-8 it
+    // is. A misconfigured server or template is common; Latin-1 text that happens to be valid UTF-8 is not.
+    if encoding == WINDOWS_1252 && !bytes.is_ascii() {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            let notice = "the feed says it is Latin-1 (ISO-8859-1 or Windows-1252) but is UTF-8; it was read as UTF-8";
+            return Decoded { text: Cow::Owned(redeclare(text)), notice: Some(notice.to_string()) };
+        }
+    }
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     if had_errors && encoding == UTF_8 {
         // Not UTF-8 after all: the bytes of old Windows and Mac tools, nearly always.
@@ -319,6 +327,16 @@ mod tests {
             [&feed_in("Shift_JIS").as_bytes()[..60], &[0x81, 0x20][..], b"</title></channel></rss>"].concat();
         let d = to_utf8(&broken_sjis, None);
         assert!(d.notice.unwrap().contains("not valid Shift_JIS"));
+    }
+
+    #[test]
+    fn utf8_said_to_be_latin1_is_read_as_utf8_and_said() {
+        let text = feed_in("ISO-8859-1");
+        let d = to_utf8(text.as_bytes(), None);
+        assert!(d.text.contains("Café «Ünï» ☕"), "{}", d.text);
+        assert!(d.notice.unwrap().contains("is UTF-8"));
+        let ascii = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss/>";
+        assert!(to_utf8(ascii.as_bytes(), None).notice.is_none(), "plain ASCII is both");
     }
 
     #[test]
