@@ -11,6 +11,7 @@ use feed_rs::model::{Entry, Text};
 use sha2::{Digest, Sha256};
 
 mod charset;
+mod dates;
 mod dialect;
 mod repair;
 
@@ -97,7 +98,7 @@ pub fn parse_relevant(
             // Entries without an id are keyed below; the empty id marks them (feed-rs would otherwise invent
             // one, possibly random).
             .id_generator(|_links, _title, _uri| String::new())
-            .timestamp_parser(feed_date)
+            .timestamp_parser(dates::feed_date)
             .build();
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
             .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
@@ -150,6 +151,18 @@ pub fn parse_relevant(
     })
 }
 
+/// A person's name as RSS writes it beside an email (`maria@example.org (Maria K)`, whose email the parser
+/// took out): without the brackets around it.
+fn person_name(raw: &str) -> String {
+    let name = raw.trim();
+    let unwrapped = name
+        .strip_prefix('(')
+        .and_then(|n| n.strip_suffix(')'))
+        .or_else(|| name.strip_prefix('<').and_then(|n| n.strip_suffix('>')))
+        .unwrap_or(name);
+    html::tidy_lines(unwrapped.trim())
+}
+
 /// The kind of entry a document holds (`<item>`, `<entry>`, JSON Feed items), when it holds any: a feed
 /// read as empty although it has some was not understood, which must not pass for "nothing new".
 fn unread_entries(text: &str) -> Option<&'static str> {
@@ -168,50 +181,6 @@ fn unread_entries(text: &str) -> Option<&'static str> {
             _ => None,
         }
     })
-}
-
-/// A date as a feed writes it. Nearly every feed sends RFC 3339 (Atom, JSON Feed) or RFC 2822 (RSS), read
-/// here directly; anything else gets the repairs feed-rs makes by default, and the same result. Those
-/// repairs cost a dozen regular-expression passes, so they are kept for the dates that need them.
-fn feed_date(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    DateTime::parse_from_rfc3339(text)
-        .or_else(|_| DateTime::parse_from_rfc2822(text))
-        .map(|d| d.to_utc())
-        .ok()
-        .or_else(|| repaired_date(text))
-}
-
-/// feed-rs's lenient reading (its `parse_timestamp_lenient`, which it does not export): RFC 3339 with a
-/// colon-less offset or no time; RFC 2822 with "UTC", any weekday, long month names, month before day, hour
-/// 24 or one-digit hours; RFC 1123 without the weekday.
-fn repaired_date(text: &str) -> Option<DateTime<Utc>> {
-    use std::sync::LazyLock;
-    type Repairs = LazyLock<Vec<(regex::Regex, &'static str)>>;
-    fn repairs(list: &[(&str, &'static str)]) -> Vec<(regex::Regex, &'static str)> {
-        list.iter().map(|(pattern, with)| (regex::Regex::new(pattern).expect("a valid pattern"), *with)).collect()
-    }
-    static RFC3339: Repairs =
-        LazyLock::new(|| repairs(&[(r"(\+|-)(\d{2})(\d{2})", "${1}${2}:${3}"), (r"-\d{2}$", "${0}T00:00:00+00:00")]));
-    static RFC2822: Repairs = LazyLock::new(|| {
-        repairs(&[
-            ("(UTC|-0000$)", "+0000"),
-            ("(Sun|Mon|Tue|Wed|Thu|Fri|Sat)[a-z]*, ", ""),
-            ("(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*", "$1"),
-            ("(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\\d{1,2}) (\\d{4})", "$2 $1 $3"),
-            (" 24:", " 00:"),
-            (" ([0-9]):", " 0${1}:"),
-        ])
-    });
-    static RFC1123: Repairs = LazyLock::new(|| repairs(&[(" Z$", " +0000"), ("^[[:alpha:]]{3}, ", "")]));
-    let repaired = |list: &Repairs| {
-        list.iter().fold(text.to_string(), |text, (pattern, with)| pattern.replace(&text, *with).into_owned())
-    };
-    DateTime::parse_from_rfc3339(repaired(&RFC3339).trim())
-        .or_else(|_| DateTime::parse_from_rfc2822(&repaired(&RFC2822)))
-        .or_else(|_| DateTime::parse_from_str(&repaired(&RFC1123), "%d %b %Y %H:%M:%S %z"))
-        .map(|d| d.to_utc())
-        .ok()
 }
 
 /// Whether a body is HTML: declared so, or plain text that carries markup anyway (common in RSS).
@@ -289,7 +258,13 @@ fn normalise(
             }
         }
     }
-    let title = entry.title.as_ref().map(text_of).filter(|t| !t.is_empty());
+    // The title, else a media title (podcasts and video feeds that give only that).
+    let title = entry
+        .title
+        .as_ref()
+        .or_else(|| entry.media.iter().find_map(|m| m.title.as_ref()))
+        .map(text_of)
+        .filter(|t| !t.is_empty());
     let (text, rich) = match body {
         Body::Html { markup, keep } => {
             let r = html::render(markup, base);
@@ -308,13 +283,21 @@ fn normalise(
         .or(entry.links.first())
         .and_then(|l| clean_url(&l.href));
 
-    let author = entry.authors.first().map(|p| MentionAuthor {
-        id: None,
-        name: p.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
-        handle: None,
-        profile_url: p.uri.as_deref().and_then(clean_url),
-        followers: None,
-    });
+    let author = match entry.authors.first() {
+        Some(p) => Some(MentionAuthor {
+            // A feed's only stable mark of its author: the email, when the feed gives one.
+            id: p.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(str::to_lowercase),
+            name: p.name.as_deref().map(person_name).filter(|n| !n.is_empty()).or_else(|| p.email.clone()),
+            handle: None,
+            profile_url: p.uri.as_deref().and_then(clean_url),
+            followers: None,
+        }),
+        // A podcast's `itunes:author`.
+        None => entry.media.iter().flat_map(|m| &m.credits).next().map(|credit| MentionAuthor {
+            name: Some(person_name(&credit.entity)).filter(|n| !n.is_empty()),
+            ..Default::default()
+        }),
+    };
     let published = entry.published.or(entry.updated);
     let raw = serde_json::json!({
         "id": entry.id,
@@ -372,35 +355,6 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc()
-    }
-
-    #[test]
-    fn dates_read_as_feed_rs_reads_them_by_default() {
-        for date in [
-            "Tue, 24 Nov 2026 05:07:00 GMT",
-            "Tue, 24 Nov 2026 05:07:00 +0100",
-            "24 Nov 2026 05:07:00 -0000",
-            "Wed, 24 Nov 2026 05:07:00 GMT",
-            "Thurs, 13 Jul 2011 07:38:00 GMT",
-            "Tuesday, 24 November 2026 05:07:00 UTC",
-            "Tue, Nov 24 2026 5:07:00 EST",
-            "Tue, 24 Nov 2026 24:07:00 PDT",
-            "Tue, 24 Nov 2026 05:07:00 Z",
-            "2026-11-24T05:07:00Z",
-            "2026-11-24T05:07:00.123+01:00",
-            "2026-11-24T05:07:00+0100",
-            "2026-11-24",
-            "  2026-11-24T05:07:00Z  ",
-            "yesterday",
-            "",
-        ] {
-            let rss = format!(
-                "<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><pubDate>{date}</pubDate></item></channel></rss>"
-            );
-            let expected = feed_rs::parser::parse(rss.as_bytes()).unwrap().entries[0].published;
-            assert_eq!(feed_date(date), expected, "{date:?}");
-        }
-        assert!(feed_date("Tue, 24 Nov 2026 05:07:00 GMT").is_some());
     }
 
     /// One listening query, matched as the app matches it.
