@@ -75,3 +75,93 @@ fn a_phone_vcard_export_with_2_1_and_3_0_cards_imports_and_is_searchable() {
     let all = contacts_all(&ctx).unwrap();
     assert_eq!(by_name(&all, "Priya Ramanathan").identities[0].handle, "@priyarides@mastodon.social");
 }
+
+fn import_text(ctx: &Ctx, name: &str, text: &str) -> earshot_app::store_types::ImportSummary {
+    import_run(ctx, name, text.as_bytes(), &ImportOptions::default(), &mut |_| {}).unwrap()
+}
+
+#[test]
+fn colleagues_on_one_switchboard_stay_three_people_and_are_suggested_for_the_owner_to_decide() {
+    let (_d, ctx) = workspace();
+    let header = "Title,First Name,Middle Name,Last Name,Suffix,Company,Department,Job Title,Business Street,Business City,Business Phone,Home Phone,Mobile Phone,E-mail Address,E-mail Display Name,E-mail 2 Address,Categories,Notes,Web Page";
+    let rows = [
+        ",Ann,,Lee,,Harbour Logistics,,Buyer,,Eastgate,+44 20 7946 0000,,,ann.lee@harbour.example,,,,,",
+        ",Tom,,Ward,,Harbour Logistics,,Fleet manager,,Eastgate,+44 20 7946 0000,,,tom.ward@harbour.example,,,,,",
+        ",Sue,,Park,,Harbour Logistics,,Accounts,,Eastgate,+44 (20) 7946-0000,,,,,,,,",
+    ];
+    let file = format!("{header}\r\n{}\r\n", rows.join("\r\n"));
+    let s = import_text(&ctx, "outlook.csv", &file);
+    assert_eq!((s.format.as_str(), s.added, s.merged), ("outlook", 3, 0), "{:?}", s.problems);
+    assert_eq!(contacts_all(&ctx).unwrap().len(), 3, "one switchboard, three people");
+    let again = import_text(&ctx, "outlook.csv", &file);
+    assert_eq!((again.added, again.unchanged), (0, 3), "the same file twice adds nothing");
+    let suggestions = earshot_app::merges::merge_suggestions(&ctx, 50).unwrap();
+    assert_eq!(suggestions.len(), 3, "each pair is suggested, for the owner to decide");
+    assert!(suggestions.iter().all(|s| s.evidence.iter().any(|e| e.kind == "same_phone")), "{suggestions:?}");
+}
+
+#[test]
+fn a_couple_on_one_landline_and_a_team_on_one_role_address_are_separate_people() {
+    let (_d, ctx) = workspace();
+    let header = "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,Organization Department,Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - City,Website 1 - Label,Website 1 - Value";
+    let rows = [
+        "Ann,,Lee,,,,,,,,,,,,,,* myContacts,,,,,Home,01632 960123,,,,",
+        "Tom,,Lee,,,,,,,,,,,,,,* myContacts,,,,,Home,01632 960123,,,,",
+        "Ann,,Lee,,,,,,,,,,,,,,* myContacts,Home,ann.lee@mail.example,,,Home,01632 960123,,,,",
+        "Maya,,Fox,,,,,,,,Fox Studio,,,,,,* myContacts,Work,hello@foxstudio.example,,,,,,,,",
+        "Raj,,Iyer,,,,,,,,Fox Studio,,,,,,* myContacts,Work,hello@foxstudio.example,,,,,,,,",
+    ];
+    let s = import_text(&ctx, "google.csv", &format!("{header}\n{}\n", rows.join("\n")));
+    assert_eq!(s.format, "google");
+    let all = contacts_all(&ctx).unwrap();
+    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(all.len(), 4, "Ann (once, with her email), Tom, Maya, Raj: {names:?}");
+    assert_eq!(by_name(&all, "Ann Lee").emails.len(), 1, "the same name on the same phone is the same Ann");
+    assert_eq!(by_name(&all, "Raj Iyer").emails[0].address, "hello@foxstudio.example");
+}
+
+#[test]
+fn the_same_person_in_linkedin_and_google_with_different_emails_is_one_contact_by_profile() {
+    let (_d, ctx) = workspace();
+    let linkedin = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\nMaria,Kowalska,https://www.linkedin.com/in/maria-kowalska-bikes,maria@work.example,Cog Co,Owner,14 Mar 2024\n";
+    import_text(&ctx, "Connections.csv", linkedin);
+    let header = "First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,Organization Department,Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - City,Website 1 - Label,Website 1 - Value";
+    let google = format!("{header}\nMaria,,Kowalska,,,,,,,,,,,,,,* myContacts,Home,maria.k@mail.example,,,,,,,Profile,https://www.linkedin.com/in/maria-kowalska-bikes/\n");
+    let s = import_text(&ctx, "google.csv", &google);
+    assert_eq!((s.added, s.merged), (0, 1), "{:?}", s.problems);
+    let all = contacts_all(&ctx).unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].emails.len(), 2);
+}
+
+#[test]
+fn buyers_who_share_orders_at_in_a_shopify_export_are_not_merged() {
+    let (_d, ctx) = workspace();
+    let orders = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/value/shopify_orders.csv"),
+    )
+    .unwrap();
+    let mut lines = orders.lines();
+    let header = lines.next().unwrap();
+    let template = lines.next().unwrap();
+    let row = |order: &str, email: &str, name: &str| {
+        template
+            .replacen("#1001", &format!("#{order}"), 1)
+            .replace(",5001,", &format!(",{order},"))
+            .replace("ana@example.com", email)
+            .replace("Ana Lima", name)
+    };
+    let file = [
+        header.to_string(),
+        row("2001", "orders@bigcafe.example", "Ben Ode"),
+        row("2002", "orders@bigcafe.example", "Cleo Marsh"),
+        row("2003", "orders@bigcafe.example", "Ben Ode"),
+    ]
+    .join("\n");
+    let options = earshot_app::value::OrdersImportOptions { create_contacts: true, ..Default::default() };
+    let done = earshot_app::value::orders_import(&ctx, "orders_export.csv", file.as_bytes(), &options).unwrap();
+    assert_eq!(done.counts.contacts_created, 2, "{:?}", done.counts);
+    let all = contacts_all(&ctx).unwrap();
+    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}

@@ -24,6 +24,7 @@ pub mod money;
 pub mod orders;
 pub mod own;
 pub mod query;
+pub mod same_person;
 pub mod sheet;
 pub mod survey;
 pub mod table;

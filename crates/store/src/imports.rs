@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use earshot_core::same_person::{self, PersonName};
 use earshot_core::{text, ContactDraft, RecordError};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -63,35 +64,54 @@ pub fn begin(tx: &Transaction<'_>, file_name: &str, format: &str, now: &str) -> 
 }
 
 /// Finds which live contact a record is, from keys held in memory: loaded once per import and kept up
-/// to date as records are added, so a 100,000-row file costs no per-row lookups.
+/// to date as records are added, so a 100,000-row file costs no per-row lookups. The rules of who is the
+/// same person are `earshot_core::same_person`'s: an email or a phone can be held by several contacts (a
+/// switchboard, `info@`), and only the holder whose name is compatible is the same person.
 #[derive(Debug, Default)]
 pub struct Matcher {
-    emails: KeyMap<String, i64>,
-    phones: KeyMap<String, i64>,
+    emails: KeyMap<String, Holders>,
+    phones: KeyMap<String, Holders>,
     identities: KeyMap<(String, String), i64>,
     /// (folded name, folded organization) of contacts, for records with no email, phone or handle.
     names: KeyMap<(String, Option<String>), i64>,
     /// Folded name alone, for buyers known only by name; `None` when two people share it.
     names_only: KeyMap<String, Option<i64>>,
+    /// Each contact's name, as names are compared.
+    people: KeyMap<i64, PersonName>,
+    /// Who in this file held each email first: an address two differently-named people give is a shared
+    /// one, however personal it looks.
+    file_holders: KeyMap<String, PersonName>,
 }
+
+/// The contacts holding one email or phone, oldest first (nearly always one).
+type Holders = Vec<i64>;
 
 /// Hundreds of thousands of keys are hashed per import: a fast hasher, still seeded per process so a
 /// crafted file cannot pile its keys into one bucket.
 type KeyMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+fn hold(map: &mut KeyMap<String, Holders>, key: String, id: i64) {
+    let holders = map.entry(key).or_default();
+    if !holders.contains(&id) {
+        holders.push(id);
+    }
+}
+
 impl Matcher {
     pub fn load(conn: &Connection) -> Result<Matcher> {
         let mut m = Matcher::default();
         let live = "JOIN contacts c ON c.id = t.contact_id AND c.deleted_at IS NULL";
-        let mut stmt = conn.prepare(&format!("SELECT t.address_key, t.contact_id FROM emails t {live}"))?;
+        let mut stmt =
+            conn.prepare(&format!("SELECT t.address_key, t.contact_id FROM emails t {live} ORDER BY t.contact_id"))?;
         for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (k, id) = row?;
-            m.emails.entry(k).or_insert(id);
+            hold(&mut m.emails, k, id);
         }
-        let mut stmt = conn.prepare(&format!("SELECT t.number_key, t.contact_id FROM phones t {live}"))?;
+        let mut stmt =
+            conn.prepare(&format!("SELECT t.number_key, t.contact_id FROM phones t {live} ORDER BY t.contact_id"))?;
         for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
             let (k, id) = row?;
-            m.phones.entry(k).or_insert(id);
+            hold(&mut m.phones, k, id);
         }
         let mut stmt =
             conn.prepare(&format!("SELECT t.network, t.handle_key, t.contact_id FROM identities t {live}"))?;
@@ -100,13 +120,18 @@ impl Matcher {
             m.identities.entry(k).or_insert(id);
         }
         let mut stmt = conn.prepare(
-            "SELECT c.sort_key, o.name_key, c.id FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
+            "SELECT c.sort_key, o.name_key, c.id, c.given_name, c.family_name, c.display_name
+               FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
               WHERE c.deleted_at IS NULL",
         )?;
-        for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
-            let (k, id): ((String, Option<String>), i64) = row?;
-            m.learn_name_only(&k.0, id);
-            m.names.entry(k).or_insert(id);
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (key, id): ((String, Option<String>), i64) = ((r.get(0)?, r.get(1)?), r.get(2)?);
+            let text_at = |i: usize| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
+            let name = PersonName::new(text_at(3)?, text_at(4)?, text_at(5)?);
+            m.people.insert(id, name);
+            m.learn_name_only(&key.0, id);
+            m.names.entry(key).or_insert(id);
         }
         Ok(m)
     }
@@ -116,27 +141,57 @@ impl Matcher {
         (folded_name, d.organization.as_deref().map(text::fold))
     }
 
-    /// The contact this record is: same email, then handle, then phone; by name (and organization) only
-    /// when the record has none of those.
+    fn name_of(d: &ContactDraft) -> PersonName {
+        PersonName::new(&d.given_name, &d.family_name, &d.display_name)
+    }
+
+    /// The first holder whose name could be `name`'s.
+    fn compatible_holder(&self, holders: &[i64], name: &PersonName) -> Option<i64> {
+        holders.iter().copied().find(|id| self.people.get(id).is_none_or(|p| p.compatible(name)))
+    }
+
+    /// Whether `address` is one person's: not a role's, and not given in this file by two people whose
+    /// names differ.
+    fn personal(&self, address: &str, key: &str, name: &PersonName) -> bool {
+        !same_person::is_role_address(address) && self.file_holders.get(key).is_none_or(|first| first.compatible(name))
+    }
+
+    /// The contact this record is: the same personal email, then the same profile, then the same phone
+    /// (or shared email) with a compatible name; by name (and organization) only when the record has none
+    /// of those.
     pub fn find(&self, d: &ContactDraft) -> Option<i64> {
-        let by_email = d.emails.iter().find_map(|e| self.emails.get(&text::email_key(&e.address)));
-        let by_identity =
-            || d.identities.iter().find_map(|i| self.identities.get(&(i.network.clone(), text::handle_key(&i.handle))));
+        let name = Self::name_of(d);
+        let by_email = || {
+            d.emails.iter().find_map(|e| {
+                let key = text::email_key(&e.address);
+                let holders = self.emails.get(&key)?;
+                if self.personal(&e.address, &key, &name) {
+                    holders.first().copied()
+                } else {
+                    self.compatible_holder(holders, &name)
+                }
+            })
+        };
+        let by_identity = || {
+            d.identities
+                .iter()
+                .find_map(|i| self.identities.get(&(i.network.clone(), text::handle_key(&i.handle))).copied())
+        };
         let by_phone = || {
             d.phones
                 .iter()
                 .map(|p| text::phone_key(&p.number))
                 .filter(|k| k.len() >= 6)
-                .find_map(|k| self.phones.get(&k))
+                .find_map(|k| self.compatible_holder(self.phones.get(&k)?, &name))
         };
         let nothing_else = d.emails.is_empty() && d.identities.is_empty() && d.phones.is_empty();
-        by_email
-            .or_else(by_identity)
-            .or_else(by_phone)
-            .or_else(
-                || if nothing_else { self.names.get(&Self::name_key(text::fold(&d.display_name), d)) } else { None },
-            )
-            .copied()
+        by_email().or_else(by_identity).or_else(by_phone).or_else(|| {
+            if nothing_else {
+                self.names.get(&Self::name_key(text::fold(&d.display_name), d)).copied()
+            } else {
+                None
+            }
+        })
     }
 
     fn learn_name_only(&mut self, folded: &str, id: i64) {
@@ -153,32 +208,56 @@ impl Matcher {
             .or_insert(Some(id));
     }
 
-    /// The contact a buyer is: same email, then same phone, then, for a buyer known only by name, the one
-    /// contact with that name (two people with the same name match neither).
+    /// The contact a buyer (or survey respondent) is, by the same rules as [`Matcher::find`]: a personal
+    /// email; a role address or a phone with a compatible name (a phone alone when only one contact has
+    /// it); for a buyer known only by name, the one contact with that name (two people with the same name
+    /// match neither).
     pub fn find_buyer(&self, email: Option<&str>, phone: Option<&str>, name: Option<&str>) -> Option<i64> {
-        let by_email = email.and_then(|e| self.emails.get(&text::email_key(e)).copied());
-        let by_phone =
-            || phone.map(text::phone_key).filter(|k| k.len() >= 6).and_then(|k| self.phones.get(&k).copied());
+        let person = PersonName::new("", "", name.unwrap_or_default());
+        let by_email = || {
+            let email = email?;
+            let key = text::email_key(email);
+            let holders = self.emails.get(&key)?;
+            if person.is_empty() && same_person::is_role_address(email) {
+                return None;
+            }
+            if self.personal(email, &key, &person) {
+                holders.first().copied()
+            } else {
+                self.compatible_holder(holders, &person)
+            }
+        };
+        let by_phone = || {
+            let holders = self.phones.get(&phone.map(text::phone_key).filter(|k| k.len() >= 6)?)?;
+            if person.is_empty() {
+                return (holders.len() == 1).then(|| holders[0]);
+            }
+            self.compatible_holder(holders, &person)
+        };
         let by_name = || {
             if email.is_some() || phone.is_some() {
                 return None;
             }
             name.and_then(|n| self.names_only.get(&text::fold(n)).copied().flatten())
         };
-        by_email.or_else(by_phone).or_else(by_name)
+        by_email().or_else(by_phone).or_else(by_name)
     }
 
     /// Remembers a record's keys as belonging to `id` (after inserting or enriching it).
     pub fn learn(&mut self, id: i64, d: &ContactDraft) {
+        let name = Self::name_of(d);
         for e in &d.emails {
-            self.emails.entry(text::email_key(&e.address)).or_insert(id);
+            let key = text::email_key(&e.address);
+            self.file_holders.entry(key.clone()).or_insert_with(|| name.clone());
+            hold(&mut self.emails, key, id);
         }
         for p in &d.phones {
-            self.phones.entry(text::phone_key(&p.number)).or_insert(id);
+            hold(&mut self.phones, text::phone_key(&p.number), id);
         }
         for i in &d.identities {
             self.identities.entry((i.network.clone(), text::handle_key(&i.handle))).or_insert(id);
         }
+        self.people.entry(id).or_insert(name);
         let folded_name = text::fold(&d.display_name);
         self.learn_name_only(&folded_name, id);
         self.names.entry(Self::name_key(folded_name, d)).or_insert(id);
