@@ -198,3 +198,38 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod cut_anywhere {
+    use crate::feeds::parse;
+
+    /// Every prefix of documents in each dialect, and every byte flipped in one: read or refused, never a
+    /// panic (the dialect, encoding and repair passes run outside the parser's panic guard).
+    #[test]
+    fn a_document_cut_or_damaged_anywhere_never_panics() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().to_utc();
+        let docs = [
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"0.93\"><channel><title>Caf\u{e9} &eacute;</title><item><title>A &amp; B</title><link>http://x.example/?a=1&b=2</link><description><![CDATA[<p>x</p>]]></description></item></channel></rss>",
+            "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><title mode=\"escaped\" type=\"text/html\">&lt;b&gt;T</title><entry><id>1</id><issued>2026-11-24T09:00:00Z</issued><author><url>http://x.example/</url></author><content mode=\"base64\" type=\"text/html\">PHA+aGk8L3A+</content></entry></feed>",
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><channel><title>T</title></channel><item><title>A</title><link>http://x.example/</link></item></rdf:RDF>",
+            "{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"T\",\"items\":[{\"id\":\"1\",\"content_text\":\"caf\u{e9}\"}]}",
+        ];
+        for doc in docs {
+            let bytes = doc.as_bytes();
+            for cut in 0..=bytes.len() {
+                let _ = parse(&bytes[..cut], None, now);
+            }
+            for at in 0..bytes.len() {
+                for replacement in [0u8, b'<', b'&', 0xFF] {
+                    let mut damaged = bytes.to_vec();
+                    damaged[at] = replacement;
+                    let _ = parse(&damaged, None, now);
+                }
+            }
+            let utf16: Vec<u8> = doc.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            for cut in 0..=utf16.len() {
+                let _ = parse(&utf16[..cut], None, now);
+            }
+        }
+    }
+}
