@@ -165,3 +165,49 @@ fn buyers_who_share_orders_at_in_a_shopify_export_are_not_merged() {
     let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+#[test]
+fn colleagues_an_older_import_merged_are_separated_from_their_file_each_with_what_they_brought() {
+    let (_d, ctx) = workspace();
+    // What the old rule made of the switchboard export: one "Ann Lee" holding everyone's emails and phones.
+    ctx.store
+        .write(|tx| {
+            let mut ann = earshot_core::ContactDraft { display_name: "Ann Lee".into(), ..Default::default() };
+            for e in ["ann.lee@harbour.example", "tom.ward@harbour.example"] {
+                ann.emails.push(earshot_core::EmailDraft { address: e.into(), label: None });
+            }
+            for p in ["+44 20 7946 0000", "07700 900222"] {
+                ann.phones.push(earshot_core::PhoneDraft { number: p.into(), label: None });
+            }
+            earshot_store::contacts::insert(tx, &ann, None, "2026-01-01T00:00:00Z")
+        })
+        .unwrap();
+    let header = "Title,First Name,Middle Name,Last Name,Suffix,Company,Department,Job Title,Business Street,Business City,Business Phone,Home Phone,Mobile Phone,E-mail Address,E-mail Display Name,E-mail 2 Address,Categories,Notes,Web Page";
+    let file = format!(
+        "{header}\n,Ann,,Lee,,Harbour,,Buyer,,,+44 20 7946 0000,,,ann.lee@harbour.example,,,,,\n,Tom,,Ward,,Harbour,,Fleet,,,+44 20 7946 0000,,07700 900222,tom.ward@harbour.example,,,,,\n,Sue,,Park,,Harbour,,Accounts,,,+44 20 7946 0000,,,,,,,,\n"
+    );
+    let options = ImportOptions::default();
+    let preview =
+        earshot_app::imports::contacts_untangle(&ctx, "outlook.csv", file.as_bytes(), &options, false).unwrap();
+    assert_eq!(preview.len(), 1);
+    let names: Vec<&str> = preview[0].separated.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Tom Ward", "Sue Park"]);
+    assert_eq!(contacts_all(&ctx).unwrap().len(), 1, "a preview changes nothing");
+
+    let done = earshot_app::imports::contacts_untangle(&ctx, "outlook.csv", file.as_bytes(), &options, true).unwrap();
+    assert!(done[0].separated.iter().all(|p| p.contact_id.is_some()));
+    let all = contacts_all(&ctx).unwrap();
+    assert_eq!(all.len(), 3);
+    let ann = by_name(&all, "Ann Lee");
+    assert_eq!(ann.emails.iter().map(|e| e.address.as_str()).collect::<Vec<_>>(), ["ann.lee@harbour.example"]);
+    assert_eq!(ann.phones.len(), 1, "Ann keeps the switchboard, not Tom's mobile");
+    let tom = by_name(&all, "Tom Ward");
+    assert_eq!(tom.emails[0].address, "tom.ward@harbour.example");
+    assert_eq!(tom.phones.len(), 2, "his mobile, and a copy of the switchboard");
+    assert_eq!(tom.organization.as_deref(), Some("Harbour"));
+    assert_eq!(by_name(&all, "Sue Park").phones.len(), 1);
+    assert!(earshot_app::imports::contacts_untangle(&ctx, "outlook.csv", file.as_bytes(), &options, false)
+        .unwrap()
+        .is_empty());
+    assert_eq!(import_text(&ctx, "outlook.csv", &file).added, 0, "importing the file now adds nobody");
+}

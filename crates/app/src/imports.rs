@@ -276,3 +276,99 @@ mod tests {
         assert_eq!(found[0].display_name, "Ann Lee");
     }
 }
+
+/// A contact an earlier import made of several people, and the people to take out of it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Untangled {
+    #[ts(type = "number")]
+    pub contact_id: i64,
+    pub name: String,
+    pub separated: Vec<SeparatedPerson>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SeparatedPerson {
+    pub name: String,
+    /// Emails and phones that go back to them.
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    /// Phones they shared with whoever stays (a switchboard, a landline): copied, not taken away.
+    pub shared_phones: Vec<String>,
+    /// Their new contact, once separated.
+    #[ts(type = "number | null")]
+    pub contact_id: Option<i64>,
+}
+
+/// Finds, from the export file they came from, contacts that an earlier import merged from several people
+/// (the old rule merged on any shared phone or address), and with `apply` separates them: each person gets
+/// a contact of their own with the emails and phones they brought. Without `apply` nothing changes: the owner
+/// reads the list first. Merging a separated person back (`contact_merge`) undoes it.
+pub fn contacts_untangle(
+    ctx: &Ctx,
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    apply: bool,
+) -> Result<Vec<Untangled>, ApiError> {
+    use earshot_core::same_person::{self, Brought, PersonName};
+    use earshot_core::text;
+
+    let format = format_of(file_name, bytes, options.format)?;
+    let mapping = mapping_for(file_name, bytes, format, options.mapping.as_ref())?;
+    let mut records: Vec<ContactDraft> = Vec::new();
+    read_chunks(bytes, mapping.as_ref(), &mut |chunk| records.extend(chunk.into_iter().map(|(_, d)| d)));
+    // Each record, to the contact its emails and phones landed on: a holder whose name is the record's when
+    // there is one (that record is where it belongs), else the first.
+    let mut by_contact: Vec<(i64, PersonName, String, Vec<Brought>)> = Vec::new();
+    for d in &records {
+        let name = PersonName::new(&d.given_name, &d.family_name, &d.display_name);
+        let emails: Vec<String> = d.emails.iter().map(|e| text::email_key(&e.address)).collect();
+        let phones: Vec<String> =
+            d.phones.iter().map(|p| text::phone_key(&p.number)).filter(|k| k.len() >= 6).collect();
+        let holders = ctx.store.read(|c| earshot_store::untangle::holders(c, &emails, &phones))?;
+        let Some((id, holder_name)) = holders.iter().find(|(_, n)| n.compatible(&name)).or(holders.first()).cloned()
+        else {
+            continue;
+        };
+        let brought = Brought {
+            name,
+            display_name: d.display_name.clone(),
+            organization: d.organization.clone(),
+            title: d.title.clone(),
+            emails,
+            phones,
+        };
+        match by_contact.iter_mut().find(|(known, ..)| *known == id) {
+            Some((.., list)) => list.push(brought),
+            None => {
+                let shown = ctx.store.read(|c| earshot_store::contacts::get(c, id))?.display_name;
+                by_contact.push((id, holder_name, shown, vec![brought]));
+            }
+        }
+    }
+    let now = ctx.now_text();
+    let mut out = Vec::new();
+    for (contact_id, contact_name, shown, brought) in by_contact {
+        let people = same_person::separate(&contact_name, &brought);
+        if people.is_empty() {
+            continue;
+        }
+        let mut separated = Vec::new();
+        for person in people {
+            let new_id = if apply {
+                Some(ctx.store.write(|tx| earshot_store::untangle::separate(tx, contact_id, &person, &now))?)
+            } else {
+                None
+            };
+            separated.push(SeparatedPerson {
+                name: person.display_name,
+                emails: person.emails,
+                phones: person.phones_moved,
+                shared_phones: person.phones_shared,
+                contact_id: new_id,
+            });
+        }
+        out.push(Untangled { contact_id, name: shown, separated });
+    }
+    Ok(out)
+}

@@ -223,6 +223,20 @@ enum ContactsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Find contacts an earlier import merged from several people (colleagues on one switchboard, a couple
+    /// on one landline), from the file they came from; with --apply, give each person a contact of their own
+    Untangle {
+        file: PathBuf,
+        #[arg(long, value_parser = ["vcard", "google", "linkedin", "outlook", "csv"])]
+        format: Option<String>,
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// Separate them (without it, only list what would be separated)
+        #[arg(long)]
+        apply: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// List contacts in name order
     List {
         #[arg(long)]
@@ -626,6 +640,40 @@ fn mapping_from_options(bytes: &[u8], file: &str, map: &[String]) -> Result<Opti
 
 fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
     match command {
+        ContactsCommand::Untangle { file, format, map, apply, json } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name =
+                file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| file.display().to_string());
+            let options = ImportOptions {
+                format: format.as_deref().and_then(ImportFormat::parse),
+                mapping: mapping_from_options(&bytes, &name, &map)?,
+            };
+            let found = api(imports::contacts_untangle(ctx, &name, &bytes, &options, apply))?;
+            if json {
+                return print_json(&found);
+            }
+            if found.is_empty() {
+                println!("{name}: no contact holds more than one person of this file");
+            }
+            for u in &found {
+                println!("{} ({}) is several people:", u.name, u.contact_id);
+                for p in &u.separated {
+                    let what = [p.emails.join(", "), p.phones.join(", "), p.shared_phones.join(", ") + " (shared)"]
+                        .into_iter()
+                        .filter(|s| !s.is_empty() && s != " (shared)")
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    match p.contact_id {
+                        Some(id) => println!("  separated {} as contact {id}: {what}", p.name),
+                        None => println!("  {}: {what}", p.name),
+                    }
+                }
+            }
+            if !apply && !found.is_empty() {
+                println!("Nothing was changed. Run again with --apply to separate them (merge one back to undo).");
+            }
+            Ok(())
+        }
         ContactsCommand::Import { file, format, map, json } => {
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let name =

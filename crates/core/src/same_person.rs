@@ -201,6 +201,76 @@ fn given_compatible(a: &str, b: &str) -> bool {
     initial(a, b) || initial(b, a) || short_form(a, b) || short_form(b, a)
 }
 
+/// One record of an export, as far as untangling needs it: who it names and which emails and phones it
+/// brought (as they are compared: `text::email_key`, `text::phone_key`).
+#[derive(Debug, Clone)]
+pub struct Brought {
+    pub name: PersonName,
+    pub display_name: String,
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+}
+
+/// A person to take out of a contact that several people were merged into: their name as their record
+/// gave it, the emails that go back to them, the phones that go back to them (brought by them alone) and
+/// the phones they shared with whoever stays (a switchboard: copied, not taken away).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Separated {
+    pub display_name: String,
+    pub organization: Option<String>,
+    pub title: Option<String>,
+    pub emails: Vec<String>,
+    pub phones_moved: Vec<String>,
+    pub phones_shared: Vec<String>,
+}
+
+/// The people to take out of a contact named `contact` that was made of `records`: records whose names are
+/// compatible are one person; the person compatible with the contact's own name stays (else the first
+/// record's), and each other person gets back what they brought. Empty when the records are all one person.
+pub fn separate(contact: &PersonName, records: &[Brought]) -> Vec<Separated> {
+    let mut people: Vec<Vec<&Brought>> = Vec::new();
+    for r in records {
+        match people.iter_mut().find(|p| p[0].name.compatible(&r.name) && !p[0].name.is_empty()) {
+            Some(person) => person.push(r),
+            None => people.push(vec![r]),
+        }
+    }
+    let staying = people.iter().position(|p| !contact.is_empty() && p[0].name.compatible(contact)).unwrap_or(0);
+    let kept = |pick: fn(&Brought) -> &Vec<String>| -> Vec<&String> {
+        people.get(staying).into_iter().flatten().flat_map(|r| pick(r)).collect()
+    };
+    let (kept_emails, kept_phones) = (kept(|r| &r.emails), kept(|r| &r.phones));
+    let gathered = |person: &[&Brought], pick: fn(&Brought) -> &Vec<String>| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for key in person.iter().flat_map(|r| pick(r)) {
+            if !out.contains(key) {
+                out.push(key.clone());
+            }
+        }
+        out
+    };
+    people
+        .iter()
+        .enumerate()
+        .filter(|(i, person)| *i != staying && !person[0].name.is_empty())
+        .map(|(_, person)| {
+            let first = person[0];
+            let phones = gathered(person, |r| &r.phones);
+            let (phones_shared, phones_moved) = phones.into_iter().partition(|p| kept_phones.contains(&p));
+            Separated {
+                display_name: first.display_name.clone(),
+                organization: person.iter().find_map(|r| r.organization.clone()),
+                title: person.iter().find_map(|r| r.title.clone()),
+                emails: gathered(person, |r| &r.emails).into_iter().filter(|e| !kept_emails.contains(&e)).collect(),
+                phones_moved,
+                phones_shared,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +304,37 @@ mod tests {
     #[test]
     fn structured_names_come_before_the_shown_name() {
         assert_eq!(PersonName::new("Ann", "Lee", "Dr Ann Lee PhD"), PersonName::new("", "", "Ann Lee"));
+    }
+
+    fn brought(display: &str, emails: &[&str], phones: &[&str]) -> Brought {
+        Brought {
+            name: name(display),
+            display_name: display.into(),
+            organization: Some("Harbour".into()),
+            title: None,
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            phones: phones.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn colleagues_merged_on_a_switchboard_get_back_what_each_brought() {
+        let records = [
+            brought("Ann Lee", &["ann@h.example"], &["442079460000"]),
+            brought("Tom Ward", &["tom@h.example"], &["442079460000", "7700900111"]),
+            brought("A. Lee", &["ann.lee@mail.example"], &[]),
+            brought("Sue Park", &[], &["442079460000"]),
+        ];
+        let out = separate(&name("Ann Lee"), &records);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].display_name, "Tom Ward");
+        assert_eq!(out[0].emails, vec!["tom@h.example"]);
+        assert_eq!(out[0].phones_moved, vec!["7700900111"]);
+        assert_eq!(out[0].phones_shared, vec!["442079460000"], "the switchboard stays with Ann too");
+        assert_eq!(out[1].display_name, "Sue Park");
+        assert!(out[1].emails.is_empty());
+        assert!(separate(&name("Ann Lee"), &records[..1]).is_empty());
+        assert!(separate(&name("Ann Lee"), &[records[0].clone(), records[2].clone()]).is_empty(), "one person");
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod sources;
 pub mod tags;
 pub mod tasks;
 pub mod triage;
+pub mod untangle;
 pub mod value;
 
 pub use db::{OpenOptions, Store};
