@@ -69,8 +69,9 @@ def files(args):
     if args:
         for a in args:
             if os.path.isdir(a):
-                for name in sorted(os.listdir(a)):
-                    yield os.path.join(a, name)
+                for folder, _, names in sorted(os.walk(a)):
+                    for name in sorted(names):
+                        yield os.path.join(folder, name)
             else:
                 yield a
         return
@@ -89,13 +90,18 @@ def main():
     parser.add_argument("--earshot", default=os.path.join(ROOT, "target", "release", "earshot"))
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--json", action="store_true", help="print every row as JSON")
+    parser.add_argument("--quiet", action="store_true", help="list only the documents that differ")
     a = parser.parse_args()
     rows = [compare(a.earshot, p) for p in files(a.paths)]
     if a.json:
         print(json.dumps(rows, indent=2))
+    if a.quiet:
+        rows_shown = [r for r in rows if not (r["count_ok"] and r["link_ok"] and r["titles_ok"])]
+    else:
+        rows_shown = rows
     print(f"{'file':48} {'bozo':5} {'ref':>4} {'ours':>4} {'count':6} {'link':5} {'titles':6}")
-    for r in rows:
-        name = os.path.basename(r["file"])[:48]
+    for r in rows_shown:
+        name = r["file"][-48:]
         mark = lambda ok: "ok" if ok else "DIFF"
         print(
             f"{name:48} {'yes' if r['bozo'] else '':5} {r['ref_count']:>4} {r['our_count']:>4} "

@@ -106,20 +106,27 @@ pub fn parse_relevant(
     };
     let document = dialect::normalise(&decoded.text);
     let mut notice = decoded.notice;
-    let feed = match read(document.as_bytes()) {
-        Ok(feed) => feed,
+    let strict = match read(document.as_bytes()) {
+        Ok(feed) => Ok(feed),
         // Not well-formed as served: read again with the repairs browsers and feed readers make, if any
         // apply; the parser's first complaint stands otherwise.
         Err(strict) if !document.trim_start().starts_with('{') => match repair::repair(&document) {
-            Some((repaired, done)) => {
-                let feed = read(repaired.as_bytes()).map_err(|_| strict)?;
+            Some((repaired, done)) => read(repaired.as_bytes()).map_err(|_| strict).inspect(|_| {
                 let repairs = format!("read with repairs ({})", done.join(", "));
-                notice = Some(notice.map_or(repairs.clone(), |n| format!("{n}; {repairs}")));
-                feed
-            }
-            None => return Err(strict),
+                notice = Some(notice.take().map_or(repairs.clone(), |n| format!("{n}; {repairs}")));
+            }),
+            None => Err(strict),
         },
-        Err(strict) => return Err(strict),
+        Err(strict) => Err(strict),
+    };
+    let feed = match strict {
+        Ok(feed) => feed,
+        // A feed with nothing in it yet (`<rss version="2.0"></rss>`, a channel without items): the parser
+        // wants more, but it is simply empty.
+        Err(_) if dialect::is_feed_root(&document) && unread_entries(&decoded.text).is_none() => {
+            return Ok(ParsedFeed { title: None, site_url: None, entries: Vec::new(), seen: 0, skipped: 0, notice });
+        }
+        Err(e) => return Err(e),
     };
     if feed.entries.is_empty() {
         if let Some(element) = unread_entries(&decoded.text) {
@@ -512,6 +519,17 @@ mod tests {
         assert!(err.to_string().contains("<entry> elements"), "{err}");
         let empty = "<rss version=\"2.0\"><channel><title>Quiet week</title></channel></rss>";
         assert!(parse(empty.as_bytes(), None, now()).unwrap().entries.is_empty(), "a feed with no entries is fine");
+    }
+
+    #[test]
+    fn a_feed_with_nothing_in_it_yet_is_empty_not_an_error() {
+        for doc in
+            ["<rss version=\"2.0\">\n</rss>", "<!-- c --><rss/>", "<feed xmlns=\"http://www.w3.org/2005/Atom\"/>"]
+        {
+            let feed = parse(doc.as_bytes(), None, now()).unwrap_or_else(|e| panic!("{doc}: {e}"));
+            assert!(feed.entries.is_empty());
+        }
+        assert!(parse(b"<html><body>not a feed</body></html>", None, now()).is_err());
     }
 
     #[test]

@@ -39,6 +39,13 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether the document's root is a feed's (`rss`, `feed`, `rdf:RDF`), whatever is inside it.
+pub fn is_feed_root(text: &str) -> bool {
+    root(text).is_some_and(|(at, name)| {
+        matches!(name.rsplit(':').next(), Some("rss" | "feed" | "RDF" | "channel")) && text[at..].contains('>')
+    })
+}
+
 /// Where the root element starts, and its name: after the declaration, comments, processing instructions
 /// and the doctype.
 fn root(text: &str) -> Option<(usize, &str)> {
