@@ -110,13 +110,19 @@ pub fn parse_relevant(
         Ok(feed) => Ok(feed),
         // Not well-formed as served: read again with the repairs browsers and feed readers make, if any
         // apply; the parser's first complaint stands otherwise.
-        Err(strict) if !document.trim_start().starts_with('{') => match repair::repair(&document) {
-            Some((repaired, done)) => read(repaired.as_bytes()).map_err(|_| strict).inspect(|_| {
-                let repairs = format!("read with repairs ({})", done.join(", "));
-                notice = Some(notice.take().map_or(repairs.clone(), |n| format!("{n}; {repairs}")));
-            }),
-            None => Err(strict),
-        },
+        // Atom with text types the parser refuses, and then documents that need repairs.
+        Err(strict) if !document.trim_start().starts_with('{') => {
+            match dialect::atom_text_types(&document).and_then(|retyped| read(retyped.as_bytes()).ok()) {
+                Some(feed) => Ok(feed),
+                None => match repair::repair(&document) {
+                    Some((repaired, done)) => read(repaired.as_bytes()).map_err(|_| strict).inspect(|_| {
+                        let repairs = format!("read with repairs ({})", done.join(", "));
+                        notice = Some(notice.take().map_or(repairs.clone(), |n| format!("{n}; {repairs}")));
+                    }),
+                    None => Err(strict),
+                },
+            }
+        }
         Err(strict) => Err(strict),
     };
     let feed = match strict {

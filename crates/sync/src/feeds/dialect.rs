@@ -30,7 +30,7 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
             Some(_) | None => Cow::Owned(rss_as_2_0(text, at, head)),
         },
         "rdf:RDF" | "RDF" if head.contains(RSS_090) => Cow::Owned(text.replace(RSS_090, RSS_10)),
-        "feed" if head.contains(ATOM_03) => match atom_03_as_1_0(text) {
+        "feed" if head.contains(ATOM_03) => match atom_as_1_0(text, true) {
             Some(rewritten) => Cow::Owned(rewritten),
             // Not well-formed: the parser's own error says why.
             None => Cow::Borrowed(text),
@@ -113,18 +113,29 @@ enum TextKind {
     Base64 { html: bool },
 }
 
-/// Atom 0.3 `type` (a MIME type, `text/plain` by default) and `mode` (`xml` by default) as Atom 1.0.
-fn text_kind(mime: Option<&str>, mode: Option<&str>) -> TextKind {
-    let mime = mime.unwrap_or("text/plain").to_ascii_lowercase();
+/// A text construct's `type` and `mode` as Atom 1.0's `text`, `html` or `xhtml`. In Atom 0.3 (`mode`
+/// present, or `atom_03`) the type is a MIME type, `text/plain` by default, and the mode `xml` by default.
+/// In Atom 1.0 a MIME type that is neither text nor XML means base64 content.
+fn text_kind(mime: Option<&str>, mode: Option<&str>, atom_03: bool) -> TextKind {
+    let mime = mime.map(str::trim).unwrap_or(if atom_03 { "text/plain" } else { "text" }).to_ascii_lowercase();
     let html = mime.contains("html");
     match mode.map(str::to_ascii_lowercase).as_deref() {
         Some("base64") => TextKind::Base64 { html },
         Some("escaped") => TextKind::Kept(if html { "html" } else { "text" }),
         // Inline XML: markup when the type is HTML or XHTML (an Atom 1.0 `html` left as it was).
         _ if mime == "html" => TextKind::Kept("html"),
-        _ if html => TextKind::Kept("xhtml"),
-        _ => TextKind::Kept("text"),
+        _ if mime == "text/html" && !atom_03 => TextKind::Kept("html"),
+        _ if html || mime.ends_with("/xml") || mime.ends_with("+xml") => TextKind::Kept("xhtml"),
+        _ if mime.is_empty() || mime == "text" || mime.starts_with("text/") || atom_03 => TextKind::Kept("text"),
+        _ => TextKind::Base64 { html: false },
     }
+}
+
+/// An Atom 1.0 document whose text constructs use types the parser refuses (MIME types, base64, Atom 0.3's
+/// `mode`), rewritten with `text`, `html` and `xhtml` only; `None` when it is not Atom or not well-formed.
+pub fn atom_text_types(text: &str) -> Option<String> {
+    let (_, name) = root(text)?;
+    (name == "feed").then(|| atom_as_1_0(text, false)).flatten()
 }
 
 const TEXT_CONSTRUCTS: [&str; 5] = ["title", "subtitle", "rights", "summary", "content"];
@@ -140,8 +151,9 @@ fn atom_10_name<'a>(name: &'a str, parent: Option<&str>) -> &'a str {
     }
 }
 
-/// Rewrites an Atom 0.3 document as Atom 1.0; `None` when it is not well-formed XML.
-fn atom_03_as_1_0(text: &str) -> Option<String> {
+/// Rewrites an Atom document (0.3, or 1.0 with types the parser refuses) as plain Atom 1.0; `None` when it
+/// is not well-formed XML.
+fn atom_as_1_0(text: &str, atom_03: bool) -> Option<String> {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut writer = quick_xml::Writer::new(Vec::with_capacity(text.len()));
     // Open elements, as renamed; the base64 text being gathered for the innermost one, if any.
@@ -200,7 +212,7 @@ fn atom_03_as_1_0(text: &str) -> Option<String> {
             }
         }
         if text_construct {
-            match text_kind(mime.as_deref(), mode.as_deref()) {
+            match text_kind(mime.as_deref(), mode.as_deref(), atom_03 || mode.is_some()) {
                 TextKind::Kept(kind) => rewritten.push_attribute(("type", kind)),
                 TextKind::Base64 { html } => {
                     rewritten.push_attribute(("type", if html { "html" } else { "text" }));
@@ -323,6 +335,20 @@ mod tests {
         assert_eq!(first.author.profile_url.as_deref(), Some("https://shop.example/maria"));
         assert_eq!(feed.entries[1].text, "Decoded body");
         assert!(feed.entries[2].text.contains("Inline xhtml"), "{}", feed.entries[2].text);
+    }
+
+    #[test]
+    fn atom_1_0_text_in_mime_types_and_base64_is_read() {
+        let doc = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="text/plain">Shop</title>
+<entry><id>1</id><title type="application/octet-stream">
+    RXhhbXBsZSA8Yj5BdG9tPC9iPg==
+  </title><summary type="">Plain</summary></entry>
+<entry><id>2</id><title type="application/xhtml+xml" mode="xml"><div xmlns="http://www.w3.org/1999/xhtml"><a title="&#38;">&#38;</a></div></title></entry></feed>"#;
+        let feed = parse(doc.as_bytes(), None, now()).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Shop"));
+        assert_eq!(feed.entries.len(), 2);
+        assert_eq!(feed.entries[0].title.as_deref(), Some("Example Atom"));
+        assert_eq!(feed.entries[1].title.as_deref(), Some("&"));
     }
 
     #[test]
