@@ -25,10 +25,17 @@ pub fn normalise(text: &str) -> Cow<'_, str> {
     let head_end = text[at..].find('>').map_or(text.len(), |e| at + e);
     let head = &text[at..head_end];
     match name {
-        "rss" => match attribute(head, "version") {
-            Some("2.0" | "0.91" | "0.92" | "") => Cow::Borrowed(text),
-            Some(_) | None => Cow::Owned(rss_as_2_0(text, at, head)),
-        },
+        "rss" => {
+            let document = match attribute(head, "version") {
+                Some("2.0" | "0.91" | "0.92" | "") => Cow::Borrowed(text),
+                Some(_) | None => Cow::Owned(rss_as_2_0(text, at, head)),
+            };
+            // Items straight under `<rss>`, with no channel around them: given one.
+            if text.contains("<item") && !text.contains("<channel") {
+                return Cow::Owned(with_channel(&document));
+            }
+            document
+        }
         "rdf:RDF" | "RDF" if head.contains(RSS_090) => Cow::Owned(text.replace(RSS_090, RSS_10)),
         "feed" if head.contains(ATOM_03) => match atom_as_1_0(text, true) {
             Some(rewritten) => Cow::Owned(rewritten),
@@ -105,6 +112,14 @@ fn rss_as_2_0(text: &str, at: usize, head: &str) -> String {
     }
     tag.push_str(attrs);
     format!("{}{}{}", &text[..at], tag, &text[at + head.len()..])
+}
+
+/// The RSS document with a `<channel>` around everything inside `<rss>`.
+fn with_channel(text: &str) -> String {
+    let Some((at, _)) = root(text) else { return text.to_string() };
+    let Some(open_end) = text[at..].find('>').map(|e| at + e + 1) else { return text.to_string() };
+    let close = text.rfind("</rss").filter(|c| *c >= open_end).unwrap_or(text.len());
+    format!("{}<channel>{}</channel>{}", &text[..open_end], &text[open_end..close], &text[close..])
 }
 
 /// What a text construct becomes in Atom 1.0.
@@ -263,6 +278,14 @@ mod tests {
             assert_eq!(feed.entries.len(), 2, "{root}");
             assert_eq!(feed.entries[0].url.as_deref(), Some("https://shop.example/a"));
         }
+    }
+
+    #[test]
+    fn rss_items_with_no_channel_around_them_are_read() {
+        let doc = "<!-- x --><rss>\n<item>\n<title>Alone</title><description><![CDATA[<img alt=\"&#169;\" />]]></description>\n</item>\n</rss>";
+        let feed = parse(doc.as_bytes(), None, now()).unwrap();
+        assert_eq!(feed.entries.len(), 1);
+        assert_eq!(feed.entries[0].title.as_deref(), Some("Alone"));
     }
 
     #[test]
