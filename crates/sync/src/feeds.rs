@@ -100,8 +100,8 @@ pub fn parse_relevant(
             .id_generator(|_links, _title, _uri| String::new())
             .timestamp_parser(dates::feed_date)
             .build();
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(bytes)))
-            .map_err(|_| FeedError::Unreadable("the parser failed on this input".into()))?
+        quietly(|| parser.parse(bytes))
+            .ok_or_else(|| FeedError::Unreadable("the parser failed on this input".into()))?
             .map_err(|e| FeedError::Unreadable(e.to_string()))
     };
     let document = dialect::normalise(&decoded.text);
@@ -162,6 +162,30 @@ pub fn parse_relevant(
         skipped,
         notice,
     })
+}
+
+thread_local! {
+    /// Set while this thread runs the feed parser: a panic there is caught and reported as an unreadable
+    /// feed, so it must not also print a panic message on stderr.
+    static PARSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic (the last line of defence against a defect in a dependency) without the
+/// message the default panic hook would print; `None` when it panicked. Panics elsewhere print as before.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PARSING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    PARSING.with(|p| p.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    PARSING.with(|p| p.set(false));
+    result.ok()
 }
 
 /// A person's name as RSS writes it beside an email (`maria@example.org (Maria K)`, whose email the parser
@@ -525,6 +549,13 @@ mod tests {
         assert!(err.to_string().contains("<entry> elements"), "{err}");
         let empty = "<rss version=\"2.0\"><channel><title>Quiet week</title></channel></rss>";
         assert!(parse(empty.as_bytes(), None, now()).unwrap().entries.is_empty(), "a feed with no entries is fine");
+    }
+
+    #[test]
+    fn a_panic_while_parsing_is_caught_and_other_panics_still_reach_the_hook() {
+        assert_eq!(quietly(|| 7), Some(7));
+        assert_eq!(quietly(|| -> u8 { panic!("inside the parser") }), None);
+        assert!(!PARSING.with(std::cell::Cell::get), "the flag is cleared after a panic");
     }
 
     #[test]
