@@ -3,7 +3,9 @@
 
 For every document: `earshot feed parse FILE` and `feedparser.parse(bytes)`, compared on the number of
 entries, the first entry's link and the entries' titles. The agreement figure counts the documents
-feedparser reads cleanly (its `bozo` flag unset); documents it reads with complaints are listed apart.
+feedparser reads cleanly (its `bozo` flag unset); documents it reads with complaints are listed apart. Every
+entry's sanitized HTML is also checked for what must never survive (scripts, frames, event handlers,
+script URLs).
 
 Usage:
   pip install feedparser==6.0.12
@@ -25,6 +27,13 @@ import tempfile
 import feedparser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# What must never survive sanitizing: elements that run or load things, event handlers, script URLs.
+UNSAFE_HTML = re.compile(
+    r"<\s*(script|style|iframe|frame|object|embed|svg|math|form|input|meta|link|base)\b|\son\w+\s*=|"
+    r"javascript:|vbscript:|data:text/html|expression\(",
+    re.I,
+)
 
 
 def words(s):
@@ -57,6 +66,7 @@ def compare(binary, path):
     }
     ours_entries = ours.get("entries", [])
     row["our_count"] = len(ours_entries)
+    row["unsafe_html"] = sum(1 for e in ours_entries if UNSAFE_HTML.search(e.get("html") or ""))
     row["count_ok"] = row["error"] is None and len(ours_entries) == len(ref_entries)
     ref_link = ref_entries[0].get("link") if ref_entries else None
     our_link = ours_entries[0].get("url") if ours_entries else None
@@ -112,6 +122,8 @@ def main():
     agree = lambda key, rs: sum(1 for r in rs if r[key])
     print()
     print(f"documents: {len(rows)}, read cleanly by feedparser: {len(clean)}, panics: {sum(r['panic'] for r in rows)}")
+    entries = sum(r["our_count"] for r in rows)
+    print(f"entries read: {entries}, with unsafe HTML left after sanitizing: {sum(r['unsafe_html'] for r in rows)}")
     for key in ["count_ok", "link_ok", "titles_ok"]:
         n = agree(key, clean)
         print(f"{key[:-3]:7} agreement on clean documents: {n}/{len(clean)} = {100 * n / max(len(clean), 1):.1f} %")
