@@ -23,12 +23,9 @@ pub fn after_round(app: &AppHandle, ctx: &Arc<Ctx>) {
 fn tell(app: &AppHandle, news: &UrgentNews) {
     let shown = news.notify.len().min(triage::NOTIFY_AT_MOST as usize);
     for m in news.notify.iter().take(shown) {
-        let who = m.author_name.as_deref().or(m.author_handle.as_deref()).unwrap_or("Someone");
-        let what = if m.intents.iter().any(|i| i == "complaint") { "complaint" } else { "urgent mention" };
-        let customer = m.contact_name.as_deref().map(|n| format!(" (customer {n})")).unwrap_or_default();
-        let body = earshot_core::triage::snippet(m.title.as_deref().unwrap_or(&m.text), 160);
+        let (title, body) = triage::urgent_notification(m);
         // A notification that cannot be shown (no notification daemon) is not worth failing anything for.
-        let _ = app.notification().builder().title(format!("Earshot: {what} from {who}{customer}")).body(body).show();
+        let _ = app.notification().builder().title(title).body(body).show();
     }
     if news.notify.len() > shown {
         let _ = app

@@ -362,6 +362,23 @@ pub struct UrgentNews {
 /// At most this many notifications at once; more are summed up in the last one.
 pub const NOTIFY_AT_MOST: i64 = 3;
 
+/// What the desktop notification of an urgent mention says: its title (plain text, as notification servers
+/// show a summary) and its body, with `&`, `<` and `>` escaped. Notification servers read a little markup in
+/// the body (links, images, bold): escaped, a mention's text cannot show a spoofed link or make the desktop
+/// fetch an image.
+pub fn urgent_notification(m: &Mention) -> (String, String) {
+    let who = m.author_name.as_deref().or(m.author_handle.as_deref()).unwrap_or("Someone");
+    let what = if m.intents.iter().any(|i| i == "complaint") { "complaint" } else { "urgent mention" };
+    let customer = m.contact_name.as_deref().map(|n| format!(" (customer {n})")).unwrap_or_default();
+    let body = earshot_core::triage::snippet(m.title.as_deref().unwrap_or(&m.text), 160);
+    (format!("Earshot: {what} from {who}{customer}"), notification_markup_escaped(&body))
+}
+
+/// Text escaped for the body markup of the Desktop Notifications specification.
+fn notification_markup_escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 pub fn urgent_news(ctx: &Ctx) -> Result<UrgentNews, ApiError> {
     use earshot_store::settings;
     let alerts = alerts_get(ctx)?;
@@ -395,6 +412,21 @@ mod tests {
             network: None,
         };
         capture(ctx, &c, None).unwrap().id
+    }
+
+    #[test]
+    fn a_notifications_body_shows_hostile_markup_as_text() {
+        let (_dir, ctx) = ctx();
+        queries_add(&ctx, "brand", "spokes").unwrap();
+        let id = heard(
+            &ctx,
+            "Spokes <a href=\"https://evil.example\">refund here</a> <img src=\"https://t.example/x.png\"> & furious",
+        );
+        let m = ctx.store.read(|c| earshot_store::mentions::get(c, id)).unwrap();
+        let (title, body) = urgent_notification(&m);
+        assert_eq!(title, "Earshot: urgent mention from Ann");
+        assert!(!body.contains('<') && !body.contains('>'), "{body}");
+        assert!(body.contains("&lt;a href=") && body.contains("&amp; furious"), "{body}");
     }
 
     #[test]
