@@ -235,6 +235,19 @@ async fn an_expired_session_is_renewed_once_and_mentions_arrive_with_follower_co
     assert!(secrets.get("bluesky:did:plc:owner").unwrap().unwrap().expose().contains("refresh-3"));
 }
 
+#[tokio::test]
+async fn an_app_password_is_never_sent_over_plain_http_to_another_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Ctx::with_clock(Store::open(dir.path().join("w.db")).unwrap(), now());
+    let fetcher = earshot_sync::Fetcher::new().unwrap();
+    let password = Sensitive::new(APP_PASSWORD.to_string());
+    let refused =
+        source_add_bluesky(&ctx, &fetcher, &MemorySecrets::default(), "shop.test", &password, "http://pds.example")
+            .await
+            .unwrap_err();
+    assert!(refused.message.contains("https://"), "{}", refused.message);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_sources_on_one_account_renew_its_session_only_once() {
     let (base, pds) = start_pds().await;

@@ -103,6 +103,7 @@ pub async fn source_add_mastodon_account(
     open_browser: &mut (dyn FnMut(&str) -> Result<(), String> + Send),
 ) -> Result<Source, ApiError> {
     let instance = instance_url(instance).map_err(ApiError::invalid)?;
+    earshot_sync::token_safe(&instance).map_err(ApiError::invalid)?;
     let host = instance.host_str().unwrap_or_default().to_string();
     let failed = |e: mastodon_auth::SignInError| ApiError::invalid(format!("signing in to {host}: {e}"));
     let loopback = Loopback::bind().await.map_err(failed)?;

@@ -70,9 +70,8 @@ pub enum SignInError {
 fn xrpc_url(base: &str, method: &str) -> Result<url::Url, String> {
     let mut url =
         url::Url::parse(base.trim_end_matches('/')).map_err(|e| format!("{base} is not a valid address ({e})"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("{base} is not an http or https address"));
-    }
+    // Every call carries the account's password or tokens.
+    crate::token_safe(&url)?;
     url.set_path(&format!("/xrpc/{method}"));
     Ok(url)
 }
@@ -91,7 +90,7 @@ fn session_from(answer: &Value, fallback_pds: &str) -> Result<Session, SignInErr
             services.iter().find(|s| s.get("id").and_then(Value::as_str).is_some_and(|id| id.ends_with("#atproto_pds")))
         })
         .and_then(|s| s.get("serviceEndpoint").and_then(Value::as_str))
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .filter(|u| url::Url::parse(u).is_ok_and(|u| crate::token_safe(&u).is_ok()))
         .unwrap_or(fallback_pds)
         .trim_end_matches('/')
         .to_string();

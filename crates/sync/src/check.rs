@@ -250,6 +250,9 @@ async fn check_mastodon(
         let Some(token) = token else {
             return failed(format!("{}: the account is not signed in; sign in again", spec.url), FailureClass::SignIn);
         };
+        if let Err(e) = url::Url::parse(spec.url).map_err(|e| e.to_string()).and_then(|u| crate::token_safe(&u)) {
+            return failed(e, FailureClass::Refused(0));
+        }
         let since = cursor_of(&cursor, "notifications");
         let url = match mastodon::notifications_url(spec.url, since.as_deref()) {
             Ok(u) => u,

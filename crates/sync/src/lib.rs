@@ -113,6 +113,25 @@ fn check_url(url: &reqwest::Url) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether a signed-in account's server may be given its token at `url`: over TLS (`https`), or plain
+/// `http` only to this machine (loopback), where nothing travels on a network.
+pub fn token_safe(url: &url::Url) -> Result<(), String> {
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(format!(
+            "{} is not an https:// address; Earshot sends sign-ins only over an encrypted connection",
+            url.origin().ascii_serialization()
+        )),
+    }
+}
+
 /// How long a request may take: to connect, between two reads of the body, and in all.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -299,6 +318,51 @@ mod tests {
         assert!(!head.contains("transfer-encoding"), "{head}");
         assert!(!head.contains("content-length") || head.contains("content-length: 0\r\n"), "{head}");
         assert!(head.ends_with("\r\n\r\n"), "nothing after the head: {head}");
+    }
+
+    #[tokio::test]
+    async fn a_redirect_to_another_server_does_not_carry_the_token() {
+        let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let elsewhere_url = format!("http://127.0.0.1:{}/landed", elsewhere.local_addr().unwrap().port());
+        let seen = tokio::spawn(async move {
+            let (mut socket, _) = elsewhere.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0);
+                head.extend_from_slice(&buf[..n]);
+            }
+            socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").await.unwrap();
+            String::from_utf8(head).unwrap().to_ascii_lowercase()
+        });
+        let first =
+            serve(format!("HTTP/1.1 302 Found\r\nLocation: {elsewhere_url}\r\nContent-Length: 0\r\n\r\n").into_bytes())
+                .await;
+        let request = Request { bearer: Some("secret-token"), ..Request::default() };
+        let fetched = Fetcher::new().unwrap().send(&first, 1024, request).await.unwrap();
+        assert_eq!(fetched.status, 200);
+        let head = seen.await.unwrap();
+        assert!(head.starts_with("get /landed"), "{head}");
+        assert!(!head.contains("authorization") && !head.contains("secret-token"), "{head}");
+    }
+
+    #[test]
+    fn tokens_go_over_tls_or_to_this_machine_only() {
+        for ok in [
+            "https://bsky.social",
+            "https://mastodon.example:8443/",
+            "http://127.0.0.1:3000",
+            "http://localhost/",
+            "http://[::1]:9/",
+        ] {
+            assert!(token_safe(&url::Url::parse(ok).unwrap()).is_ok(), "{ok}");
+        }
+        for refused in
+            ["http://bsky.social", "http://192.168.1.10/", "http://localhost.evil.example/", "ftp://127.0.0.1/"]
+        {
+            assert!(token_safe(&url::Url::parse(refused).unwrap()).is_err(), "{refused}");
+        }
     }
 
     #[tokio::test]

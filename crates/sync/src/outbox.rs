@@ -99,6 +99,10 @@ fn mastodon_url(base: &str, path: &str) -> String {
 }
 
 async fn mastodon(fetcher: &Fetcher, reply: &Reply<'_>, token: &str, now: DateTime<Utc>) -> Sent {
+    if let Err(message) = url::Url::parse(reply.base_url).map_err(|e| e.to_string()).and_then(|u| crate::token_safe(&u))
+    {
+        return Sent::Failed { message };
+    }
     let (Some(status_id), Some(acct)) =
         (reply.target.get("status_id").and_then(Value::as_str), reply.target.get("acct").and_then(Value::as_str))
     else {
