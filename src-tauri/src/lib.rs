@@ -227,4 +227,27 @@ mod tests {
             assert!(!all.contains(plugin), "the webview must not get {plugin} permissions");
         }
     }
+
+    /// The content security policy the installed app runs with stays closed: nothing by default, no inline or
+    /// evaluated script, nothing from another origin. (`devCsp` is only for `tauri dev`.)
+    #[test]
+    fn the_content_security_policy_never_loosens() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json is JSON");
+        let csp = conf["app"]["security"]["csp"].as_object().expect("a CSP is set");
+        assert_eq!(csp["default-src"], "'none'");
+        for (directive, value) in csp {
+            let value = value.as_str().unwrap_or_default();
+            for loose in ["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'wasm-unsafe-eval'", "*", "blob:"] {
+                assert!(!value.split_whitespace().any(|v| v == loose), "{directive} allows {loose}");
+            }
+            let remote = value.split_whitespace().filter(|v| v.starts_with("http") || v.starts_with("ws"));
+            for origin in remote {
+                assert_eq!(origin, "http://ipc.localhost", "{directive} allows the remote origin {origin}");
+            }
+            if directive == "script-src" {
+                assert_eq!(value, "'self'", "scripts come from the app only");
+            }
+        }
+    }
 }
