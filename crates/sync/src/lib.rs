@@ -132,6 +132,16 @@ pub fn token_safe(url: &url::Url) -> Result<(), String> {
     }
 }
 
+/// A redirect may not leave TLS: what was asked over `https` is not fetched again in the clear.
+fn no_downgrade(previous: Option<&reqwest::Url>, next: &reqwest::Url) -> Result<(), String> {
+    match previous {
+        Some(from) if from.scheme() == "https" && next.scheme() == "http" => {
+            Err(format!("a redirect from https to http ({}) is not followed", next.origin().ascii_serialization()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// How long a request may take: to connect, between two reads of the body, and in all.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -157,6 +167,8 @@ impl Fetcher {
             if attempt.previous().len() >= MAX_REDIRECTS {
                 attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
             } else if let Err(reason) = check_url(attempt.url()) {
+                attempt.error(reason)
+            } else if let Err(reason) = no_downgrade(attempt.previous().last(), attempt.url()) {
                 attempt.error(reason)
             } else {
                 attempt.follow()
@@ -345,6 +357,15 @@ mod tests {
         let head = seen.await.unwrap();
         assert!(head.starts_with("get /landed"), "{head}");
         assert!(!head.contains("authorization") && !head.contains("secret-token"), "{head}");
+    }
+
+    #[test]
+    fn a_redirect_from_https_to_http_is_refused() {
+        let url = |s: &str| reqwest::Url::parse(s).unwrap();
+        assert!(no_downgrade(Some(&url("https://feeds.example/a")), &url("http://feeds.example/a")).is_err());
+        assert!(no_downgrade(Some(&url("http://feeds.example/a")), &url("https://feeds.example/a")).is_ok());
+        assert!(no_downgrade(Some(&url("https://a.example/")), &url("https://b.example/")).is_ok());
+        assert!(no_downgrade(None, &url("http://feeds.example/")).is_ok());
     }
 
     #[test]
