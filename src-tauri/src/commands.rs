@@ -251,10 +251,8 @@ pub(crate) async fn save_with_dialog(
         .map_err(|e| ApiError::invalid(e.to_string()))?;
     let Some(path) = chosen else { return Ok(None) };
     let path = path.into_path().map_err(|e| ApiError::invalid(format!("cannot save there: {e}")))?;
-    let tmp = path.with_extension("earshot-tmp");
-    std::fs::write(&tmp, &bytes)
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| ApiError::invalid(format!("cannot write {}: {e}", path.display())))?;
+    // The save dialog has asked before replacing a file.
+    earshot_app::files::save_private(&path, &bytes, true)?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -15,6 +15,7 @@ pub mod contacts;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod imports;
 pub mod listening;
 pub mod merges;

@@ -152,11 +152,11 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
             }
             Ok(())
         }
-        SourcesCommand::ExportOpml { output } => {
+        SourcesCommand::ExportOpml { output, force } => {
             let text = api(listening::sources_export_opml(ctx))?;
             match output {
                 Some(path) => {
-                    crate::write_atomically(&path, text.as_bytes())?;
+                    crate::write_export(&path, text.as_bytes(), force)?;
                     eprintln!("Wrote {}", path.display());
                 }
                 None => print!("{text}"),

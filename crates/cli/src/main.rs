@@ -260,6 +260,9 @@ enum ContactsCommand {
         format: String,
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace FILE if it exists
+        #[arg(long, requires = "output")]
+        force: bool,
     },
 }
 
@@ -339,6 +342,9 @@ enum SourcesCommand {
     ExportOpml {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace FILE if it exists
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Remove a source (its mentions stay; its keychain item is deleted)
     Remove { id: i64 },
@@ -740,12 +746,12 @@ fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
             Ok(())
         }
         ContactsCommand::Show { id } => print_json(&api(contacts::contact_get(ctx, id))?),
-        ContactsCommand::Export { format, output } => {
+        ContactsCommand::Export { format, output, force } => {
             let format = ExportFormat::parse(&format).ok_or_else(|| anyhow!("unknown export format {format}"))?;
             let text = api(export::export(ctx, format))?;
             match output {
                 Some(path) => {
-                    write_atomically(&path, text.as_bytes())?;
+                    write_export(&path, text.as_bytes(), force)?;
                     eprintln!("Wrote {}", path.display());
                 }
                 None => std::io::stdout().lock().write_all(text.as_bytes())?,
@@ -755,9 +761,8 @@ fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
     }
 }
 
-/// Writes to a temporary file beside `path` and renames it, so a failed export never leaves half a file.
-pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("earshot-tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+/// Writes an export the owner keeps: private, whole or not at all, never over an existing file unless
+/// `force`.
+pub(crate) fn write_export(path: &std::path::Path, bytes: &[u8], force: bool) -> Result<()> {
+    api(earshot_app::files::save_private(path, bytes, force))
 }

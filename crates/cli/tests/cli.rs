@@ -101,3 +101,24 @@ fn a_handle_listed_as_the_owners_keeps_its_captures_out_of_the_inbox_until_taken
     assert!(!earshot(&db, &["own", "remove", "@spokeandchain"]).status.success(), "not on the list any more");
     assert!(capture("spokeandchain").status.success());
 }
+
+#[test]
+fn an_export_never_overwrites_a_file_unless_forced_and_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    assert!(earshot(&db, &["contacts", "import", &fixture("bike-club.vcf")]).status.success());
+    let file = dir.path().join("contacts.csv");
+    std::fs::write(&file, "the owner's own notes").unwrap();
+    let out = file.to_str().unwrap();
+    let refused = earshot(&db, &["contacts", "export", "--format", "csv", "-o", out]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "the owner's own notes");
+    assert!(earshot(&db, &["contacts", "export", "--format", "csv", "-o", out, "--force"]).status.success());
+    assert!(std::fs::read_to_string(&file).unwrap().contains("Jürgen"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}

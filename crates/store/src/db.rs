@@ -235,6 +235,13 @@ fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     }
     let tmp = dest.with_extension("tmp");
+    // Readable by the owner only from its first byte: SQLite keeps the mode of a file it opens.
+    let _ = std::fs::remove_file(&tmp);
+    let mut private = std::fs::OpenOptions::new();
+    private.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut private, 0o600);
+    private.open(&tmp).map_err(io_err(&tmp))?;
     {
         let mut copy = Connection::open(&tmp)?;
         let backup = rusqlite::backup::Backup::new(conn, &mut copy)?;
