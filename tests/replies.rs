@@ -50,6 +50,8 @@ enum Fault {
     RateLimited,
     /// Makes the post, then answers too late.
     LostAnswer,
+    /// The token is refused (revoked, or the sign-in expired).
+    Unauthorized,
 }
 
 fn recorded(path: &str) -> Value {
@@ -61,9 +63,13 @@ fn recorded(path: &str) -> Value {
 #[derive(Default)]
 struct Instance {
     faults: VecDeque<Fault>,
+    /// Faults met by the lookups of a reply (the thread's context), in turn.
+    lookup_faults: VecDeque<Fault>,
     /// Statuses made, by idempotency key.
     statuses: Vec<(String, Value)>,
     keys_seen: Vec<String>,
+    /// More than an hour has passed: Mastodon no longer remembers the idempotency keys it saw.
+    keys_forgotten: bool,
 }
 
 fn mastodon(state: Arc<Mutex<Instance>>, base: Arc<Mutex<String>>) -> impl Fn(&HttpRequest) -> Vec<u8> + Send + Sync {
@@ -75,6 +81,20 @@ fn mastodon(state: Arc<Mutex<Instance>>, base: Arc<Mutex<String>>) -> impl Fn(&H
         match (req.method.as_str(), req.path()) {
             ("GET", "/api/v1/accounts/verify_credentials") => json("200 OK", &json!({"id": "900", "acct": "shop"})),
             ("GET", p) if p.starts_with("/api/v1/statuses/") && p.ends_with("/context") => {
+                match st.lookup_faults.pop_front() {
+                    Some(Fault::RateLimited) => {
+                        return response(
+                            "429 Too Many Requests",
+                            &[("Retry-After", "1")],
+                            b"{\"error\":\"Too many requests\"}",
+                        )
+                    }
+                    Some(Fault::Unauthorized) => {
+                        return json("401 Unauthorized", &json!({"error": "The access token is invalid"}))
+                    }
+                    Some(Fault::Unavailable) => return json("503 Service Unavailable", &json!({"error": "down"})),
+                    _ => {}
+                }
                 let descendants: Vec<Value> = st.statuses.iter().map(|(_, s)| s.clone()).collect();
                 json("200 OK", &json!({"ancestors": [], "descendants": descendants}))
             }
@@ -95,7 +115,8 @@ fn mastodon(state: Arc<Mutex<Instance>>, base: Arc<Mutex<String>>) -> impl Fn(&H
                 }
                 let body: Value = serde_json::from_slice(&req.body).unwrap();
                 // The same key answers with the status it already made (Mastodon keeps keys for an hour).
-                let status = match st.statuses.iter().find(|(k, _)| *k == key) {
+                let remembered = if st.keys_forgotten { None } else { st.statuses.iter().find(|(k, _)| *k == key) };
+                let status = match remembered {
                     Some((_, s)) => s.clone(),
                     None => {
                         let id = format!("{}", 5000 + st.statuses.len());
@@ -185,6 +206,52 @@ async fn a_mastodon_reply_goes_out_once_through_errors_rate_limits_and_a_lost_an
     assert!(posted["content"].as_str().unwrap().contains("@admin Thanks, we're on it"), "addressed to the author");
     assert!(st.keys_seen.iter().all(|k| *k == st.keys_seen[0]), "one idempotency key for every attempt");
     assert_eq!(st.keys_seen.len(), 3, "the lost answer was found on the server, not posted again");
+}
+
+/// A reply whose answer was lost, then `after` on the next attempt's lookup, then more than an hour: it is
+/// looked for again before anything is posted, and found.
+async fn lost_then(after: Fault) -> (Arc<Mutex<Instance>>, Vec<String>) {
+    let (state, base) = fake_instance(&[Fault::LostAnswer]).await;
+    state.lock().unwrap().lookup_faults = VecDeque::from([after]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let secrets = MemorySecrets::default();
+    let mention = mastodon_workspace(&db, &base, &secrets);
+    let queued = mention_reply(&at(&db, 0), mention, "Thanks, we're on it").unwrap();
+    let mut states = Vec::new();
+    for minute in [0, 2] {
+        outbox_send_due(&at(&db, minute), &impatient(), &secrets).await.unwrap();
+        states.push(outbox_list(&at(&db, minute)).unwrap()[0].state.clone());
+    }
+    if states[1] == "failed" {
+        // The owner signs in again and puts the reply back in the queue.
+        earshot_app::triage::outbox_retry(&at(&db, 30), queued.id).unwrap();
+    }
+    state.lock().unwrap().keys_forgotten = true;
+    outbox_send_due(&at(&db, 90), &impatient(), &secrets).await.unwrap();
+    states.push(outbox_list(&at(&db, 90)).unwrap()[0].state.clone());
+    (state, states)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lost_answer_then_a_rate_limit_is_looked_for_not_posted_again_an_hour_later() {
+    let (state, states) = lost_then(Fault::RateLimited).await;
+    assert_eq!(states, ["queued", "queued", "sent"]);
+    assert_eq!(state.lock().unwrap().statuses.len(), 1, "exactly one post");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lost_answer_then_a_refused_token_is_looked_for_after_signing_in_again() {
+    let (state, states) = lost_then(Fault::Unauthorized).await;
+    assert_eq!(states, ["queued", "failed", "sent"]);
+    assert_eq!(state.lock().unwrap().statuses.len(), 1, "exactly one post");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lost_answer_then_a_server_error_is_looked_for_not_posted_again() {
+    let (state, states) = lost_then(Fault::Unavailable).await;
+    assert_eq!(states[2], "sent");
+    assert_eq!(state.lock().unwrap().statuses.len(), 1, "exactly one post");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

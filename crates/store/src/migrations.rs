@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_search_merging.sql"),
     include_str!("migrations/0006_sales_digest.sql"),
     include_str!("migrations/0007_contact_search_rebuild.sql"),
+    include_str!("migrations/0008_outbox_maybe_sent.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
@@ -56,6 +57,8 @@ mod tests {
             let path = dir.path().join("w.db");
             {
                 let mut conn = Connection::open(&path).unwrap();
+                // Some migrations call the functions the store registers on every connection it opens.
+                crate::db::register_functions(&conn).unwrap();
                 migrate_to(&mut conn, start).unwrap();
                 conn.execute_batch("CREATE TABLE IF NOT EXISTS canary (v TEXT); INSERT INTO canary VALUES ('kept');")
                     .unwrap();
@@ -78,6 +81,34 @@ mod tests {
                 assert_eq!(backups.len(), 1, "a backup is taken before migrating from v{start}");
             }
         }
+    }
+
+    #[test]
+    fn a_reply_whose_outcome_was_unknown_before_the_sticky_flag_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            crate::db::register_functions(&conn).unwrap();
+            migrate_to(&mut conn, 7).unwrap();
+            conn.execute_batch(
+                "INSERT INTO sources (id, kind, name, url, config, created_at) VALUES (1, 'mastodon', 'm', 'https://m.example', '{}', 'x');
+                 INSERT INTO outbox (id, source_id, network, text, target, idempotency_key, state, next_attempt_at, last_error, created_at)
+                 VALUES (1, 1, 'mastodon', 'a', '{}', 'k1', 'queued', 'x', 'unknown outcome: timed out', 'x'),
+                        (2, 1, 'mastodon', 'b', '{}', 'k2', 'queued', 'x', 'rate limited', 'x'),
+                        (3, 1, 'mastodon', 'c', '{}', 'k3', 'sending', 'x', NULL, 'x');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let flags: Vec<i64> = store
+            .read(|c| {
+                Ok(c.prepare("SELECT maybe_sent FROM outbox ORDER BY id")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?)
+            })
+            .unwrap();
+        assert_eq!(flags, vec![1, 0, 1]);
     }
 
     #[test]

@@ -124,7 +124,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<OutboxItem> {
 pub fn due(conn: &Connection, now: &str) -> Result<Vec<Pending>> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.id, o.source_id, o.network, s.url, s.credential_id, o.text, o.target, o.idempotency_key, o.attempts,
-                o.state = 'sending' OR coalesce(o.last_error LIKE 'unknown outcome:%', 0)
+                o.state = 'sending' OR o.maybe_sent
            FROM outbox o JOIN sources s ON s.id = o.source_id
           WHERE o.state IN ('queued', 'sending') AND o.next_attempt_at <= ?1
           ORDER BY o.next_attempt_at, o.id",
@@ -146,10 +146,12 @@ pub fn due(conn: &Connection, now: &str) -> Result<Vec<Pending>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Marks a reply as on its way, before the network call.
+/// Marks a reply as on its way, before the network call. A reply left 'sending' (the app stopped) may
+/// have gone out: it is marked so, to be looked for before it is sent again.
 pub fn mark_sending(tx: &Transaction<'_>, id: i64, now: &str) -> Result<bool> {
     let n = tx.execute(
-        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ?2
+        "UPDATE outbox SET maybe_sent = maybe_sent OR state = 'sending', state = 'sending',
+                attempts = attempts + 1, next_attempt_at = ?2
           WHERE id = ?1 AND state IN ('queued', 'sending')",
         params![id, now],
     )?;
@@ -158,18 +160,22 @@ pub fn mark_sending(tx: &Transaction<'_>, id: i64, now: &str) -> Result<bool> {
 
 pub fn mark_sent(tx: &Transaction<'_>, id: i64, remote_id: &str, remote_url: Option<&str>, now: &str) -> Result<()> {
     tx.execute(
-        "UPDATE outbox SET state = 'sent', remote_id = ?2, remote_url = ?3, sent_at = ?4, last_error = NULL WHERE id = ?1",
+        "UPDATE outbox SET state = 'sent', remote_id = ?2, remote_url = ?3, sent_at = ?4, last_error = NULL,
+                maybe_sent = 0
+          WHERE id = ?1",
         params![id, remote_id, remote_url, now],
     )?;
     Ok(())
 }
 
-/// Back to the queue, to be tried at `next_at`. `maybe_sent` when the request may have reached the server.
+/// Back to the queue, to be tried at `next_at`. `maybe_sent` when the request may have reached the server;
+/// once set, it stays until a send is confirmed, whatever fails in between.
 pub fn mark_retry(tx: &Transaction<'_>, id: i64, error: &str, maybe_sent: bool, next_at: &str) -> Result<()> {
     let error = if maybe_sent { format!("unknown outcome: {error}") } else { error.to_owned() };
     tx.execute(
-        "UPDATE outbox SET state = 'queued', last_error = ?2, next_attempt_at = ?3 WHERE id = ?1 AND state = 'sending'",
-        params![id, error, next_at],
+        "UPDATE outbox SET state = 'queued', last_error = ?2, next_attempt_at = ?3, maybe_sent = maybe_sent OR ?4
+          WHERE id = ?1 AND state = 'sending'",
+        params![id, error, next_at, maybe_sent],
     )?;
     Ok(())
 }
