@@ -420,3 +420,18 @@ async fn a_bluesky_reply_keeps_its_record_key_and_is_found_after_a_lost_answer()
     assert_eq!(earshot_core::tid::micros(rkey).map(|m| m / 1_000_000), Some(t0().timestamp()), "a TID from queue time");
     let _ = queued;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_reply_queued_twice_is_refused_and_a_different_one_is_not() {
+    let (state, base) = fake_instance(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let secrets = MemorySecrets::default();
+    let mention = mastodon_workspace(&db, &base, &secrets);
+    mention_reply(&at(&db, 0), mention, "See you Saturday").unwrap();
+    let twice = mention_reply(&at(&db, 0), mention, "  See you Saturday ").unwrap_err();
+    assert!(twice.message.contains("already waiting to go out"), "{}", twice.message);
+    mention_reply(&at(&db, 0), mention, "And bring the wheel").unwrap();
+    outbox_send_due(&at(&db, 1), &impatient(), &secrets).await.unwrap();
+    assert_eq!(state.lock().unwrap().statuses.len(), 2, "two replies, each once");
+}

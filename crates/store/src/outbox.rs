@@ -74,6 +74,19 @@ pub fn queue(
         .query_row("SELECT source_id FROM mentions WHERE id = ?1", [mention_id], |r| r.get(0))
         .optional()?
         .ok_or(StoreError::NotFound { what: "mention", id: mention_id })?;
+    // The same words to the same mention, already on their way: a second click, not a second reply.
+    let waiting: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM outbox WHERE mention_id = ?1 AND text = ?2 AND state IN ('queued', 'sending')",
+            params![mention_id, text],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = waiting {
+        return Err(StoreError::Invalid(format!(
+            "this reply is already waiting to go out (reply {id}); it is sent once"
+        )));
+    }
     tx.execute(
         "INSERT INTO outbox (mention_id, source_id, network, text, target, idempotency_key, next_attempt_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
