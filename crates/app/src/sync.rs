@@ -100,7 +100,7 @@ async fn round(
     }
     let checks = futures_util::stream::iter(due.into_iter().map(|source| async move {
         let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches, relevant };
-        let outcome = check_source(ctx, fetcher, secrets, &source, spec, now).await;
+        let outcome = contained(check_source(ctx, fetcher, secrets, &source, spec, now)).await;
         (source, outcome)
     }))
     .buffer_unordered(CONCURRENT_CHECKS);
@@ -122,6 +122,27 @@ async fn round(
     }
     summary.offline = summary.checked > 0 && transport_failures == summary.checked;
     Ok(summary)
+}
+
+/// A check that panicked (a defect, in an adapter or a parser) fails that one source, with the reason in its
+/// status; the round and the engine go on.
+async fn contained(check: impl std::future::Future<Output = Outcome>) -> Outcome {
+    use futures_util::FutureExt;
+    match std::panic::AssertUnwindSafe(check).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let reason = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no details".into());
+            Outcome::Failed {
+                message: format!("internal error: {reason}"),
+                class: FailureClass::Server(0),
+                retry_after: None,
+            }
+        }
+    }
 }
 
 /// One source's check, with its keychain secret (a renewed one is saved as soon as it is renewed).
@@ -368,6 +389,19 @@ mod tests {
     use super::*;
 
     fn assert_send<T: Send>(_: &T) {}
+
+    #[tokio::test]
+    async fn a_check_that_panics_fails_its_source_with_the_reason_and_the_round_goes_on() {
+        let outcome = contained(async { panic!("adapter bug at item 3") }).await;
+        match outcome {
+            Outcome::Failed { message, .. } => assert_eq!(message, "internal error: adapter bug at item 3"),
+            other => panic!("not a failure: {other:?}"),
+        }
+        assert!(matches!(
+            contained(async { check::Outcome::Unchanged { state: Default::default(), min_interval: None } }).await,
+            Outcome::Unchanged { .. }
+        ));
+    }
 
     /// The desktop runs the engine on a multi-threaded runtime: its future must be `Send`.
     #[test]
