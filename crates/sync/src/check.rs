@@ -174,10 +174,20 @@ async fn check_feed(
             skipped: feed.skipped,
             min_interval,
             title: feed.title,
-            notice: feed.notice,
+            notice: local_notice(url, feed.notice),
             own_followers: None,
         },
         Err(e) => failed(format!("{url}: {e}"), FailureClass::Parse),
+    }
+}
+
+/// A feed on the owner's own network is read like any other, and says where it is.
+fn local_notice(url: &str, notice: Option<String>) -> Option<String> {
+    let local = url::Url::parse(url).is_ok_and(|u| crate::scope::is_local_address(&u));
+    match (local, notice) {
+        (true, Some(n)) => Some(format!("On your own network. {n}")),
+        (true, None) => Some("On your own network.".into()),
+        (false, n) => n,
     }
 }
 

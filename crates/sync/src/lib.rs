@@ -23,6 +23,7 @@ pub mod opml;
 pub mod outbox;
 pub mod page;
 pub mod schedule;
+pub mod scope;
 
 use std::time::Duration;
 
@@ -96,7 +97,10 @@ impl std::fmt::Debug for Request<'_> {
 }
 
 pub struct Fetcher {
+    /// For public addresses: no redirect or DNS answer leads into a private network.
     client: reqwest::Client,
+    /// For addresses the owner typed on their own network (`scope::is_local_address`).
+    local: reqwest::Client,
     breakers: breaker::Breakers,
 }
 
@@ -163,25 +167,37 @@ impl Fetcher {
 
     /// A fetcher with other time limits (tests of stalled servers use short ones).
     pub fn with_timeouts(timeouts: Timeouts) -> Result<Fetcher, reqwest::Error> {
-        let redirects = reqwest::redirect::Policy::custom(|attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS {
-                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
-            } else if let Err(reason) = check_url(attempt.url()) {
-                attempt.error(reason)
-            } else if let Err(reason) = no_downgrade(attempt.previous().last(), attempt.url()) {
-                attempt.error(reason)
+        let builder = |public: bool| {
+            let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= MAX_REDIRECTS {
+                    attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+                } else if let Err(reason) = check_url(attempt.url()) {
+                    attempt.error(reason)
+                } else if let Err(reason) = no_downgrade(attempt.previous().last(), attempt.url()) {
+                    attempt.error(reason)
+                } else if let Err(reason) = public.then(|| scope::redirect_allowed(attempt.url())).unwrap_or(Ok(())) {
+                    attempt.error(reason)
+                } else {
+                    attempt.follow()
+                }
+            });
+            let builder = reqwest::Client::builder()
+                .user_agent(concat!("Earshot/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(timeouts.connect)
+                .read_timeout(timeouts.read)
+                .timeout(timeouts.total)
+                .redirect(redirects);
+            if public {
+                builder.dns_resolver(std::sync::Arc::new(scope::PublicOnly))
             } else {
-                attempt.follow()
+                builder
             }
-        });
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("Earshot/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(timeouts.connect)
-            .read_timeout(timeouts.read)
-            .timeout(timeouts.total)
-            .redirect(redirects)
-            .build()?;
-        Ok(Fetcher { client, breakers: breaker::Breakers::default() })
+        };
+        Ok(Fetcher {
+            client: builder(true).build()?,
+            local: builder(false).build()?,
+            breakers: breaker::Breakers::default(),
+        })
     }
 
     /// GETs `url`, reading at most `cap` bytes of the decompressed body.
@@ -216,19 +232,18 @@ impl Fetcher {
             FetchError::Http { url: url.to_string(), reason }
         };
         use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, IF_MODIFIED_SINCE, IF_NONE_MATCH};
+        let client = if scope::is_local_address(&parsed) { &self.local } else { &self.client };
         let mut request = match (req.json, req.form) {
-            (Some(json), _) => self
-                .client
+            (Some(json), _) => client
                 .post(parsed)
                 .header(CONTENT_TYPE, "application/json")
                 .body(serde_json::to_vec(json).unwrap_or_default()),
-            (None, Some(form)) => self
-                .client
+            (None, Some(form)) => client
                 .post(parsed)
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()),
-            (None, None) if req.post => self.client.post(parsed),
-            (None, None) => self.client.get(parsed),
+            (None, None) if req.post => client.post(parsed),
+            (None, None) => client.get(parsed),
         };
         if let Some(etag) = req.conditional.etag {
             request = request.header(IF_NONE_MATCH, etag);
