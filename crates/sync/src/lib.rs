@@ -175,7 +175,7 @@ impl Fetcher {
                     attempt.error(reason)
                 } else if let Err(reason) = no_downgrade(attempt.previous().last(), attempt.url()) {
                     attempt.error(reason)
-                } else if let Err(reason) = public.then(|| scope::redirect_allowed(attempt.url())).unwrap_or(Ok(())) {
+                } else if let (true, Err(reason)) = (public, scope::redirect_allowed(attempt.url())) {
                     attempt.error(reason)
                 } else {
                     attempt.follow()
