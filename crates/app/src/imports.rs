@@ -103,7 +103,7 @@ fn read_chunks(bytes: &[u8], mapping: Option<&Mapping>, send: &mut dyn FnMut(Vec
         Some(mapping) => table::parse_each(bytes, mapping, &mut on_record),
         None => {
             let mut problems = Parsed::default();
-            for card in vcard::parse(bytes) {
+            for card in vcard::parse_reporting(bytes, &mut problems.warnings) {
                 match card {
                     Ok(draft) => on_record((0, draft)),
                     Err(e) => problems.errors.push(e),

@@ -65,8 +65,17 @@ impl Property {
     }
 }
 
+/// Largest embedded photo kept, decoded. A contact's picture needs far less; a larger one (a camera's
+/// original) is left out with a warning, and the rest of the card is kept.
+pub const PHOTO_CAP: usize = 2 * 1024 * 1024;
+
 /// Reads every card in a file. Cards that cannot be used come back as errors naming their first line.
 pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
+    parse_reporting(bytes, &mut Vec::new())
+}
+
+/// [`parse`], adding to `warnings` what was left out of cards that were read (a photo over [`PHOTO_CAP`]).
+pub fn parse_reporting(bytes: &[u8], warnings: &mut Vec<RecordError>) -> Vec<Result<ContactDraft, RecordError>> {
     let bytes = transcode_utf16(bytes);
     let lines = unfold(&bytes);
     let mut out = Vec::new();
@@ -102,7 +111,16 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
             }
             (Some(_), _, true) if nested > 0 => nested -= 1,
             (Some(_), _, true) => {
-                let (start, props) = current.take().expect("checked above");
+                let (start, mut props) = current.take().expect("checked above");
+                let with_photos = props.len();
+                // Base64 holds three bytes in four characters.
+                props.retain(|p| !(p.name == "PHOTO" && p.raw_value.len() / 4 * 3 > PHOTO_CAP));
+                if props.len() < with_photos {
+                    warnings.push(RecordError::new(
+                        start,
+                        "the photo is larger than 2 MB and was left out; the rest of the card was imported",
+                    ));
+                }
                 out.push(
                     card_to_draft(&props)
                         .ok_or_else(|| RecordError::new(start, "the card has no name, organization, email or phone")),
@@ -598,6 +616,21 @@ mod tests {
         assert_eq!(err.line, 1);
         assert!(err.reason.contains("END:VCARD"), "{}", err.reason);
         assert_eq!(cards[1].as_ref().unwrap().display_name, "Bob Whole");
+    }
+
+    #[test]
+    fn a_photo_over_two_megabytes_is_left_out_with_a_warning_and_the_card_is_kept() {
+        let big = "A".repeat(PHOTO_CAP / 3 * 4 + 400);
+        let input = format!("BEGIN:VCARD\nVERSION:4.0\nFN:Ann Big\nPHOTO:data:image/jpeg;base64,{big}\nEMAIL:ann@x.example\nEND:VCARD\nBEGIN:VCARD\nVERSION:4.0\nFN:Bob Small\nPHOTO:data:image/jpeg;base64,/9j/4AAQ\nEND:VCARD\n");
+        let mut warnings = Vec::new();
+        let cards = parse_reporting(input.as_bytes(), &mut warnings);
+        let ann = cards[0].as_ref().unwrap();
+        assert!(ann.photo.is_none());
+        assert_eq!(ann.emails.len(), 1, "the rest of the card is kept");
+        assert!(cards[1].as_ref().unwrap().photo.is_some());
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, 1);
+        assert!(warnings[0].reason.contains("larger than 2 MB"));
     }
 
     #[test]
