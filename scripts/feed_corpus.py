@@ -155,6 +155,7 @@ def cases():
     yield "quirk-bom-utf8.xml", "\ufeff" + rss2()
     yield "quirk-leading-whitespace.xml", "\n\n  " + rss2()
     yield "quirk-cdata-titles.xml", rss2().replace("<title>Spokes trued in ten minutes</title>", "<title><![CDATA[Spokes & spokes]]></title>")
+    yield "quirk-raw-html-description.xml", rss2(item_extra="").replace("<description>About spokes trued in ten minutes</description>", "<description><p>Trued<br>in ten minutes</p></description>")
     yield "quirk-html-in-description.xml", rss2(item_extra="<content:encoded><![CDATA[<p>Hi<br><img src=x onerror=alert(1)></p>]]></content:encoded>", extra_ns=' xmlns:content="http://purl.org/rss/1.0/modules/content/"')
 
 

@@ -13,7 +13,11 @@ use quick_xml::events::Event;
 
 /// The repaired document and what was done to it, or `None` when there was nothing to repair.
 pub fn repair(text: &str) -> Option<(String, Vec<&'static str>)> {
-    let (escaped, mut done) = escape(text);
+    let quoted = quote_raw_markup(text);
+    let (escaped, mut done) = escape(quoted.as_deref().unwrap_or(text));
+    if quoted.is_some() {
+        done.push("read HTML written unescaped in descriptions as text");
+    }
     let closed = close_truncated(&escaped);
     if closed.is_some() {
         done.push("closed a document cut short after its last complete entry");
@@ -22,6 +26,49 @@ pub fn repair(text: &str) -> Option<(String, Vec<&'static str>)> {
         return None;
     }
     Some((closed.unwrap_or(escaped), done))
+}
+
+/// RSS elements whose content is HTML as text, which feeds often write unescaped (`<description><p>Hi<br>
+/// </p></description>`): not XML, so the whole document fails to parse.
+const HTML_AS_TEXT: [&str; 2] = ["description", "content:encoded"];
+
+/// The document with the raw markup inside each [`HTML_AS_TEXT`] element put in a CDATA section, as it
+/// should have been written; `None` when no element has any.
+fn quote_raw_markup(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    let mut changed = false;
+    'scan: while let Some((at, name)) =
+        HTML_AS_TEXT.iter().filter_map(|name| Some((rest.find(&format!("<{name}"))?, *name))).min()
+    {
+        let open_end = match rest[at..].find('>') {
+            Some(e) => at + e + 1,
+            None => break 'scan,
+        };
+        let after_name = rest.as_bytes().get(at + 1 + name.len()).copied();
+        let self_closing = rest[..open_end].ends_with("/>");
+        if self_closing || !matches!(after_name, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')) {
+            out.push_str(&rest[..open_end]);
+            rest = &rest[open_end..];
+            continue;
+        }
+        let close = format!("</{name}>");
+        let Some(close_at) = rest[open_end..].find(&close).map(|c| open_end + c) else { break 'scan };
+        let inner = &rest[open_end..close_at];
+        out.push_str(&rest[..open_end]);
+        if inner.contains('<') && !inner.trim_start().starts_with("<![CDATA[") {
+            out.push_str("<![CDATA[");
+            out.push_str(&inner.replace("]]>", "]]]]><![CDATA[>"));
+            out.push_str("]]>");
+            changed = true;
+        } else {
+            out.push_str(inner);
+        }
+        out.push_str(&close);
+        rest = &rest[close_at + close.len()..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
 }
 
 /// Characters XML 1.0 does not allow anywhere in a document.
@@ -184,6 +231,16 @@ mod tests {
         assert_eq!(titles, ["A", "B"]);
         let cut_in_a_tag = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title><entry><id>1</id><title>A</title></entry><entry><id>2</id><ti";
         assert_eq!(parse(cut_in_a_tag.as_bytes(), None, now()).unwrap().entries.len(), 1);
+    }
+
+    #[test]
+    fn html_written_unescaped_in_a_description_is_read_as_its_text() {
+        let doc = "<rss version=\"2.0\"><channel><title>T</title><item><title>A</title><description><p>Hi<br> there</p></description></item><item><title>B</title><description>plain</description></item><item><title>C</title><content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><b>bold</content:encoded></item></channel></rss>";
+        let feed = parse(doc.as_bytes(), None, now()).unwrap();
+        let titles: Vec<_> = feed.entries.iter().map(|e| e.title.clone().unwrap()).collect();
+        assert_eq!(titles, ["A", "B", "C"]);
+        assert_eq!(feed.entries[0].text, "Hi\nthere");
+        assert!(feed.notice.unwrap().contains("unescaped"));
     }
 
     #[test]
