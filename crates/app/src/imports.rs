@@ -63,7 +63,8 @@ fn format_of(file_name: &str, bytes: &[u8], forced: Option<ImportFormat>) -> Res
 pub fn import_preview(file_name: &str, bytes: &[u8]) -> Result<ImportPreview, ApiError> {
     let format = format_of(file_name, bytes, None)?;
     if format == ImportFormat::Vcard {
-        let cards = vcard::parse(bytes).len();
+        let mut cards = 0;
+        vcard::parse_each(bytes, &mut Vec::new(), &mut |_| cards += 1);
         return Ok(ImportPreview { file_name: file_name.to_string(), format, table: None, cards: Some(cards) });
     }
     let table = table::preview(bytes, 5).map_err(|e| file_error(file_name, e))?;
@@ -103,12 +104,12 @@ fn read_chunks(bytes: &[u8], mapping: Option<&Mapping>, send: &mut dyn FnMut(Vec
         Some(mapping) => table::parse_each(bytes, mapping, &mut on_record),
         None => {
             let mut problems = Parsed::default();
-            for card in vcard::parse_reporting(bytes, &mut problems.warnings) {
-                match card {
-                    Ok(draft) => on_record((0, draft)),
-                    Err(e) => problems.errors.push(e),
-                }
-            }
+            let mut errors = Vec::new();
+            vcard::parse_each(bytes, &mut problems.warnings, &mut |card| match card {
+                Ok(draft) => on_record((0, draft)),
+                Err(e) => errors.push(e),
+            });
+            problems.errors = errors;
             problems
         }
     };

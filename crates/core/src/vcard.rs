@@ -76,9 +76,21 @@ pub fn parse(bytes: &[u8]) -> Vec<Result<ContactDraft, RecordError>> {
 
 /// [`parse`], adding to `warnings` what was left out of cards that were read (a photo over [`PHOTO_CAP`]).
 pub fn parse_reporting(bytes: &[u8], warnings: &mut Vec<RecordError>) -> Vec<Result<ContactDraft, RecordError>> {
+    let mut cards = Vec::new();
+    parse_each(bytes, warnings, &mut |card| cards.push(card));
+    cards
+}
+
+/// Reads the cards of a file one by one, handing each to `on_card` as soon as it ends: memory grows with the
+/// largest card, not with the file.
+pub fn parse_each(
+    bytes: &[u8],
+    warnings: &mut Vec<RecordError>,
+    on_card: &mut dyn FnMut(Result<ContactDraft, RecordError>),
+) {
     let bytes = transcode_utf16(bytes);
-    let lines = unfold(&bytes);
-    let mut out = Vec::new();
+    let lines = Unfold::new(&bytes);
+    let mut out = Emit(on_card);
     let mut current: Option<(u64, Vec<Property>)> = None;
     // Depth of nested cards (2.1 AGENT values) to skip inside the current card.
     let mut nested = 0usize;
@@ -86,7 +98,7 @@ pub fn parse_reporting(bytes: &[u8], warnings: &mut Vec<RecordError>) -> Vec<Res
     let mut agent_follows = false;
     const UNFINISHED: &str = "the card has no END:VCARD line (the file may be cut short)";
 
-    for (line_no, line) in lines {
+    for (line_no, line, cut) in lines {
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
@@ -96,6 +108,10 @@ pub fn parse_reporting(bytes: &[u8], warnings: &mut Vec<RecordError>) -> Vec<Res
             }
             continue;
         };
+        // A photo cut short is left out whole below; any other value is kept as far as it was read.
+        if cut && prop.name != "PHOTO" {
+            warnings.push(RecordError::new(line_no, format!("the {} value is too long and was cut short", prop.name)));
+        }
         let is_begin = prop.name == "BEGIN" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
         let is_end = prop.name == "END" && prop.raw_value.trim_ascii().eq_ignore_ascii_case(b"VCARD");
         let opens_agent =
@@ -136,7 +152,15 @@ pub fn parse_reporting(bytes: &[u8], warnings: &mut Vec<RecordError>) -> Vec<Res
     if let Some((start, _)) = current {
         out.push(Err(RecordError::new(start, UNFINISHED)));
     }
-    out
+}
+
+/// Hands each card on as it is read.
+struct Emit<'f>(&'f mut dyn FnMut(Result<ContactDraft, RecordError>));
+
+impl Emit<'_> {
+    fn push(&mut self, card: Result<ContactDraft, RecordError>) {
+        (self.0)(card);
+    }
 }
 
 fn transcode_utf16(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
@@ -149,34 +173,62 @@ fn transcode_utf16(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     }
 }
 
+fn without_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn is_newline(b: &u8) -> bool {
+    *b == b'\n'
+}
+
 /// Joins folded lines (a line starting with space or tab continues the previous one) and quoted-printable
-/// soft line breaks (a QP value ending in `=` continues on the next line). Returns each logical line with the
-/// number of the physical line it starts on.
-fn unfold(bytes: &[u8]) -> Vec<(u64, Vec<u8>)> {
-    let mut out: Vec<(u64, Vec<u8>)> = Vec::new();
-    let mut qp_continues = false;
-    for (idx, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let line_no = idx as u64 + 1;
-        if qp_continues {
-            if let Some((_, last)) = out.last_mut() {
-                last.pop(); // the soft-break '='
-                last.extend_from_slice(line.trim_ascii_start());
-                qp_continues = is_qp(last) && last.ends_with(b"=");
-                continue;
-            }
-        }
-        if matches!(line.first(), Some(b' ') | Some(b'\t')) {
-            if let Some((_, last)) = out.last_mut() {
-                last.extend_from_slice(&line[1..]);
-                qp_continues = is_qp(last) && last.ends_with(b"=");
-                continue;
-            }
-        }
-        out.push((line_no, line.to_vec()));
-        qp_continues = is_qp(line) && line.ends_with(b"=");
+/// soft line breaks (a QP value ending in `=` continues on the next line), one logical line at a time, with
+/// the number of the physical line it starts on. Only the line being joined is held, never the file's.
+struct Unfold<'a> {
+    lines: std::iter::Peekable<std::iter::Enumerate<PhysicalLines<'a>>>,
+}
+
+/// The file's lines as they are written, split on `\n`.
+type PhysicalLines<'a> = std::slice::Split<'a, u8, fn(&u8) -> bool>;
+
+impl<'a> Unfold<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Unfold { lines: bytes.split(is_newline as fn(&u8) -> bool).enumerate().peekable() }
     }
-    out
+}
+
+/// The longest logical line kept whole: a photo at [`PHOTO_CAP`] in base64, and some room. Past it the rest
+/// of the line is read and not kept, so one huge value cannot take the memory of the whole file.
+const LINE_CAP: usize = PHOTO_CAP / 3 * 4 + 64 * 1024;
+
+impl Iterator for Unfold<'_> {
+    /// The physical line it starts on, the joined line, and whether it was cut at [`LINE_CAP`].
+    type Item = (u64, Vec<u8>, bool);
+
+    fn next(&mut self) -> Option<(u64, Vec<u8>, bool)> {
+        let (idx, raw) = self.lines.next()?;
+        let mut line = without_cr(raw).to_vec();
+        let mut cut = line.len() > LINE_CAP;
+        line.truncate(LINE_CAP);
+        let mut qp_continues = is_qp(&line) && line.ends_with(b"=");
+        while let Some((_, next)) = self.lines.peek() {
+            let next = without_cr(next);
+            let more = if qp_continues {
+                line.pop(); // the soft-break '='
+                next.trim_ascii_start()
+            } else if matches!(next.first(), Some(b' ') | Some(b'\t')) {
+                &next[1..]
+            } else {
+                break;
+            };
+            let room = LINE_CAP.saturating_sub(line.len());
+            cut |= more.len() > room;
+            line.extend_from_slice(&more[..more.len().min(room)]);
+            self.lines.next();
+            qp_continues = !cut && is_qp(&line) && line.ends_with(b"=");
+        }
+        Some((idx as u64 + 1, line, cut))
+    }
 }
 
 fn is_qp(line: &[u8]) -> bool {
@@ -631,6 +683,17 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, 1);
         assert!(warnings[0].reason.contains("larger than 2 MB"));
+
+        let folded: String =
+            big.as_bytes().chunks(74).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\r\n ");
+        let huge_note = "n".repeat(LINE_CAP + 10);
+        let note = format!("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy Long\r\nPHOTO;ENCODING=b;TYPE=JPEG:{folded}\r\nNOTE:{huge_note}\r\nEND:VCARD\r\n");
+        let mut warnings = Vec::new();
+        let cards = parse_reporting(note.as_bytes(), &mut warnings);
+        let cy = cards[0].as_ref().unwrap();
+        assert!(cy.photo.is_none(), "a folded photo over the cap is left out too");
+        assert!(cy.notes[0].len() < huge_note.len(), "an over-long note is cut");
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
     }
 
     #[test]
