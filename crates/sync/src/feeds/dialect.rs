@@ -80,37 +80,36 @@ fn root(text: &str) -> Option<(usize, &str)> {
     }
 }
 
-/// The value of attribute `name` in a start tag's text.
-fn attribute<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    let mut rest = head;
-    while let Some(found) = rest.find(name) {
-        let before = rest[..found].chars().last();
-        let after = rest[found + name.len()..].trim_start();
-        if before.is_some_and(char::is_whitespace) {
-            if let Some(value) = after.strip_prefix('=') {
-                let value = value.trim_start();
-                let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-                return Some(&value[1..1 + value[1..].find(quote)?]);
-            }
+/// Where attribute `name` is in a start tag's text: the span of the whole `name="value"`, and the value.
+fn attribute_span(head: &str, name: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let mut from = 0;
+    while let Some(found) = head[from..].find(name).map(|f| from + f) {
+        let before = head[..found].chars().last();
+        let after_name = found + name.len();
+        let rest = &head[after_name..];
+        let value = rest.trim_start().strip_prefix('=').map(str::trim_start);
+        if let (true, Some(value)) = (before.is_some_and(char::is_whitespace), value) {
+            let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let value_start = head.len() - value.len() + 1;
+            let value_end = value_start + value[1..].find(quote)?;
+            return Some((found..value_end + 1, value_start..value_end));
         }
-        rest = &rest[found + name.len()..];
+        from = after_name;
     }
     None
 }
 
+/// The value of attribute `name` in a start tag's text.
+fn attribute<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    attribute_span(head, name).map(|(_, value)| &head[value])
+}
+
 /// The `<rss>` start tag with `version="2.0"` instead of its own version, or with one added.
 fn rss_as_2_0(text: &str, at: usize, head: &str) -> String {
-    let mut tag = String::from("<rss version=\"2.0\"");
-    let mut attrs = &head["<rss".len()..];
-    // Drop the old version attribute, keep the others (namespaces).
-    if let Some(old) = attribute(head, "version") {
-        let start = attrs.find("version").unwrap_or(0);
-        let value_at = attrs[start..].find(old).map_or(start, |v| start + v);
-        let end = (value_at + old.len() + 1).min(attrs.len());
-        tag.push_str(&attrs[..start]);
-        attrs = &attrs[end..];
-    }
-    tag.push_str(attrs);
+    let tag = match attribute_span(head, "version") {
+        Some((whole, _)) => format!("{}version=\"2.0\"{}", &head[..whole.start], &head[whole.end..]),
+        None => format!("<rss version=\"2.0\"{}", &head["<rss".len()..]),
+    };
     format!("{}{}{}", &text[..at], tag, &text[at + head.len()..])
 }
 
@@ -286,6 +285,15 @@ mod tests {
         let feed = parse(doc.as_bytes(), None, now()).unwrap();
         assert_eq!(feed.entries.len(), 1);
         assert_eq!(feed.entries[0].title.as_deref(), Some("Alone"));
+    }
+
+    #[test]
+    fn only_the_version_attribute_itself_is_rewritten() {
+        let head = "<rss xmlns:v=\"http://example.com/version/\" version = '0.94' xmlns:dc=\"http://purl.org/dc/elements/1.1/\"";
+        let doc = format!("{head}><channel/></rss>");
+        let out = rss_as_2_0(&doc, 0, head);
+        assert_eq!(out, "<rss xmlns:v=\"http://example.com/version/\" version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel/></rss>");
+        assert_eq!(rss_as_2_0("<rss><channel/></rss>", 0, "<rss"), "<rss version=\"2.0\"><channel/></rss>");
     }
 
     #[test]
