@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use earshot_app::export::ExportFormat;
 use earshot_app::imports::ImportOptions;
 use earshot_app::{contacts, demo, export, imports, merges, Ctx};
@@ -208,29 +208,48 @@ enum Command {
     },
 }
 
+/// A contacts file and how to read it (`contacts import` and `contacts untangle`).
+#[derive(Args)]
+struct ContactsFile {
+    file: PathBuf,
+    #[arg(long, value_parser = ["vcard", "google", "linkedin", "outlook", "csv"])]
+    format: Option<String>,
+    /// For a CSV whose columns are not recognised: COLUMN=FIELD, repeated
+    /// (fields: full_name given_name middle_name family_name organization title email phone city
+    /// website social_profile tags note birthday ignore)
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+}
+
+impl ContactsFile {
+    /// The file's name, its bytes, and the options to read it with.
+    fn read(&self) -> Result<(String, Vec<u8>, ImportOptions)> {
+        let file = &self.file;
+        let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name =
+            file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| file.display().to_string());
+        let options = ImportOptions {
+            format: self.format.as_deref().and_then(ImportFormat::parse),
+            mapping: mapping_from_options(&bytes, &name, &self.map)?,
+        };
+        Ok((name, bytes, options))
+    }
+}
+
 #[derive(Subcommand)]
 enum ContactsCommand {
     /// Import a vCard or CSV file (Google, LinkedIn, Outlook or any CSV); the format is detected
     Import {
-        file: PathBuf,
-        #[arg(long, value_parser = ["vcard", "google", "linkedin", "outlook", "csv"])]
-        format: Option<String>,
-        /// For a CSV whose columns are not recognised: COLUMN=FIELD, repeated
-        /// (fields: full_name given_name middle_name family_name organization title email phone city
-        /// website social_profile tags note birthday ignore)
-        #[arg(long = "map", value_name = "COLUMN=FIELD")]
-        map: Vec<String>,
+        #[command(flatten)]
+        input: ContactsFile,
         #[arg(long)]
         json: bool,
     },
     /// Find contacts an earlier import merged from several people (colleagues on one switchboard, a couple
     /// on one landline), from the file they came from; with --apply, give each person a contact of their own
     Untangle {
-        file: PathBuf,
-        #[arg(long, value_parser = ["vcard", "google", "linkedin", "outlook", "csv"])]
-        format: Option<String>,
-        #[arg(long = "map", value_name = "COLUMN=FIELD")]
-        map: Vec<String>,
+        #[command(flatten)]
+        input: ContactsFile,
         /// Separate them (without it, only list what would be separated)
         #[arg(long)]
         apply: bool,
@@ -646,14 +665,8 @@ fn mapping_from_options(bytes: &[u8], file: &str, map: &[String]) -> Result<Opti
 
 fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
     match command {
-        ContactsCommand::Untangle { file, format, map, apply, json } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let name =
-                file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| file.display().to_string());
-            let options = ImportOptions {
-                format: format.as_deref().and_then(ImportFormat::parse),
-                mapping: mapping_from_options(&bytes, &name, &map)?,
-            };
+        ContactsCommand::Untangle { input, apply, json } => {
+            let (name, bytes, options) = input.read()?;
             let found = api(imports::contacts_untangle(ctx, &name, &bytes, &options, apply))?;
             if json {
                 return print_json(&found);
@@ -680,13 +693,8 @@ fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
             }
             Ok(())
         }
-        ContactsCommand::Import { file, format, map, json } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let name =
-                file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| file.display().to_string());
-            let format = format.as_deref().and_then(ImportFormat::parse);
-            let mapping = mapping_from_options(&bytes, &name, &map)?;
-            let options = ImportOptions { format, mapping };
+        ContactsCommand::Import { input, json } => {
+            let (name, bytes, options) = input.read()?;
             let show_progress = std::io::stderr().is_terminal();
             let summary = api(imports::import_run(ctx, &name, &bytes, &options, &mut |p| {
                 if show_progress && p.total > 0 {

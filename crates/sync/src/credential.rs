@@ -42,11 +42,6 @@ impl<'a> Credential<'a> {
         Credential { item: None, secret: None }
     }
 
-    /// A secret held only in memory (never saved anywhere), for a one-off call.
-    pub fn in_memory(secret: Sensitive<String>) -> Credential<'static> {
-        Credential { item: None, secret: Some(secret) }
-    }
-
     /// Reads keychain item `id`.
     pub fn load(keychain: &'a dyn SecretStore, id: &str) -> Result<Credential<'a>, earshot_secrets::SecretError> {
         let secret = keychain.get(id)?;
