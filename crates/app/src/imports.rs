@@ -321,12 +321,13 @@ pub fn contacts_untangle(
     // Each record, to the contact its emails and phones landed on: a holder whose name is the record's when
     // there is one (that record is where it belongs), else the first.
     let mut by_contact: Vec<(i64, PersonName, String, Vec<Brought>)> = Vec::new();
+    let matcher = ctx.store.read(store_imports::Matcher::load)?;
     for d in &records {
         let name = PersonName::new(&d.given_name, &d.family_name, &d.display_name);
         let emails: Vec<String> = d.emails.iter().map(|e| text::email_key(&e.address)).collect();
         let phones: Vec<String> =
             d.phones.iter().map(|p| text::phone_key(&p.number)).filter(|k| k.len() >= 6).collect();
-        let holders = ctx.store.read(|c| earshot_store::untangle::holders(c, &emails, &phones))?;
+        let holders = matcher.holders(&emails, &phones);
         let Some((id, holder_name)) = holders.iter().find(|(_, n)| n.compatible(&name)).or(holders.first()).cloned()
         else {
             continue;

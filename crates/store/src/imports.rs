@@ -145,6 +145,23 @@ impl Matcher {
         PersonName::new(&d.given_name, &d.family_name, &d.display_name)
     }
 
+    /// The contacts holding any of these emails, then any of these phones (as compared keys), each once,
+    /// with their names.
+    pub fn holders(&self, email_keys: &[String], phone_keys: &[String]) -> Vec<(i64, PersonName)> {
+        let mut found: Vec<(i64, PersonName)> = Vec::new();
+        let ids = email_keys
+            .iter()
+            .filter_map(|k| self.emails.get(k))
+            .chain(phone_keys.iter().filter_map(|k| self.phones.get(k)))
+            .flatten();
+        for id in ids {
+            if !found.iter().any(|(known, _)| known == id) {
+                found.push((*id, self.people.get(id).cloned().unwrap_or_default()));
+            }
+        }
+        found
+    }
+
     /// The first holder whose name could be `name`'s.
     fn compatible_holder(&self, holders: &[i64], name: &PersonName) -> Option<i64> {
         holders.iter().copied().find(|id| self.people.get(id).is_none_or(|p| p.compatible(name)))

@@ -1,50 +1,13 @@
 //! Taking apart contacts that an earlier import merged from several people (colleagues on one
-//! switchboard, a couple on one landline): the reads that find which contact a record's emails and phones
-//! landed on, and the write that gives a separated person back what they brought. Which records are which
-//! person is `earshot_core::same_person`'s decision.
+//! switchboard, a couple on one landline): the write that gives a separated person back what they brought.
+//! Which contact a record's emails and phones landed on is the import `Matcher`'s to say; which records are
+//! which person is `earshot_core::same_person`'s decision.
 
-use earshot_core::same_person::{PersonName, Separated};
+use earshot_core::same_person::Separated;
 use earshot_core::{ContactDraft, PhoneDraft};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Transaction};
 
 use crate::{contacts, search, Result};
-
-/// The live contacts holding any of these emails, then any of these phones (as compared keys), each once,
-/// with their names.
-pub fn holders(conn: &Connection, email_keys: &[String], phone_keys: &[String]) -> Result<Vec<(i64, PersonName)>> {
-    let mut found: Vec<(i64, PersonName)> = Vec::new();
-    let mut by_email = conn.prepare_cached(
-        "SELECT c.id, c.given_name, c.family_name, c.display_name FROM emails t JOIN contacts c ON c.id = t.contact_id
-          WHERE t.address_key = ?1 AND c.deleted_at IS NULL ORDER BY c.id",
-    )?;
-    let mut by_phone = conn.prepare_cached(
-        "SELECT c.id, c.given_name, c.family_name, c.display_name FROM phones t JOIN contacts c ON c.id = t.contact_id
-          WHERE t.number_key = ?1 AND c.deleted_at IS NULL ORDER BY c.id",
-    )?;
-    for key in email_keys {
-        collect(&mut by_email, key, &mut found)?;
-    }
-    for key in phone_keys {
-        collect(&mut by_phone, key, &mut found)?;
-    }
-    Ok(found)
-}
-
-fn collect(stmt: &mut rusqlite::CachedStatement<'_>, key: &str, found: &mut Vec<(i64, PersonName)>) -> Result<()> {
-    let rows = stmt.query_map([key], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            PersonName::new(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?),
-        ))
-    })?;
-    for row in rows {
-        let (id, name) = row?;
-        if !found.iter().any(|(known, _)| *known == id) {
-            found.push((id, name));
-        }
-    }
-    Ok(())
-}
 
 /// Makes `person` a contact of their own, out of contact `from`: their emails and the phones they alone
 /// brought move to them, the phones they shared are copied. Returns the new contact's id.
