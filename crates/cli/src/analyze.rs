@@ -4,12 +4,13 @@
 //! Lines are read in blocks and each block is analysed on every core, so a million lines take seconds.
 //! Bytes that are not UTF-8 are replaced, never fatal: one bad line costs one odd result, not the run.
 
-use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use earshot_core::analysis::{analyze, Intent, Sentiment, Speaker};
+use earshot_core::analysis::evaluate::{read_examples, score};
+use earshot_core::analysis::intent::rule_intents;
+use earshot_core::analysis::{self, analyze, sentiment, Explanation, Speaker};
 use serde::Serialize;
 
 const BLOCK: usize = 16 * 1024;
@@ -22,6 +23,8 @@ struct Line<'a> {
     urgency: f64,
     lang: &'a str,
     lexicon: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<Explanation>,
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -29,7 +32,7 @@ fn round(x: f64, places: i32) -> f64 {
     (x * f).round() / f
 }
 
-fn write_analysis(out: &mut Vec<u8>, text: &str) {
+fn write_analysis(out: &mut Vec<u8>, text: &str, explain: bool) {
     let a = analyze(text, &Speaker::default());
     let line = Line {
         compound: round(a.compound, 4),
@@ -38,13 +41,14 @@ fn write_analysis(out: &mut Vec<u8>, text: &str) {
         urgency: round(a.urgency, 2),
         lang: a.lang,
         lexicon: a.lexicon,
+        why: explain.then(|| analysis::explain(text)),
     };
     serde_json::to_writer(&mut *out, &line).expect("writing JSON to memory cannot fail");
     out.push(b'\n');
 }
 
-/// Analyses every line of stdin.
-pub fn run() -> anyhow::Result<()> {
+/// Analyses every line of stdin, with the reasons for each reading when `explain`.
+pub fn run(explain: bool) -> anyhow::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let stdin = io::stdin();
     let mut input = io::BufReader::with_capacity(1 << 20, stdin.lock());
@@ -72,7 +76,7 @@ pub fn run() -> anyhow::Result<()> {
                     s.spawn(move || {
                         let mut out = Vec::with_capacity(chunk.len() * 120);
                         for text in chunk {
-                            write_analysis(&mut out, text);
+                            write_analysis(&mut out, text, explain);
                         }
                         out
                     })
@@ -96,107 +100,42 @@ pub fn run() -> anyhow::Result<()> {
     }
 }
 
-/// One labelled example: `sentiment<TAB>intents<TAB>text`, intents comma-separated.
-struct Example {
-    sentiment: Sentiment,
-    intents: Vec<Intent>,
-    text: String,
-}
-
-fn read_examples(path: &Path) -> anyhow::Result<Vec<Example>> {
-    let body = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut out = Vec::new();
-    for (n, line) in body.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let where_ = || format!("{} line {}", path.display(), n + 1);
-        let mut cols = line.splitn(3, '\t');
-        let (Some(s), Some(i), Some(text)) = (cols.next(), cols.next(), cols.next()) else {
-            bail!("{}: expected `sentiment<TAB>intents<TAB>text`", where_());
-        };
-        let sentiment = match s {
-            "positive" => Sentiment::Positive,
-            "neutral" => Sentiment::Neutral,
-            "negative" => Sentiment::Negative,
-            other => bail!("{}: sentiment `{other}` is not positive, neutral or negative", where_()),
-        };
-        let intents = i
-            .split(',')
-            .map(|x| Intent::parse(x.trim()).with_context(|| format!("{}: unknown intent `{x}`", where_())))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        out.push(Example { sentiment, intents, text: text.to_owned() });
-    }
-    Ok(out)
-}
-
-#[derive(Serialize, Default)]
-struct Evaluation {
-    examples: usize,
-    sentiment_accuracy: f64,
-    /// Per intent: precision, recall, F1 and support.
-    intents: BTreeMap<&'static str, IntentScore>,
-    intent_micro_f1: f64,
-}
-
-#[derive(Serialize, Default, Clone, Copy)]
-struct IntentScore {
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    support: usize,
-}
-
-fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
-}
-
-/// Scores the analysis against a labelled file and prints the figures.
+/// Scores the model, and in the same run the lexicon rules it replaced (VADER's compound and the cue
+/// phrases), against a labelled file (format in `earshot_core::analysis::evaluate`), and prints both.
 pub fn evaluate(path: &Path, json: bool) -> anyhow::Result<()> {
     let examples = read_examples(path)?;
     if examples.is_empty() {
-        bail!("{}: no labelled examples", path.display());
+        bail!("{}: no labelled examples; each line is sentiment<TAB>intents<TAB>text", path.display());
     }
-    let mut right = 0usize;
-    let mut counts: BTreeMap<&'static str, (usize, usize, usize)> = BTreeMap::new(); // (tp, fp, fn)
-    for ex in &examples {
-        let a = analyze(&ex.text, &Speaker::default());
-        right += usize::from(a.sentiment == ex.sentiment);
-        for intent in Intent::ALL.into_iter().filter(|i| *i != Intent::Other) {
-            let (predicted, actual) = (a.intents.contains(&intent), ex.intents.contains(&intent));
-            let c = counts.entry(intent.as_str()).or_default();
-            match (predicted, actual) {
-                (true, true) => c.0 += 1,
-                (true, false) => c.1 += 1,
-                (false, true) => c.2 += 1,
-                (false, false) => {}
-            }
-        }
-    }
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let mut eval =
-        Evaluation { examples: examples.len(), sentiment_accuracy: ratio(right, examples.len()), ..Default::default() };
-    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
-    for (name, (t, p, n)) in &counts {
-        let (precision, recall) = (ratio(*t, t + p), ratio(*t, t + n));
-        eval.intents.insert(name, IntentScore { precision, recall, f1: f1(precision, recall), support: t + n });
-        (tp, fp, fn_) = (tp + t, fp + p, fn_ + n);
-    }
-    eval.intent_micro_f1 = f1(ratio(tp, tp + fp), ratio(tp, tp + fn_));
+    let model = score(&examples, |t| {
+        let a = analyze(t, &Speaker::default());
+        (a.compound, a.intents)
+    });
+    let rules = score(&examples, |t| {
+        let c = sentiment::compound(t);
+        (c, rule_intents(t, c))
+    });
     if json {
-        println!("{}", serde_json::to_string_pretty(&eval)?);
+        let both = serde_json::json!({ "file": path.display().to_string(), "model": model, "lexicon_rules": rules });
+        println!("{}", serde_json::to_string_pretty(&both)?);
         return Ok(());
     }
-    println!("{} examples from {}", eval.examples, path.display());
-    println!("sentiment accuracy (3 classes): {:.1}%", eval.sentiment_accuracy * 100.0);
-    println!("{:<10} {:>9} {:>7} {:>5} {:>8}", "intent", "precision", "recall", "F1", "support");
-    for (name, s) in &eval.intents {
-        println!("{name:<10} {:>8.1}% {:>6.1}% {:>5.2} {:>8}", s.precision * 100.0, s.recall * 100.0, s.f1, s.support);
+    let figure = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{x:.3}"));
+    println!("{} examples from {} ({} rate sentiment, {} label intents)", examples.len(), path.display(), model.rated, model.labelled);
+    println!("{:<28} {:>8} {:>14}", "", "model", "lexicon rules");
+    for (name, m, r) in [
+        ("sentiment Pearson r", model.pearson, rules.pearson),
+        ("sentiment accuracy (3-way)", model.accuracy, rules.accuracy),
+        ("intent any-match", model.any_match, rules.any_match),
+        ("intent macro-F1", model.macro_f1, rules.macro_f1),
+    ] {
+        println!("{name:<28} {:>8} {:>14}", figure(m), figure(r));
     }
-    println!("intent micro-F1: {:.2}", eval.intent_micro_f1);
+    if model.labelled > 0 {
+        println!("\n{:<10} {:>13} {:>13} {:>8}", "intent", "F1 model", "F1 rules", "support");
+        for ((intent, m), (_, r)) in model.intents.iter().zip(&rules.intents) {
+            println!("{:<10} {:>13.3} {:>13.3} {:>8}", intent.as_str(), m.f1, r.f1, m.support);
+        }
+    }
     Ok(())
 }

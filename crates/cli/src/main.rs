@@ -159,11 +159,15 @@ enum Command {
     },
     /// Sentiment, intents, urgency and language of each line of stdin, one JSON object per line
     Analyze {
-        /// Instead, score the analysis against a labelled file (`sentiment<TAB>intents<TAB>text` per line)
-        #[arg(long, value_name = "FILE")]
+        /// Instead, score the model and the lexicon rules against a labelled file
+        /// (`sentiment<TAB>intents<TAB>text` per line; sentiment may be a number, either column `-`)
+        #[arg(long, value_name = "FILE", conflicts_with = "explain")]
         evaluate: Option<PathBuf>,
         #[arg(long, requires = "evaluate")]
         json: bool,
+        /// Add to each line the words and signals that moved its sentiment and intents
+        #[arg(long)]
+        explain: bool,
     },
     /// Feed files
     Feed {
@@ -580,8 +584,8 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Sync { once: _, watch, json } => listen::sync(&open(cli.db)?, watch, json),
         Command::Feed { command: FeedCommand::Parse { file } } => listen::feed_parse(&file),
-        Command::Analyze { evaluate: None, .. } => analyze::run(),
-        Command::Analyze { evaluate: Some(file), json } => analyze::evaluate(&file, json),
+        Command::Analyze { evaluate: None, explain, .. } => analyze::run(explain),
+        Command::Analyze { evaluate: Some(file), json, .. } => analyze::evaluate(&file, json),
         Command::Imports { command } => {
             let ctx = open(cli.db)?;
             match command {

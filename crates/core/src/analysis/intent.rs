@@ -340,8 +340,18 @@ fn is_word_char(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
-/// Intents carried by `text`, given its sentiment `compound`, in a fixed order; `[Other]` when none.
-pub fn intents(text: &str, compound: f64) -> Vec<Intent> {
+/// Which kinds of cue phrase `text` contains, as whole words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CuesFound {
+    pub lead: bool,
+    pub complaint: bool,
+    pub question: bool,
+    pub praise: bool,
+    pub idea: bool,
+    pub trigger: bool,
+}
+
+pub fn cues_in(text: &str) -> CuesFound {
     let cues = cues();
     let mut found = [false; 6];
     for m in cues.matcher.find_overlapping_iter(text) {
@@ -351,7 +361,15 @@ pub fn intents(text: &str, compound: f64) -> Vec<Intent> {
             found[cues.intent_of[m.pattern().as_usize()] as usize] = true;
         }
     }
-    let [lead, complaint_cue, question_cue, praise_cue, idea, trigger] = found;
+    let [lead, complaint, question, praise, idea, trigger] = found;
+    CuesFound { lead, complaint, question, praise, idea, trigger }
+}
+
+/// Intents carried by `text` by the cue rules alone, given its sentiment `compound`, in a fixed order;
+/// `[Other]` when none. The trained model reads the same cues as some of its inputs.
+pub fn rule_intents(text: &str, compound: f64) -> Vec<Intent> {
+    let CuesFound { lead, complaint: complaint_cue, question: question_cue, praise: praise_cue, idea, trigger } =
+        cues_in(text);
     let question = question_cue || text.contains('?');
     // A cue like "terrible" in a happy text ("not terrible at all, loved it") is not a complaint, and strong
     // negativity is one even without a cue word.
@@ -380,7 +398,7 @@ mod tests {
     use crate::analysis::sentiment::compound;
 
     fn of(text: &str) -> Vec<Intent> {
-        intents(text, compound(text))
+        rule_intents(text, compound(text))
     }
 
     #[test]

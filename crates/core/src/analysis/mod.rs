@@ -5,9 +5,12 @@
 //! customer weight comes from the customer's value when it is known (a 0-1 percentile) and a fixed step for a
 //! known contact otherwise. Anything that knows more about a customer plugs in through [`Speaker`].
 
+pub mod evaluate;
+pub mod features;
 pub mod intent;
 pub mod lang;
 pub mod learn;
+pub mod model;
 pub mod sentiment;
 
 use serde::Serialize;
@@ -72,10 +75,55 @@ pub fn analyze(text: &str, speaker: &Speaker) -> Analysis {
     let reading = sentiment::read(text);
     let lang = lang::detect_with(text, &reading);
     let lexicon = lang == lang::UNDETERMINED || lang::has_lexicon(lang);
-    let compound = if lexicon { reading.compound } else { sentiment::compound_symbols(text) };
-    let intents = if lexicon { intent::intents(text, compound) } else { symbol_intents(text) };
+    let (compound, intents) = match model::embedded() {
+        Some(m) if lexicon => {
+            let logits = m.logits(&features::extract_read(text, &reading));
+            (m.compound(&logits), m.intents(&logits))
+        }
+        // Only a broken build lacks the model; the rules still give a fair reading.
+        None if lexicon => (reading.compound, intent::rule_intents(text, reading.compound)),
+        _ => {
+            let compound = sentiment::compound_symbols(text);
+            (compound, symbol_intents(text))
+        }
+    };
     let urgency = urgency(&intents, compound, speaker);
     Analysis { compound, sentiment: Sentiment::of(compound), intents, urgency, lang, lexicon }
+}
+
+/// Why the model read a text as it did: the inputs that moved its sentiment and each intent it found.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Explanation {
+    /// Toward positive (weight above zero) or negative (below).
+    pub sentiment: Vec<model::Reason>,
+    pub intents: Vec<IntentReasons>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct IntentReasons {
+    pub intent: Intent,
+    pub reasons: Vec<model::Reason>,
+}
+
+/// How many inputs an explanation names per output: enough to see why, few enough to read at a glance.
+const REASONS: usize = 5;
+
+/// Explains [`analyze`]'s reading of `text`; empty when the text was not read by the model (another
+/// language, where only emoji and emoticons count).
+pub fn explain(text: &str) -> Explanation {
+    let reading = sentiment::read(text);
+    let lang = lang::detect_with(text, &reading);
+    let Some(m) = model::embedded().filter(|_| lang == lang::UNDETERMINED || lang::has_lexicon(lang)) else {
+        return Explanation { sentiment: Vec::new(), intents: Vec::new() };
+    };
+    let logits = m.logits(&features::extract_read(text, &reading));
+    let intents = m
+        .intents(&logits)
+        .into_iter()
+        .filter(|i| *i != Intent::Other)
+        .map(|intent| IntentReasons { intent, reasons: model::intent_reasons(m, text, intent, REASONS) })
+        .collect();
+    Explanation { sentiment: model::sentiment_reasons(m, text, REASONS), intents }
 }
 
 /// Without an English text, only a question mark says anything about intent.

@@ -309,6 +309,10 @@ pub struct Reading {
     pub function_words: usize,
     /// Words that are English function words or sentiment words.
     pub english_words: usize,
+    /// The sum of the positive word scores after the rules (negation, boosters, "but"), before emphasis.
+    pub positive: f64,
+    /// The sum of the negative word scores, likewise (zero or below).
+    pub negative: f64,
 }
 
 /// The compound sentiment score of `text`, in [-1, 1]. Empty or neutral text scores 0.
@@ -363,7 +367,9 @@ pub fn read(text: &str) -> Reading {
             }
         }
     }
-    let mut sum: f64 = scores.iter().sum();
+    reading.positive = scores.iter().filter(|s| **s > 0.0).sum();
+    reading.negative = scores.iter().filter(|s| **s < 0.0).sum();
+    let mut sum = reading.positive + reading.negative;
     let emphasis = punctuation_emphasis(&text);
     if sum > 0.0 {
         sum += emphasis;
