@@ -121,7 +121,13 @@ pub fn evaluate(path: &Path, json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     let figure = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{x:.3}"));
-    println!("{} examples from {} ({} rate sentiment, {} label intents)", examples.len(), path.display(), model.rated, model.labelled);
+    println!(
+        "{} examples from {} ({} rate sentiment, {} label intents)",
+        examples.len(),
+        path.display(),
+        model.rated,
+        model.labelled
+    );
     println!("{:<28} {:>8} {:>14}", "", "model", "lexicon rules");
     for (name, m, r) in [
         ("sentiment Pearson r", model.pearson, rules.pearson),

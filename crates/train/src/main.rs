@@ -83,7 +83,12 @@ fn load(paths: &[PathBuf], mention_weight: f64) -> anyhow::Result<Vec<Set>> {
                 .unwrap_or_else(|| path.display().to_string());
             let items = examples
                 .into_iter()
-                .map(|example| Item { features: features::extract(&example.text), example, weight, elsewhere: !labels_intents })
+                .map(|example| Item {
+                    features: features::extract(&example.text),
+                    example,
+                    weight,
+                    elsewhere: !labels_intents,
+                })
                 .collect();
             Ok(Set { name, items })
         })
@@ -109,17 +114,16 @@ fn main() -> anyhow::Result<()> {
     let mut model: Model = weights.quantise();
     let choosing: Vec<&Item> = valid.iter().flat_map(|s| &s.items).collect();
     model.thresholds = optimise::thresholds(&model, &choosing);
-    // The scale and the neutral margin depend on each other; two rounds settle them.
-    for _ in 0..2 {
-        model.neutral_margin = optimise::neutral_margin(&model, &choosing);
-        model.sentiment_scale = optimise::sentiment_scale(&model, &choosing);
-    }
     model.neutral_margin = optimise::neutral_margin(&model, &choosing);
     eprintln!(
-        "sentiment scale {:.1}, neutral margin {:.2}; thresholds: {}",
-        model.sentiment_scale,
+        "neutral margin {:.2}; thresholds: {}",
         model.neutral_margin,
-        INTENTS.iter().zip(model.thresholds).map(|(i, t)| format!("{} {t:.2}", i.as_str())).collect::<Vec<_>>().join(", ")
+        INTENTS
+            .iter()
+            .zip(model.thresholds)
+            .map(|(i, t)| format!("{} {t:.2}", i.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     std::fs::write(&args.out, model.to_bytes()).with_context(|| format!("writing {}", args.out.display()))?;
     let report = report::markdown(&model, &[("validation", &valid), ("held out", &test), ("measured only", &measure)]);

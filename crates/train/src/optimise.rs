@@ -148,7 +148,6 @@ impl Weights {
             dense: self.dense.map(|row| row.map(|w| w as f32)),
             thresholds: [0.5; INTENTS.len()],
             neutral_margin: 0.0,
-            sentiment_scale: 1.0,
             hashed,
         }
     }
@@ -248,7 +247,7 @@ pub fn model_scores(model: &Model, items: &[Item]) -> earshot_core::analysis::ev
 pub fn neutral_margin(model: &Model, items: &[&Item]) -> f32 {
     let classed: Vec<(f64, Sentiment)> = items
         .iter()
-        .filter_map(|i| i.example.class.map(|c| (scaled_polarity(model, i, model.sentiment_scale), c)))
+        .filter_map(|i| i.example.class.map(|c| (model::polarity(&model.logits(&i.features)), c)))
         .collect();
     let mut best = (0usize, 0.0);
     for step in 0..=60 {
@@ -259,38 +258,4 @@ pub fn neutral_margin(model: &Model, items: &[&Item]) -> f32 {
         }
     }
     best.1 as f32
-}
-
-fn scaled_polarity(model: &Model, item: &Item, scale: f32) -> f64 {
-    let mut z = model.logits(&item.features);
-    z[0] *= scale;
-    z[1] *= scale;
-    model::polarity(&z)
-}
-
-/// The logit scale at which the model's scores on the polar mentions among `items` spread as widely as the
-/// lexicon's (the same mean absolute score): the app's cut-offs (a complaint from -0.5, urgency rising with
-/// negativity) were set on the lexicon's scale for mentions.
-pub fn sentiment_scale(model: &Model, items: &[&Item]) -> f32 {
-    let polar: Vec<&Item> = items
-        .iter()
-        .copied()
-        .filter(|i| i.example.intents.is_some() && matches!(i.example.class, Some(c) if c != Sentiment::Neutral))
-        .collect();
-    if polar.is_empty() {
-        return 1.0;
-    }
-    let mean = |xs: Vec<f64>| xs.iter().sum::<f64>() / xs.len() as f64;
-    let lexicon = mean(polar.iter().map(|i| f64::from(i.features.dense[0]).abs()).collect());
-    let margin = f64::from(model.neutral_margin);
-    let spread = |s: f32| mean(polar.iter().map(|i| model::shrink(scaled_polarity(model, i, s), margin).abs()).collect());
-    let mut best = (f64::INFINITY, 1.0);
-    for step in 5..=80 {
-        let s = step as f32 / 10.0;
-        let gap = (spread(s) - lexicon).abs();
-        if gap < best.0 {
-            best = (gap, s);
-        }
-    }
-    best.1
 }

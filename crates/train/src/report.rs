@@ -56,7 +56,9 @@ pub fn markdown(model: &Model, groups: &[(&str, &[Set])]) -> String {
     }
     if !per_class.is_empty() {
         out.push_str("\nIntent F1, rules → model (support):\n\n");
-        out.push_str("| set | lead | complaint | question | praise | idea | trigger |\n|---|---|---|---|---|---|---|\n");
+        out.push_str(
+            "| set | lead | complaint | question | praise | idea | trigger |\n|---|---|---|---|---|---|---|\n",
+        );
         out.push_str(&per_class);
     }
     out

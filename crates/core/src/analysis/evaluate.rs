@@ -38,8 +38,11 @@ pub struct LabelError {
 /// Reads a labelled file; every bad line is reported with its number, none is skipped silently.
 pub fn read_examples(path: &Path) -> Result<Vec<Example>, LabelError> {
     let file = path.display().to_string();
-    let body = std::fs::read(path)
-        .map_err(|e| LabelError { file: file.clone(), line: 0, message: format!("cannot be read: {e}") })?;
+    let body = std::fs::read(path).map_err(|e| LabelError {
+        file: file.clone(),
+        line: 0,
+        message: format!("cannot be read: {e}"),
+    })?;
     parse_examples(&String::from_utf8_lossy(&body), &file)
 }
 
@@ -61,7 +64,9 @@ pub fn parse_examples(body: &str, file: &str) -> Result<Vec<Example>, LabelError
             "negative" => (Some(-1.0), Some(Sentiment::Negative)),
             other => match other.parse::<f64>() {
                 Ok(x) if x.is_finite() => (Some(x), None),
-                _ => return Err(fail(format!("sentiment `{other}` is not positive, neutral, negative, a number or -"))),
+                _ => {
+                    return Err(fail(format!("sentiment `{other}` is not positive, neutral, negative, a number or -")))
+                }
             },
         };
         let intents = match i.trim() {
@@ -182,7 +187,10 @@ mod tests {
     #[test]
     fn a_bad_line_is_reported_by_number_and_field() {
         let err = parse_examples("positive\tpraise\tok\nmaybe\tpraise\tx\n", "set.tsv").unwrap_err();
-        assert_eq!(err.to_string(), "set.tsv line 2: sentiment `maybe` is not positive, neutral, negative, a number or -");
+        assert_eq!(
+            err.to_string(),
+            "set.tsv line 2: sentiment `maybe` is not positive, neutral, negative, a number or -"
+        );
         let err = parse_examples("-\tpraise,wish\tx\n", "set.tsv").unwrap_err();
         assert!(err.to_string().contains("unknown intent `wish`"));
     }

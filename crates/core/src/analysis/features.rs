@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use super::{intent, sentiment};
 
 /// Bumped whenever the extraction changes; the weights file must carry the same number.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 /// Hashed features fall into this many buckets (a power of two).
 pub const BUCKETS: usize = 1 << 18;
 /// At most this many words of one text are read: a mention is short, a pasted essay is not worth more.
@@ -41,17 +41,18 @@ pub const DENSE_NAMES: [&str; DENSE] = [
     "a life-event phrase",
     "length",
     "a link",
+    "emphasis (! with the lexicon's polarity)",
 ];
-pub const DENSE: usize = 17;
+pub const DENSE: usize = 18;
 
 const AFINN: &str = include_str!("../../data/afinn/AFINN-en-165.txt");
 const AFINN_EMOTICONS: &str = include_str!("../../data/afinn/AFINN-emoticon-8.txt");
 const BING: &str = include_str!("../../data/bing/opinion-lexicon.txt");
 
 const NEGATIONS: &[&str] = &[
-    "not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "nowhere", "cannot", "cant", "dont",
-    "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt", "shouldnt", "couldnt", "havent",
-    "hasnt", "hadnt", "aint", "without",
+    "not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "nowhere", "cannot", "cant", "dont", "doesnt",
+    "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt", "shouldnt", "couldnt", "havent", "hasnt", "hadnt",
+    "aint", "without",
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +130,8 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
             if current.is_empty() {
                 return;
             }
-            let text = if current.chars().all(|c| c.is_ascii_digit()) { "_number_".to_owned() } else { current.clone() };
+            let text =
+                if current.chars().all(|c| c.is_ascii_digit()) { "_number_".to_owned() } else { current.clone() };
             let negates = is_negation(&text);
             out.push(Word { negated: *negated && !negates, text });
             if negates {
@@ -253,7 +255,7 @@ fn dense(text: &str, words: &[Word], reading: &sentiment::Reading) -> [f32; DENS
             }
         }
         if let Some(positive) = lex.bing.get(w.text.as_str()) {
-            if *positive == !w.negated {
+            if *positive != w.negated {
                 bing_pos += 1.0;
             } else {
                 bing_neg += 1.0;
@@ -290,6 +292,8 @@ fn dense(text: &str, words: &[Word], reading: &sentiment::Reading) -> [f32; DENS
         flag(cues.trigger),
         ((words.len() as f32) + 1.0).ln() / 5.0,
         flag(words.iter().any(|w| w.text == "_link_")),
+        // "!" strengthens whatever the words say, as in VADER: on its own it says nothing about polarity.
+        (reading.compound * (text.matches('!').count().min(3) as f64 / 3.0)) as f32,
     ]
 }
 
@@ -314,7 +318,10 @@ mod tests {
     fn apostrophes_links_handles_and_numbers_read_as_one_spelling() {
         assert_eq!(texts("Don’t"), texts("don't"));
         let w = texts("@sam see https://example.com/x order 1234");
-        assert_eq!(w.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(), ["_handle_", "see", "_link_", "order", "_number_"]);
+        assert_eq!(
+            w.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+            ["_handle_", "see", "_link_", "order", "_number_"]
+        );
     }
 
     #[test]

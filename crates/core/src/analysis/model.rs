@@ -33,9 +33,6 @@ pub struct Model {
     /// Differences `P(positive) - P(negative)` this small are neutral: the compound is shrunk toward zero by
     /// this much, so the app's neutral band (±0.05) means what the three-way softmax means.
     pub neutral_margin: f32,
-    /// The sentiment logits are multiplied by this before the softmax, so the compound scores spread as the
-    /// lexicon's do and the app's fixed cut-offs (a complaint from -0.5, urgency by negativity) keep meaning.
-    pub sentiment_scale: f32,
     /// `hashed[bucket * OUTPUTS + output]`, to be multiplied by `scale[output]`.
     pub hashed: Vec<i8>,
 }
@@ -46,7 +43,9 @@ pub enum WeightsError {
     Magic,
     #[error("the weights were trained on feature version {0}, this build extracts version {FEATURE_VERSION}; run scripts/train/train.py")]
     Version(u32),
-    #[error("the weights file has the wrong shape (expected {BUCKETS} buckets, {DENSE} dense features, {OUTPUTS} outputs)")]
+    #[error(
+        "the weights file has the wrong shape (expected {BUCKETS} buckets, {DENSE} dense features, {OUTPUTS} outputs)"
+    )]
     Shape,
     #[error("the weights file is cut short")]
     Short,
@@ -95,12 +94,12 @@ impl Model {
             *row = r.f32s::<DENSE>()?;
         }
         let thresholds = r.f32s::<6>()?;
-        let [neutral_margin, sentiment_scale] = r.f32s::<2>()?;
+        let [neutral_margin] = r.f32s::<1>()?;
         let hashed = r.take(BUCKETS * OUTPUTS)?.iter().map(|b| *b as i8).collect();
         if !r.0.is_empty() {
             return Err(WeightsError::Shape);
         }
-        Ok(Model { scale, bias, dense, thresholds, neutral_margin, sentiment_scale, hashed })
+        Ok(Model { scale, bias, dense, thresholds, neutral_margin, hashed })
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -109,8 +108,13 @@ impl Model {
         for n in [FEATURE_VERSION, BUCKETS as u32, DENSE as u32, OUTPUTS as u32] {
             out.extend_from_slice(&n.to_le_bytes());
         }
-        let floats = self.scale.iter().chain(&self.bias).chain(self.dense.iter().flatten()).chain(&self.thresholds)
-            .chain([&self.neutral_margin, &self.sentiment_scale]);
+        let floats = self
+            .scale
+            .iter()
+            .chain(&self.bias)
+            .chain(self.dense.iter().flatten())
+            .chain(&self.thresholds)
+            .chain([&self.neutral_margin]);
         for x in floats {
             out.extend_from_slice(&x.to_le_bytes());
         }
@@ -120,10 +124,7 @@ impl Model {
 
     /// The compound score in [-1, 1] from the outputs.
     pub fn compound(&self, logits: &[f32; OUTPUTS]) -> f64 {
-        let mut scaled = *logits;
-        scaled[0] *= self.sentiment_scale;
-        scaled[1] *= self.sentiment_scale;
-        shrink(polarity(&scaled), f64::from(self.neutral_margin))
+        shrink(polarity(logits), f64::from(self.neutral_margin))
     }
 
     /// The intents whose probability reaches their threshold, in output order; `[Other]` when none.
@@ -195,7 +196,13 @@ pub struct Reason {
 
 /// The few inputs that moved `output` most for `text`, strongest first. For sentiment (`output` 0 or 1 is
 /// not asked for directly) use [`sentiment_reasons`].
-fn reasons(model: &Model, text: &str, weight_of: impl Fn(usize) -> f32, hashed_of: impl Fn(&[i8]) -> f32, n: usize) -> Vec<Reason> {
+fn reasons(
+    model: &Model,
+    text: &str,
+    weight_of: impl Fn(usize) -> f32,
+    hashed_of: impl Fn(&[i8]) -> f32,
+    n: usize,
+) -> Vec<Reason> {
     let (f, names) = features::extract_named(text);
     let mut by_name: Vec<(String, f32)> = Vec::new();
     for (b, name) in f.hashed.iter().zip(names) {
