@@ -194,6 +194,15 @@ const handlers = {
   },
   outbox_list: () => [],
   mention_suggest_contacts: () => [],
+  // The reasons the model would give: its first word toward the mention's sentiment, and a cue per intent.
+  mention_explain: ({ id }) => {
+    const m = state.mentions.find((x) => x.id === id);
+    const word = m.text.split(/\s+/).at(-1);
+    return {
+      sentiment: [{ feature: word, weight: m.sentiment < 0 ? -1.1 : 0.4 }],
+      intents: m.intents.filter((i) => i !== "other").map((intent) => ({ intent, reasons: [{ feature: `a ${intent} phrase`, weight: 1.3 }] })),
+    };
+  },
   people_list: () =>
     state.mentions
       .filter((m) => m.contact_id === null)

@@ -187,6 +187,14 @@ test("the inbox files with one key, undoes with u, and shows hostile text as tex
   assert.ok((await p.evaluate(() => window.__calls)).includes("mention_triage"));
   await p.keyboard.press("u");
   await p.locator(".mention", { hasText: "bike shop" }).waitFor();
+  await p.keyboard.press("j");
+  await p.keyboard.press("w");
+  const why = p.locator(".why", { hasText: "Why complaint" });
+  await why.waitFor();
+  assert.match(await why.textContent(), /a complaint phrase\s*\+1\.30/);
+  assert.match(await why.textContent(), /refund\s*-1\.10 toward negative/);
+  await p.keyboard.press("Escape");
+  await why.waitFor({ state: "detached" });
   await p.keyboard.press("?");
   await p.locator(".dialog", { hasText: "File as lead, issue, praise, idea, question" }).waitFor();
   assert.deepEqual(errors, []);

@@ -65,6 +65,7 @@ pub const COMMANDS: &[&str] = &[
     "outbox_retry",
     "people_list",
     "mention_suggest_contacts",
+    "mention_explain",
     "alerts_get",
     "alerts_set",
     "orders_preview",

@@ -164,6 +164,7 @@ pub fn run() {
             triage::outbox_retry,
             triage::people_list,
             triage::mention_suggest_contacts,
+            triage::mention_explain,
             alerts::alerts_get,
             alerts::alerts_set,
             value::orders_preview,

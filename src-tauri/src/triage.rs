@@ -4,6 +4,7 @@
 use earshot_app::store_types::{InboxFilter, OutboxItem, Person, Rule, Suggestion, Undone};
 use earshot_app::triage::{self, HideLikeInput, InboxPage, RuleInput, TriageInput, TriageResult};
 use earshot_app::ApiError;
+use earshot_core::analysis::Explanation;
 use tauri::State;
 
 use crate::commands::{run as blocking, Shared};
@@ -24,7 +25,15 @@ pub async fn mention_triage(ctx: Shared<'_>, input: TriageInput) -> Result<Triag
 
 #[tauri::command]
 pub async fn mention_undo(ctx: Shared<'_>) -> Result<Option<Undone>, ApiError> {
-    blocking(&ctx, triage::mention_undo).await
+    let undone = blocking(&ctx, triage::mention_undo).await?;
+    // An undone decision takes back what it taught.
+    let _ = blocking(&ctx, triage::inbox_rescore).await;
+    Ok(undone)
+}
+
+#[tauri::command]
+pub async fn mention_explain(ctx: Shared<'_>, id: i64) -> Result<Explanation, ApiError> {
+    blocking(&ctx, move |c| triage::mention_explain(c, id)).await
 }
 
 #[tauri::command]

@@ -5,7 +5,8 @@
 //! undo takes it all back.
 
 use chrono::{DateTime, Utc};
-use earshot_core::analysis::learn::{Classifier, Prediction};
+use earshot_core::analysis::learn::{Adjustment, Classifier, Prediction};
+use earshot_core::analysis::Intent;
 use earshot_core::analysis::{self, Speaker};
 use earshot_core::tid;
 use earshot_core::triage::Decision;
@@ -54,9 +55,10 @@ fn parse_time(input: Option<&str>, what: &str) -> Result<Option<DateTime<Utc>>, 
     }
 }
 
-/// The classifiers learned from every decision so far: intent (what filed items were filed as) and
-/// relevance (ignored versus kept).
+/// What every decision so far taught: the workspace's corrections to the model's intents, a classifier of
+/// what filed items were filed as, and relevance (ignored versus kept).
 pub struct Learned {
+    pub adjustment: Adjustment,
     pub intent: Classifier,
     pub relevance: Classifier,
 }
@@ -86,13 +88,19 @@ pub(crate) fn learned_cached(ctx: &Ctx, conn: &Connection) -> Result<std::sync::
 pub fn learned(conn: &Connection) -> Result<Learned, StoreError> {
     let mut intent = Classifier::default();
     let mut relevance = Classifier::default();
-    for (text, state, filed_as) in triage::decided_texts(conn, LEARN_FROM)? {
+    let mut filed = Vec::new();
+    // Oldest first, so the correction learns in the order the owner decided.
+    for (text, state, filed_as) in triage::decided_texts(conn, LEARN_FROM)?.into_iter().rev() {
         relevance.learn(if state == "ignored" { "irrelevant" } else { "relevant" }, &text);
         if let Some(label) = filed_as.as_deref().and_then(Decision::parse).and_then(Decision::intent_label) {
             intent.learn(label, &text);
+            if let Some(i) = Intent::parse(label) {
+                filed.push((text, i));
+            }
         }
     }
-    Ok(Learned { intent, relevance })
+    let adjustment = analysis::model::embedded().map(|m| Adjustment::learn(m, &filed)).unwrap_or_default();
+    Ok(Learned { adjustment, intent, relevance })
 }
 
 pub fn mentions_inbox(ctx: &Ctx, filter: &InboxFilter) -> Result<InboxPage, ApiError> {
@@ -270,6 +278,16 @@ pub fn mention_suggest_contacts(
     Ok(ctx.store.read(|c| earshot_store::people::suggest(c, mention_id))?)
 }
 
+/// Why the model read a mention as it did: the words and signals that moved its sentiment and intents.
+pub fn mention_explain(ctx: &Ctx, mention_id: i64) -> Result<analysis::Explanation, ApiError> {
+    let m = ctx.store.read(|c| earshot_store::mentions::get(c, mention_id))?;
+    let text = match &m.title {
+        Some(t) if !m.text.contains(t.as_str()) => format!("{t}\n{}", m.text),
+        _ => m.text,
+    };
+    Ok(analysis::explain(&text))
+}
+
 /// People in conversations: authors who are not contacts, the most heard first.
 pub fn people_list(ctx: &Ctx) -> Result<Vec<earshot_store::people::Person>, ApiError> {
     Ok(ctx.store.read(|c| earshot_store::people::list(c, 500))?)
@@ -285,14 +303,14 @@ pub fn outbox_retry(ctx: &Ctx, id: i64) -> Result<OutboxItem, ApiError> {
     Ok(ctx.store.read(|c| outbox::get(c, id))?)
 }
 
-/// Re-scores open items with what the owner's decisions taught (items like those marked not relevant sink)
-/// and with their authors' current value and segment. Returns how many items changed. Bounded to the
-/// newest open items so it stays quick.
+/// Re-scores open items with what the owner's decisions taught (their intents read with the workspace's
+/// corrections, items like those marked not relevant sink) and with their authors' current value and
+/// segment. Returns how many items changed. Bounded to the newest open items so it stays quick.
 pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
     let taught = ctx.store.read(|c| learned_cached(ctx, c))?;
     let learned_enough = taught.relevance.examples() >= analysis::learn::MIN_EXAMPLES;
     let open = ctx.store.read(|c| triage::open_items(c, RESCORE_LIMIT))?;
-    let changes: Vec<(i64, f64, f64)> = open
+    let changes: Vec<triage::Rescored> = open
         .into_iter()
         .filter_map(|item| {
             let irrelevance = if learned_enough {
@@ -311,12 +329,14 @@ pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
                 known_customer: item.known_customer,
                 value_percentile: item.customer_weight,
             };
-            let priority = analysis::priority(item.urgency, &speaker, irrelevance);
-            ((irrelevance - item.irrelevance).abs() > 1e-6 || (priority - item.priority).abs() > 1e-6).then_some((
-                item.id,
-                irrelevance,
-                priority,
-            ))
+            let read = analysis::analyze_adjusted(&item.text, &speaker, Some(&taught.adjustment));
+            let intents = read.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
+            let urgency = if intents == item.intents { item.urgency } else { read.urgency };
+            let priority = analysis::priority(urgency, &speaker, irrelevance);
+            let changed = intents != item.intents
+                || (irrelevance - item.irrelevance).abs() > 1e-6
+                || (priority - item.priority).abs() > 1e-6;
+            changed.then_some(triage::Rescored { id: item.id, intents, urgency, irrelevance, priority })
         })
         .collect();
     ctx.store.write(|tx| triage::set_scores(tx, &changes))?;
@@ -446,6 +466,49 @@ mod tests {
         let quiet = urgent_news(&ctx).unwrap();
         assert!(quiet.notify.is_empty());
         assert!(!quiet.alerts.badge);
+    }
+
+    #[test]
+    fn what_the_owner_files_as_leads_reads_as_a_lead_until_the_decisions_are_undone() {
+        let (_dir, ctx) = ctx();
+        queries_add(&ctx, "brand", "spokes").unwrap();
+        let open = heard(&ctx, "spokes brake bleed special this month");
+        let intents = |ctx: &Ctx| ctx.store.read(|c| earshot_store::mentions::get(c, open)).unwrap().intents;
+        assert!(!intents(&ctx).contains(&"lead".to_owned()), "{:?}", intents(&ctx));
+        let taught: Vec<i64> = [
+            "spokes brake bleed special",
+            "spokes: the brake bleed special please",
+            "saw the spokes brake bleed special x",
+            "spokes brake bleed special on saturday?",
+            "spokes brake bleed special for my two bikes",
+            "is the spokes brake bleed special still on now",
+        ]
+        .iter()
+        .map(|t| heard(&ctx, t))
+        .collect();
+        let lead = TriageInput { ids: taught, decision: Some(Decision::Lead), ..Default::default() };
+        mention_triage(&ctx, &lead).unwrap();
+        assert!(inbox_rescore(&ctx).unwrap() >= 1);
+        assert!(intents(&ctx).contains(&"lead".to_owned()), "{:?}", intents(&ctx));
+        let page = mentions_inbox(&ctx, &InboxFilter::default()).unwrap();
+        assert_eq!(page.learned_from, 6);
+
+        mention_undo(&ctx).unwrap();
+        inbox_rescore(&ctx).unwrap();
+        assert!(!intents(&ctx).contains(&"lead".to_owned()), "the lesson left with the decisions");
+    }
+
+    #[test]
+    fn a_complaint_is_explained_by_the_words_that_made_it_one() {
+        let (_dir, ctx) = ctx();
+        queries_add(&ctx, "brand", "spokes").unwrap();
+        let id = heard(&ctx, "Spokes still has not refunded me, terrible service");
+        let why = mention_explain(&ctx, id).unwrap();
+        let complaint = why.intents.iter().find(|r| r.intent == Intent::Complaint).expect("read as a complaint");
+        assert!(!complaint.reasons.is_empty() && complaint.reasons.len() <= 5);
+        assert!(complaint.reasons[0].weight > 0.0, "the strongest reason pushes toward the complaint");
+        assert!(why.sentiment.iter().any(|r| r.weight < 0.0), "{:?}", why.sentiment);
+        assert_eq!(mention_explain(&ctx, 9_999).unwrap_err().code, crate::ApiErrorCode::NotFound);
     }
 
     #[test]

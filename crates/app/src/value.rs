@@ -305,9 +305,9 @@ mod tests {
                     "INSERT INTO contacts (id, display_name, sort_key, created_at, updated_at)
                        VALUES (1, 'Ana', 'ana', 'x', 'x'), (2, 'Bo', 'bo', 'x', 'x');
                      INSERT INTO sources (id, kind, name, url, created_at) VALUES (1, 'manual', 'Captured', 'manual:', 'x');
-                     INSERT INTO mentions (id, source_id, external_id, text, fetched_at, matches, urgency, priority, contact_id)
-                       VALUES (1, 1, 'a', 'my order is late', '2026-11-20T00:00:00Z', 1, 0.5, 0.5, NULL),
-                              (2, 1, 'b', 'my order is late', '2026-11-20T00:00:00Z', 1, 0.5, 0.5, 1);
+                     INSERT INTO mentions (id, source_id, external_id, text, fetched_at, matches, intents, urgency, priority, contact_id)
+                       VALUES (1, 1, 'a', 'my order is late', '2026-11-20T00:00:00Z', 1, 'complaint', 0.5, 0.5, NULL),
+                              (2, 1, 'b', 'my order is late', '2026-11-20T00:00:00Z', 1, 'complaint', 0.5, 0.5, 1);
                      INSERT INTO orders (source, external_id, contact_id, placed_at, status, currency, amount_minor, created_at)
                        VALUES ('csv', '1', 1, '2026-10-01T00:00:00Z', 'paid', 'USD', 50000, 'x'),
                               ('csv', '2', 2, '2026-10-01T00:00:00Z', 'paid', 'USD', 1000, 'x');",

@@ -81,6 +81,8 @@ pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
         }
         MentionsCommand::Undo { json } => {
             let undone = api(triage::mention_undo(ctx))?;
+            // An undone decision takes back what it taught.
+            api(triage::inbox_rescore(ctx))?;
             if json {
                 return print_json(&undone);
             }

@@ -732,13 +732,15 @@ pub struct OpenItem {
     pub customer_weight: Option<f64>,
     pub irrelevance: f64,
     pub priority: f64,
+    /// As stored: comma-separated intent names.
+    pub intents: String,
 }
 
 /// The newest open mentions, for re-scoring with what the owner's decisions taught.
 pub fn open_items(conn: &Connection, limit: i64) -> Result<Vec<OpenItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, coalesce(m.title || ' ', '') || m.text, m.urgency, m.author_followers, m.contact_id IS NOT NULL,
-                m.irrelevance, v.value_percentile, v.segment, m.priority
+                m.irrelevance, v.value_percentile, v.segment, m.priority, m.intents
            FROM mentions m LEFT JOIN contact_values v ON v.contact_id = m.contact_id
           WHERE m.state IN ('new', 'snoozed') AND (m.matches > 0 OR m.direct = 1) ORDER BY m.id DESC LIMIT ?1",
     )?;
@@ -755,16 +757,29 @@ pub fn open_items(conn: &Connection, limit: i64) -> Result<Vec<OpenItem>> {
                 _ => None,
             },
             priority: r.get(8)?,
+            intents: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Saves re-scored relevance and priority: (mention id, irrelevance, priority).
-pub fn set_scores(tx: &Transaction<'_>, scores: &[(i64, f64, f64)]) -> Result<()> {
-    let mut update = tx.prepare_cached("UPDATE mentions SET irrelevance = ?2, priority = ?3 WHERE id = ?1")?;
-    for (id, irrelevance, priority) in scores {
-        update.execute(params![id, irrelevance, priority])?;
+/// An open mention's scores after re-scoring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rescored {
+    pub id: i64,
+    pub intents: String,
+    pub urgency: f64,
+    pub irrelevance: f64,
+    pub priority: f64,
+}
+
+/// Saves re-scored intents, urgency, relevance and priority.
+pub fn set_scores(tx: &Transaction<'_>, scores: &[Rescored]) -> Result<()> {
+    let mut update = tx.prepare_cached(
+        "UPDATE mentions SET intents = ?2, urgency = ?3, irrelevance = ?4, priority = ?5 WHERE id = ?1",
+    )?;
+    for r in scores {
+        update.execute(params![r.id, r.intents, r.urgency, r.irrelevance, r.priority])?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ describe("inbox keys", () => {
     expect(inboxActionFor({ key: "l", targetTag: "BODY" })).toEqual({ kind: "link" });
     expect(inboxActionFor({ key: "c", targetTag: "BODY" })).toEqual({ kind: "create-contact" });
     expect(inboxActionFor({ key: "u", targetTag: "BODY" })).toEqual({ kind: "undo" });
+    expect(inboxActionFor({ key: "w", targetTag: "BODY" })).toEqual({ kind: "why" });
     expect(inboxActionFor({ key: "X", shiftKey: true, targetTag: "BODY" })).toEqual({ kind: "hide-author" });
   });
 

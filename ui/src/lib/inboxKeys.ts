@@ -10,6 +10,7 @@ export type InboxAction =
   | { kind: "open" }
   | { kind: "undo" }
   | { kind: "hide-author" }
+  | { kind: "why" }
   | { kind: "search" };
 
 export const INBOX_SHORTCUTS: { keys: string; what: string }[] = [
@@ -24,6 +25,7 @@ export const INBOX_SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "c", what: "Create a contact from the author" },
   { keys: "r", what: "Reply" },
   { keys: "o", what: "Open the original" },
+  { keys: "w", what: "Why: the words that made this a complaint, a lead, praise…" },
   { keys: "u", what: "Undo the last decision" },
   { keys: "/", what: "Search mentions" },
 ];
@@ -70,6 +72,8 @@ export function inboxActionFor(e: {
       return { kind: "open" };
     case "u":
       return { kind: "undo" };
+    case "w":
+      return { kind: "why" };
     case "/":
       return { kind: "search" };
     case "X":

@@ -1,13 +1,97 @@
-//! Learning from the owner's own decisions, on the device: a multinomial naive Bayes classifier over word
-//! unigrams and bigrams, trained from triage decisions (each filed item is a labelled example).
+//! Learning from the owner's own decisions, on the device.
 //!
-//! Naive Bayes suits this place: it learns from a handful of examples, updates in microseconds when one
-//! decision is made or undone, and its confidence is a probability the owner can read. It stays silent until
-//! it has seen enough (`MIN_EXAMPLES`, at least two labels), so early guesses come from the rules alone.
+//! - [`Adjustment`]: a per-workspace correction of the trained model's intents, learned from what the owner
+//!   filed mentions as. It is bounded, so a few clicks nudge the model and cannot overturn it, and it is
+//!   rebuilt from the decisions that stand, so an undone decision takes its lesson with it.
+//! - [`Classifier`]: a multinomial naive Bayes classifier over word unigrams and bigrams, for what the model
+//!   has no output for (is this relevant at all?). It learns from a handful of examples, its confidence is a
+//!   probability the owner can read, and it stays silent until it has seen enough (`MIN_EXAMPLES`, at least
+//!   two labels).
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use ts_rs::TS;
+
+use super::features::{self, Features};
+use super::intent::Intent;
+use super::model::{self, Model, INTENTS};
+
+/// The intents a triage decision can teach (lead, issue, praise, idea, question).
+const TAUGHT: [Intent; 5] = [Intent::Lead, Intent::Complaint, Intent::Praise, Intent::Idea, Intent::Question];
+/// No single word or pair moves an intent's logit by more than this.
+const MAX_WEIGHT: f32 = 0.6;
+/// The whole correction moves an intent's logit by at most this much: enough to tip a borderline text,
+/// never enough to turn a clear complaint into praise.
+pub const MAX_SHIFT: f32 = 2.0;
+const EPOCHS: usize = 4;
+const RATE: f32 = 0.3;
+const DECAY: f32 = 0.01;
+
+/// The owner's corrections to the model's intents: a few weights over the model's own hashed features.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Adjustment {
+    /// Per taught intent, the correction of each hashed feature it has learned.
+    weights: [FxHashMap<u32, f32>; TAUGHT.len()],
+    decisions: u32,
+}
+
+impl Adjustment {
+    /// Learns from `(text, intent it was filed as)` pairs, oldest first, on top of `model`. The same pairs
+    /// always give the same adjustment; without a pair, its lesson is gone.
+    pub fn learn(model: &Model, decisions: &[(String, Intent)]) -> Adjustment {
+        let mut adj = Adjustment::default();
+        let examples: Vec<(Features, [f32; model::OUTPUTS], Intent)> = decisions
+            .iter()
+            .filter(|(_, i)| TAUGHT.contains(i))
+            .map(|(text, intent)| {
+                let f = features::extract(text);
+                let z = model.logits(&f);
+                (f, z, *intent)
+            })
+            .collect();
+        adj.decisions = examples.len() as u32;
+        for _ in 0..EPOCHS {
+            for (f, z, taught) in &examples {
+                for (t, intent) in TAUGHT.iter().enumerate() {
+                    let k = INTENTS.iter().position(|i| i == intent).expect("taught intents are model outputs");
+                    let shift = adj.shift(t, f);
+                    let p = model::sigmoid(z[2 + k] + shift) as f32;
+                    let y = if taught == intent { 1.0 } else { 0.0 };
+                    let g = p - y;
+                    for b in &f.hashed {
+                        let w = adj.weights[t].entry(*b).or_insert(0.0);
+                        *w = (*w - RATE * (g + DECAY * *w)).clamp(-MAX_WEIGHT, MAX_WEIGHT);
+                    }
+                }
+            }
+        }
+        for w in &mut adj.weights {
+            w.retain(|_, v| v.abs() > 1e-4);
+        }
+        adj
+    }
+
+    /// How many decisions it learned from.
+    pub fn decisions(&self) -> u32 {
+        self.decisions
+    }
+
+    fn shift(&self, t: usize, f: &Features) -> f32 {
+        let sum: f32 = f.hashed.iter().filter_map(|b| self.weights[t].get(b)).sum();
+        sum.clamp(-MAX_SHIFT, MAX_SHIFT)
+    }
+
+    /// Adds the corrections to the model's outputs for `f`.
+    pub fn apply(&self, f: &Features, logits: &mut [f32; model::OUTPUTS]) {
+        if self.decisions == 0 {
+            return;
+        }
+        for (t, intent) in TAUGHT.iter().enumerate() {
+            let k = INTENTS.iter().position(|i| i == intent).expect("taught intents are model outputs");
+            logits[2 + k] += self.shift(t, f);
+        }
+    }
+}
 
 /// Fewer labelled examples than this and the classifier makes no predictions.
 pub const MIN_EXAMPLES: u32 = 8;
@@ -130,6 +214,68 @@ impl Classifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::model::embedded;
+
+    fn intents_with(adj: &Adjustment, text: &str) -> Vec<Intent> {
+        let m = embedded().unwrap();
+        let f = features::extract(text);
+        let mut z = m.logits(&f);
+        adj.apply(&f, &mut z);
+        m.intents(&z)
+    }
+
+    fn filed(texts: &[&str], as_: Intent) -> Vec<(String, Intent)> {
+        texts.iter().map(|t| (t.to_string(), as_)).collect()
+    }
+
+    #[test]
+    fn the_owners_filing_teaches_the_model_a_workspace_sense() {
+        // In this shop, a mention of the brake bleed special is someone wanting to buy it.
+        let text = "brake bleed special this month";
+        let before = intents_with(&Adjustment::default(), text);
+        assert!(!before.contains(&Intent::Lead), "{before:?}");
+        let taught = filed(
+            &[
+                "brake bleed special for my road bike",
+                "the brake bleed special please",
+                "saw the brake bleed special",
+                "brake bleed special on saturday",
+                "brake bleed special for two bikes",
+                "is the brake bleed special on",
+            ],
+            Intent::Lead,
+        );
+        let adj = Adjustment::learn(embedded().unwrap(), &taught);
+        assert_eq!(adj.decisions(), 6);
+        assert!(intents_with(&adj, text).contains(&Intent::Lead));
+    }
+
+    #[test]
+    fn a_few_odd_clicks_cannot_turn_a_clear_complaint_into_praise() {
+        let complaint = "Still waiting for my refund, terrible service, never again";
+        let odd = filed(
+            &["terrible service refund never again", "still waiting terrible", "refund never again"],
+            Intent::Praise,
+        );
+        let adj = Adjustment::learn(embedded().unwrap(), &odd);
+        let read = intents_with(&adj, complaint);
+        assert!(read.contains(&Intent::Complaint), "{read:?}");
+        assert!(!read.contains(&Intent::Praise), "{read:?}");
+    }
+
+    #[test]
+    fn without_a_decision_its_lesson_is_gone() {
+        let m = embedded().unwrap();
+        let kept = filed(&["love the new saddles", "great saddle range"], Intent::Praise);
+        let mut with_undone = kept.clone();
+        with_undone.push(("saddle sale next week".into(), Intent::Lead));
+        assert_ne!(Adjustment::learn(m, &with_undone), Adjustment::learn(m, &kept));
+        assert_eq!(Adjustment::learn(m, &kept), Adjustment::learn(m, &kept.clone()));
+        assert_eq!(
+            intents_with(&Adjustment::learn(m, &[]), "saddle sale"),
+            intents_with(&Adjustment::default(), "saddle sale")
+        );
+    }
 
     fn trained() -> Classifier {
         let mut c = Classifier::default();

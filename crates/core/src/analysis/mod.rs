@@ -72,13 +72,23 @@ pub struct Analysis {
 
 /// Analyses one text said by `speaker`.
 pub fn analyze(text: &str, speaker: &Speaker) -> Analysis {
+    analyze_adjusted(text, speaker, None)
+}
+
+/// Analyses one text with the workspace's corrections to the model's intents (see [`learn::Adjustment`]).
+pub fn analyze_adjusted(text: &str, speaker: &Speaker, adjustment: Option<&learn::Adjustment>) -> Analysis {
     let reading = sentiment::read(text);
     let lang = lang::detect_with(text, &reading);
     let lexicon = lang == lang::UNDETERMINED || lang::has_lexicon(lang);
     let (compound, intents) = match model::embedded() {
         Some(m) if lexicon => {
-            let logits = m.logits(&features::extract_read(text, &reading));
-            (m.compound(&logits), m.intents(&logits))
+            let f = features::extract_read(text, &reading);
+            let mut logits = m.logits(&f);
+            let compound = m.compound(&logits);
+            if let Some(adjustment) = adjustment {
+                adjustment.apply(&f, &mut logits);
+            }
+            (compound, m.intents(&logits))
         }
         // Only a broken build lacks the model; the rules still give a fair reading.
         None if lexicon => (reading.compound, intent::rule_intents(text, reading.compound)),

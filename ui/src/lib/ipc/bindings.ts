@@ -241,6 +241,18 @@ export type Prediction = { label: string,
  */
 confidence: number, };
 
+export type Intent = "lead" | "complaint" | "question" | "praise" | "idea" | "trigger" | "other";
+
+export type Reason = { feature: string, weight: number, };
+
+export type IntentReasons = { intent: Intent, reasons: Array<Reason>, };
+
+export type Explanation = { 
+/**
+ * Toward positive (weight above zero) or negative (below).
+ */
+sentiment: Array<Reason>, intents: Array<IntentReasons>, };
+
 export type InboxFilter = { 
 /**
  * open (default), filed, done, ignored, snoozed or all.

@@ -13,6 +13,7 @@ import type {
   ContactSummary,
   EngineEvent,
   ExportFormat,
+  Explanation,
   ImportOptions,
   ImportPreview,
   ImportProgress,
@@ -175,6 +176,7 @@ export const api = {
   outboxRetry: (id: number) => call<OutboxItem>("outbox_retry", { id }),
   peopleList: () => call<Person[]>("people_list"),
   mentionSuggestContacts: (id: number) => call<Suggestion[]>("mention_suggest_contacts", { id }),
+  mentionExplain: (id: number) => call<Explanation>("mention_explain", { id }),
   alertsGet: () => call<Alerts>("alerts_get"),
   alertsSet: (alerts: Alerts) => call<Alerts>("alerts_set", { alerts }),
 
