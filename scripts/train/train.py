@@ -210,17 +210,22 @@ def train(sets: Path):
     split = {"valid": ["salon"], "test": ["plumber", "agency"]}
     held = {name for names in split.values() for name in names}
     # Chosen on the validation sets only (salon mentions, validation films); see MODEL.md.
-    args = ["--seed", str(SEED), "--mention-weight", "10", "--decay-sentiment", "1e-2", "--decay-intents", "2e-4"]
+    args = ["--seed", str(SEED), "--mention-weight", "10", "--decay-sentiment", "1e-2", "--decay-intents", "2e-4",
+            "--min-texts", "3"]
     for path in mentions:
         role = next((r for r, names in split.items() if path.stem in names), "train")
         args += [f"--{role}", str(path)]
     missing = held - {p.stem for p in mentions}
     if missing:
         sys.exit(f"no mentions file for the held-out topics {sorted(missing)} in {HERE / 'mentions'}")
-    args += ["--train", str(sets / "films" / "train.tsv"), "--valid", str(sets / "films" / "valid.tsv"),
+    for path in sorted((HERE / "opinions").glob("*.tsv")):
+        args += ["--train", str(path)]
+    args += ["--train-elsewhere", str(sets / "films" / "train.tsv"), "--valid", str(sets / "films" / "valid.tsv"),
              "--test", str(sets / "films" / "test.tsv"), "--measure", str(sets / "tweets" / "airlines.tsv"),
              "--measure", str(sets / "tweets" / "other-brands.tsv"), "--measure",
              str(ROOT / "tests" / "fixtures" / "analysis" / "labelled-mentions.tsv")]
+    for path in sorted((HERE / "measure").glob("*.tsv")):
+        args += ["--measure", str(path)]
     out = DATA / "model"
     args += ["--out", str(out / "weights.bin"), "--report", str(out / "report.md")]
     subprocess.run(["cargo", "build", "--release", "--locked", "-p", "earshot-train"], cwd=ROOT, check=True)

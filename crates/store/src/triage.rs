@@ -1059,7 +1059,7 @@ mod tests {
     #[test]
     fn the_inbox_shows_open_items_by_priority_and_snoozed_ones_when_due() {
         let w = world();
-        let calm = w.add(toot("1", "@i", "spokes opens at nine"));
+        let calm = w.add(toot("1", "@i", "spokes opens at nine on mondays"));
         let angry = w.add(toot("2", "@j", "Spokes lost my bike, worst service ever, furious"));
         let later = w.add(toot("3", "@k", "spokes question?"));
         w.store

@@ -26,6 +26,10 @@ struct Args {
     /// Labelled files to learn from.
     #[arg(long = "train", required = true)]
     train: Vec<PathBuf>,
+    /// Labelled files from another domain (critics' snippets): learned through a domain copy of the weights
+    /// that does not ship.
+    #[arg(long = "train-elsewhere")]
+    train_elsewhere: Vec<PathBuf>,
     /// Labelled files to choose intent thresholds on (never learned from).
     #[arg(long = "valid")]
     valid: Vec<PathBuf>,
@@ -47,6 +51,9 @@ struct Args {
     /// the text the app reads.
     #[arg(long, default_value_t = 3.0)]
     mention_weight: f64,
+    /// A word or pair must occur in at least this many training texts to be given a weight.
+    #[arg(long, default_value_t = 1)]
+    min_texts: u32,
     #[arg(long)]
     out: PathBuf,
     /// Where to write the held-out report (Markdown).
@@ -60,7 +67,7 @@ pub struct Item {
     pub features: Features,
     /// How much this example counts in training.
     pub weight: f64,
-    /// From a domain other than mentions (a set that labels sentiment only): learned with a domain copy.
+    /// From another domain (`--train-elsewhere`): learned with a domain copy.
     pub elsewhere: bool,
 }
 
@@ -69,13 +76,13 @@ pub struct Set {
     pub items: Vec<Item>,
 }
 
-fn load(paths: &[PathBuf], mention_weight: f64) -> anyhow::Result<Vec<Set>> {
+fn load(paths: &[PathBuf], mention_weight: f64, elsewhere: bool) -> anyhow::Result<Vec<Set>> {
     paths
         .iter()
         .map(|path| {
             let examples = read_examples(path)?;
-            let labels_intents = examples.iter().any(|e| e.intents.is_some());
-            let weight = if labels_intents { mention_weight } else { 1.0 };
+            // Sets written for Earshot (mentions, reviews) count more than the borrowed critics' snippets.
+            let weight = if elsewhere { 1.0 } else { mention_weight };
             let name = path
                 .parent()
                 .and_then(|p| p.file_name())
@@ -83,12 +90,7 @@ fn load(paths: &[PathBuf], mention_weight: f64) -> anyhow::Result<Vec<Set>> {
                 .unwrap_or_else(|| path.display().to_string());
             let items = examples
                 .into_iter()
-                .map(|example| Item {
-                    features: features::extract(&example.text),
-                    example,
-                    weight,
-                    elsewhere: !labels_intents,
-                })
+                .map(|example| Item { features: features::extract(&example.text), example, weight, elsewhere })
                 .collect();
             Ok(Set { name, items })
         })
@@ -98,10 +100,11 @@ fn load(paths: &[PathBuf], mention_weight: f64) -> anyhow::Result<Vec<Set>> {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let train = load(&args.train, args.mention_weight)?;
-    let valid = load(&args.valid, 1.0)?;
-    let test = load(&args.test, 1.0)?;
-    let measure = load(&args.measure, 1.0)?;
+    let mut train = load(&args.train, args.mention_weight, false)?;
+    train.extend(load(&args.train_elsewhere, args.mention_weight, true)?);
+    let valid = load(&args.valid, 1.0, false)?;
+    let test = load(&args.test, 1.0, false)?;
+    let measure = load(&args.measure, 1.0, false)?;
     let learned: Vec<&Item> = train.iter().flat_map(|s| &s.items).collect();
     eprintln!(
         "learning from {} examples ({} rate sentiment, {} label intents)",
@@ -110,7 +113,7 @@ fn main() -> anyhow::Result<()> {
         learned.iter().filter(|i| i.example.intents.is_some()).count()
     );
     let decay = optimise::Decay { sentiment: args.decay_sentiment, intents: args.decay_intents };
-    let weights = optimise::fit(&learned, args.seed, decay);
+    let weights = optimise::fit(&learned, args.seed, decay, args.min_texts);
     let mut model: Model = weights.quantise();
     let choosing: Vec<&Item> = valid.iter().flat_map(|s| &s.items).collect();
     model.thresholds = optimise::thresholds(&model, &choosing);

@@ -112,8 +112,9 @@ impl Weights {
         }
     }
 
-    /// One AdaGrad step on output `k` with gradient `g` and L2 decay `l2` on the hashed weights.
-    fn step(&mut self, item: &Item, k: usize, g: f64, l2: f64) {
+    /// One AdaGrad step on output `k` with gradient `g` and L2 decay `l2` on the hashed weights; buckets not
+    /// `learnable` keep their zero weight.
+    fn step(&mut self, item: &Item, k: usize, g: f64, l2: f64, learnable: &[bool]) {
         self.g2_bias[k] += g * g;
         self.bias[k] -= RATE * g / self.g2_bias[k].sqrt();
         for (d, x) in item.features.dense.iter().enumerate() {
@@ -121,7 +122,7 @@ impl Weights {
             self.g2_dense[k][d] += grad * grad;
             self.dense[k][d] -= RATE * grad / self.g2_dense[k][d].sqrt();
         }
-        for b in &item.features.hashed {
+        for b in item.features.hashed.iter().filter(|b| learnable[**b as usize]) {
             let at = *b as usize * OUTPUTS + k;
             let grad = g + l2 * self.hashed[at];
             self.g2_hashed[at] += grad * grad;
@@ -163,7 +164,19 @@ const ELSEWHERE_DECAY: f64 = 0.1;
 /// plus a copy of their own, which is thrown away afterwards ("frustratingly easy" domain adaptation,
 /// Daumé 2007): what only holds for films ("furious" action, "!" of delight) settles in the copy, and only
 /// what holds across domains reaches the shipped weights.
-pub fn fit(items: &[&Item], seed: u64, decay: Decay) -> Weights {
+pub fn fit(items: &[&Item], seed: u64, decay: Decay, min_texts: u32) -> Weights {
+    // A word or pair seen in fewer than `min_texts` training texts says more about those texts than about
+    // the language: it keeps no weight.
+    let mut seen_in = vec![0u32; BUCKETS];
+    for item in items {
+        let mut buckets = item.features.hashed.clone();
+        buckets.sort_unstable();
+        buckets.dedup();
+        for b in buckets {
+            seen_in[b as usize] += 1;
+        }
+    }
+    let learnable: Vec<bool> = seen_in.iter().map(|n| *n >= min_texts).collect();
     let mut shared = Weights::new();
     let mut elsewhere = Weights::new();
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -181,9 +194,9 @@ pub fn fit(items: &[&Item], seed: u64, decay: Decay) -> Weights {
             let g = gradients(item, &z, &mut active);
             for k in (0..OUTPUTS).filter(|k| active[*k]) {
                 let l2 = if k < 2 { decay.sentiment } else { decay.intents };
-                shared.step(item, k, g[k], l2);
+                shared.step(item, k, g[k], l2, &learnable);
                 if item.elsewhere {
-                    elsewhere.step(item, k, g[k], l2 * ELSEWHERE_DECAY);
+                    elsewhere.step(item, k, g[k], l2 * ELSEWHERE_DECAY, &learnable);
                 }
             }
         }
