@@ -6,7 +6,6 @@ use earshot_core::table::{self, Mapping, Parsed, Preview};
 use earshot_core::{vcard, ContactDraft};
 use earshot_store::imports::{self as store_imports, Counts, ImportSummary};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use ts_rs::TS;
 
 use crate::{ApiError, Ctx};
@@ -91,6 +90,14 @@ fn mapping_for(
     Ok(Some(mapping))
 }
 
+/// How many records the file holds, counted without reading them, for the progress total.
+fn count_records(bytes: &[u8], mapping: Option<&Mapping>) -> usize {
+    match mapping {
+        Some(mapping) => table::count_rows(bytes, mapping),
+        None => vcard::count_cards(bytes),
+    }
+}
+
 /// Reads the file's records in chunks of [`CHUNK`], handing each on; returns the rows refused or trimmed.
 fn read_chunks(bytes: &[u8], mapping: Option<&Mapping>, send: &mut dyn FnMut(Vec<(u64, ContactDraft)>)) -> Parsed {
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -122,9 +129,23 @@ fn read_chunks(bytes: &[u8], mapping: Option<&Mapping>, send: &mut dyn FnMut(Vec
 /// Imports a file. Records are matched to existing contacts, so importing a file twice adds nothing.
 ///
 /// The file is read on a second thread while the records already read are stored, one transaction per
-/// chunk; progress counts the records stored against those read so far (reading finishes long before
-/// storing does, so the total is soon the file's).
+/// chunk; progress counts the records stored against the file's records, counted first.
 pub fn import_run(
+    ctx: &Ctx,
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportSummary, ApiError> {
+    ctx.store.write(store_imports::begin_import_cache)?;
+    let result = store_file(ctx, file_name, bytes, options, progress);
+    let restored = ctx.store.write(store_imports::end_import_cache);
+    let summary = result?;
+    restored?;
+    Ok(summary)
+}
+
+fn store_file(
     ctx: &Ctx,
     file_name: &str,
     bytes: &[u8],
@@ -138,18 +159,19 @@ pub fn import_run(
     let mut counts = Counts::default();
     let mut filled = Vec::new();
     let mut matcher = ctx.store.read(store_imports::Matcher::load)?;
-    let read = AtomicUsize::new(0);
+    let total = count_records(bytes, mapping.as_ref());
+    let mut done = 0;
     let problems = std::thread::scope(|scope| -> Result<Parsed, ApiError> {
-        let (sender, chunks) = std::sync::mpsc::channel();
+        // Reading is far quicker than storing: the queue holds two chunks, so memory follows the chunk size,
+        // not the file's.
+        let (sender, chunks) = std::sync::mpsc::sync_channel(2);
         let reader = scope.spawn(|| {
             let sender = sender;
             read_chunks(bytes, mapping.as_ref(), &mut |chunk| {
-                read.fetch_add(chunk.len(), Ordering::Relaxed);
                 // A closed channel means storing failed: the rest of the file is not needed.
                 let _ = sender.send(chunk);
             })
         });
-        let mut done = 0;
         for chunk in chunks {
             let c =
                 ctx.store.write(|tx| store_imports::apply(tx, import_id, &chunk, &mut matcher, &now, &mut filled))?;
@@ -157,7 +179,7 @@ pub fn import_run(
             counts.merged += c.merged;
             counts.unchanged += c.unchanged;
             done += chunk.len();
-            progress(ImportProgress { done, total: read.load(Ordering::Relaxed).max(done) });
+            progress(ImportProgress { done, total: total.max(done) });
         }
         // Reading stopped part-way only on a fault in a parser; what was stored stays, and says so.
         Ok(reader.join().unwrap_or_else(|_| Parsed {
@@ -168,6 +190,10 @@ pub fn import_run(
             ..Parsed::default()
         }))
     })?;
+    if total != done {
+        // Rows refused, or cards nested in others, made the count an estimate: the bar ends full.
+        progress(ImportProgress { done, total: done });
+    }
     ctx.store.write(|tx| {
         store_imports::record_problems(tx, import_id, &problems.errors, &problems.warnings)?;
         store_imports::finish(tx, import_id, counts, problems.errors.len() as i64, &filled, &now)?;

@@ -33,6 +33,23 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
+/// The benchmark's contacts as a CSV: `count` generated people, the same for the same count.
+fn generated_csv(count: usize) -> Result<(Vec<earshot_core::ContactDraft>, String)> {
+    let mut rng = Seeded::new(42);
+    let people: Vec<_> = (0..count).map(|i| person(&mut rng, i)).collect();
+    let rows: Vec<(i64, &earshot_core::ContactDraft)> = people.iter().enumerate().map(|(i, p)| (i as i64, p)).collect();
+    let csv = earshot_core::csv_export::write(&rows)?;
+    Ok((people, csv))
+}
+
+/// Writes the benchmark's CSV to `file` and nothing else.
+pub fn write_csv(count: usize, file: &std::path::Path) -> Result<()> {
+    let (_, csv) = generated_csv(count)?;
+    std::fs::write(file, csv.as_bytes())?;
+    eprintln!("Wrote {count} contacts ({:.1} MB) to {}", csv.len() as f64 / 1e6, file.display());
+    Ok(())
+}
+
 pub fn run(count: usize, dir: Option<PathBuf>) -> Result<()> {
     let tmp = tempdir()?;
     let dir = dir.unwrap_or_else(|| tmp.clone());
@@ -45,10 +62,7 @@ pub fn run(count: usize, dir: Option<PathBuf>) -> Result<()> {
     let ctx = Ctx::with_store(store);
 
     eprintln!("Generating {count} contacts...");
-    let mut rng = Seeded::new(42);
-    let people: Vec<_> = (0..count).map(|i| person(&mut rng, i)).collect();
-    let rows: Vec<(i64, &earshot_core::ContactDraft)> = people.iter().enumerate().map(|(i, p)| (i as i64, p)).collect();
-    let csv = earshot_core::csv_export::write(&rows)?;
+    let (people, csv) = generated_csv(count)?;
 
     let (parsed, parse_time) = timed(|| {
         let mapping = earshot_core::table::default_mapping(csv.as_bytes()).expect("the generated CSV has a header");

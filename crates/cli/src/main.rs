@@ -186,6 +186,9 @@ enum Command {
         /// Keep the benchmark workspace in this folder instead of a temporary one
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Only write the generated contacts CSV to this file (to measure `contacts import` from outside)
+        #[arg(long, value_name = "FILE", conflicts_with = "dir")]
+        write_csv: Option<PathBuf>,
     },
     /// Measure triage on a million mentions: a decision, the inbox page, search, analysis throughput
     BenchTriage {
@@ -546,7 +549,8 @@ fn api<T>(r: Result<T, earshot_app::ApiError>) -> Result<T> {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Bench { contacts, dir } => bench::run(contacts, dir),
+        Command::Bench { contacts, write_csv: Some(file), .. } => bench::write_csv(contacts, &file),
+        Command::Bench { contacts, dir, write_csv: None } => bench::run(contacts, dir),
         Command::BenchListening { entries, sources } => bench_listening::run(entries, sources),
         Command::BenchTriage { mentions, contacts } => bench_triage::run(mentions, contacts),
         Command::BenchValue { mentions, contacts, orders } => bench_value::run(mentions, contacts, orders),

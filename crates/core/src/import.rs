@@ -69,14 +69,15 @@ pub enum FileError {
 
 /// Decodes a file's bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252, which
 /// is what older Outlook and Excel exports use.
-pub fn decode_text(bytes: &[u8]) -> String {
+pub fn decode_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return text.into_owned();
+        return std::borrow::Cow::Owned(text.into_owned());
     }
+    // UTF-8 (the common case) is read in place: a large file is not copied.
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned()),
     }
 }
 
@@ -125,7 +126,7 @@ mod tests {
         let text = "Zoë,Ørsted\n".repeat(10);
         for max in 1..text.len() {
             let head = decode_text(head_of(text.as_bytes(), max));
-            assert!(text.starts_with(&head), "cut at {max} gave {head:?}");
+            assert!(text.starts_with(head.as_ref()), "cut at {max} gave {head:?}");
         }
     }
 

@@ -49,7 +49,7 @@ impl Property {
                 return enc.decode_without_bom_handling(&bytes).0.into_owned();
             }
         }
-        crate::import::decode_text(&bytes)
+        crate::import::decode_text(&bytes).into_owned()
     }
 
     /// TYPE values, including 2.1's bare parameters, lower-cased, without the noise ones.
@@ -83,6 +83,19 @@ pub fn parse_reporting(bytes: &[u8], warnings: &mut Vec<RecordError>) -> Vec<Res
 
 /// Reads the cards of a file one by one, handing each to `on_card` as soon as it ends: memory grows with the
 /// largest card, not with the file.
+/// How many cards the file holds, by its BEGIN lines (a card nested in an AGENT property counts too): a
+/// quick progress total before the file is read.
+pub fn count_cards(bytes: &[u8]) -> usize {
+    let bytes = transcode_utf16(bytes);
+    bytes
+        .split(|b| *b == b'\n')
+        .filter(|line| {
+            let line = line.trim_ascii_start();
+            line.len() >= 11 && line[..11].eq_ignore_ascii_case(b"BEGIN:VCARD")
+        })
+        .count()
+}
+
 pub fn parse_each(
     bytes: &[u8],
     warnings: &mut Vec<RecordError>,
@@ -766,5 +779,14 @@ mod tests {
         ] {
             let _ = parse(input);
         }
+    }
+
+    #[test]
+    fn cards_are_counted_by_their_begin_lines_in_any_case_and_encoding() {
+        let file = "BEGIN:VCARD\nFN:Ann\nEND:VCARD\r\n  begin:vcard\nFN:Bo\nEND:VCARD\n";
+        assert_eq!(count_cards(file.as_bytes()), 2);
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(file.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(count_cards(&utf16), 2);
     }
 }

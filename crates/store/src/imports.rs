@@ -55,6 +55,22 @@ pub struct Counts {
 /// Scalar fields an import may fill on an existing contact when they are empty.
 const FILLABLE: [&str; 5] = ["title", "city", "website", "birthday", "organization_id"];
 
+/// The writer's page cache while a file is stored: an import touches each page about once, so a large
+/// cache would only hold memory (128 MB of it on a 600,000-row file).
+const IMPORT_CACHE_KIB: i64 = 16 * 1024;
+
+/// Shrinks the writer's page cache for an import; [`end_import_cache`] gives it back.
+pub fn begin_import_cache(tx: &Transaction<'_>) -> Result<()> {
+    tx.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+    Ok(())
+}
+
+pub fn end_import_cache(tx: &Transaction<'_>) -> Result<()> {
+    tx.pragma_update(None, "cache_size", -crate::db::CACHE_KIB)?;
+    tx.execute_batch("PRAGMA shrink_memory;")?;
+    Ok(())
+}
+
 pub fn begin(tx: &Transaction<'_>, file_name: &str, format: &str, now: &str) -> Result<i64> {
     tx.execute(
         "INSERT INTO imports (file_name, format, started_at) VALUES (?1, ?2, ?3)",
@@ -67,33 +83,77 @@ pub fn begin(tx: &Transaction<'_>, file_name: &str, format: &str, now: &str) -> 
 /// to date as records are added, so a 100,000-row file costs no per-row lookups. The rules of who is the
 /// same person are `earshot_core::same_person`'s: an email or a phone can be held by several contacts (a
 /// switchboard, `info@`), and only the holder whose name is compatible is the same person.
+///
+/// Keys are held as 128-bit digests, not strings: a 600,000-contact workspace's keys fit in a fraction of
+/// the memory, so an import's memory grows with its largest record rather than with the file.
 #[derive(Debug, Default)]
 pub struct Matcher {
-    emails: KeyMap<String, Holders>,
-    phones: KeyMap<String, Holders>,
-    identities: KeyMap<(String, String), i64>,
+    keyer: Keyer,
+    emails: KeyMap<Key, Holders>,
+    phones: KeyMap<Key, Holders>,
+    /// (network, handle key).
+    identities: KeyMap<Key, i64>,
     /// (folded name, folded organization) of contacts, for records with no email, phone or handle.
-    names: KeyMap<(String, Option<String>), i64>,
+    names: KeyMap<Key, i64>,
     /// Folded name alone, for buyers known only by name; `None` when two people share it.
-    names_only: KeyMap<String, Option<i64>>,
+    names_only: KeyMap<Key, Option<i64>>,
     /// Each contact's name, as names are compared.
     people: KeyMap<i64, PersonName>,
-    /// Who in this file held each email first: an address two differently-named people give is a shared
-    /// one, however personal it looks.
-    file_holders: KeyMap<String, PersonName>,
+    /// The contact that held each email first in this file: an address two differently-named people give
+    /// is a shared one, however personal it looks.
+    file_holders: KeyMap<Key, i64>,
 }
 
-/// The contacts holding one email or phone, oldest first (nearly always one).
-type Holders = Vec<i64>;
+/// The digest of a matching key (an email key, a phone key, a name and organization...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Key(u64, u64);
+
+/// Two independently seeded hashers make a [`Key`]: a chance collision among a million keys is about one
+/// in 10^26, and the seeds change with every process, so no file can be crafted to collide.
+#[derive(Debug, Default)]
+struct Keyer(foldhash::quality::RandomState, foldhash::quality::RandomState);
+
+impl Keyer {
+    fn key(&self, parts: &[&str]) -> Key {
+        use std::hash::BuildHasher;
+        Key(self.0.hash_one(parts), self.1.hash_one(parts))
+    }
+}
+
+/// The contacts holding one email or phone, oldest first: nearly always one, kept without an allocation.
+#[derive(Debug, Clone)]
+enum Holders {
+    One(i64),
+    Many(Vec<i64>),
+}
+
+impl Holders {
+    fn ids(&self) -> &[i64] {
+        match self {
+            Holders::One(id) => std::slice::from_ref(id),
+            Holders::Many(ids) => ids,
+        }
+    }
+}
 
 /// Hundreds of thousands of keys are hashed per import: a fast hasher, still seeded per process so a
 /// crafted file cannot pile its keys into one bucket.
 type KeyMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-fn hold(map: &mut KeyMap<String, Holders>, key: String, id: i64) {
-    let holders = map.entry(key).or_default();
-    if !holders.contains(&id) {
-        holders.push(id);
+fn hold(map: &mut KeyMap<Key, Holders>, key: Key, id: i64) {
+    match map.entry(key) {
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(Holders::One(id));
+        }
+        std::collections::hash_map::Entry::Occupied(mut o) => {
+            let holders = o.get_mut();
+            if holders.ids().contains(&id) {
+                return;
+            }
+            let mut ids = holders.ids().to_vec();
+            ids.push(id);
+            *holders = Holders::Many(ids);
+        }
     }
 }
 
@@ -103,21 +163,21 @@ impl Matcher {
         let live = "JOIN contacts c ON c.id = t.contact_id AND c.deleted_at IS NULL";
         let mut stmt =
             conn.prepare(&format!("SELECT t.address_key, t.contact_id FROM emails t {live} ORDER BY t.contact_id"))?;
-        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
             let (k, id) = row?;
-            hold(&mut m.emails, k, id);
+            hold(&mut m.emails, m.keyer.key(&[&k]), id);
         }
         let mut stmt =
             conn.prepare(&format!("SELECT t.number_key, t.contact_id FROM phones t {live} ORDER BY t.contact_id"))?;
-        for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))? {
             let (k, id) = row?;
-            hold(&mut m.phones, k, id);
+            hold(&mut m.phones, m.keyer.key(&[&k]), id);
         }
         let mut stmt =
             conn.prepare(&format!("SELECT t.network, t.handle_key, t.contact_id FROM identities t {live}"))?;
-        for row in stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
-            let (k, id) = row?;
-            m.identities.entry(k).or_insert(id);
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))? {
+            let (network, handle, id) = row?;
+            m.identities.entry(m.keyer.key(&[&network, &handle])).or_insert(id);
         }
         let mut stmt = conn.prepare(
             "SELECT c.sort_key, o.name_key, c.id, c.given_name, c.family_name, c.display_name
@@ -126,19 +186,26 @@ impl Matcher {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (key, id): ((String, Option<String>), i64) = ((r.get(0)?, r.get(1)?), r.get(2)?);
+            let (folded, organization, id): (String, Option<String>, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let text_at = |i: usize| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
             let name = PersonName::new(text_at(3)?, text_at(4)?, text_at(5)?);
             m.people.insert(id, name);
-            m.learn_name_only(&key.0, id);
+            m.learn_name_only(&folded, id);
+            let key = m.name_key(&folded, organization.as_deref());
             m.names.entry(key).or_insert(id);
         }
+        // The scan filled this connection's page cache with every contact; the keys are all that is needed.
+        conn.execute_batch("PRAGMA shrink_memory;")?;
         Ok(m)
     }
 
-    /// (folded name, folded organization) of a record whose name is already folded.
-    fn name_key(folded_name: String, d: &ContactDraft) -> (String, Option<String>) {
-        (folded_name, d.organization.as_deref().map(text::fold))
+    /// The key of (folded name, folded organization); "\u{0}" stands for no organization.
+    fn name_key(&self, folded_name: &str, folded_organization: Option<&str>) -> Key {
+        self.keyer.key(&[folded_name, folded_organization.unwrap_or("\u{0}")])
+    }
+
+    fn record_name_key(&self, folded_name: &str, d: &ContactDraft) -> Key {
+        self.name_key(folded_name, d.organization.as_deref().map(text::fold).as_deref())
     }
 
     fn name_of(d: &ContactDraft) -> PersonName {
@@ -151,9 +218,9 @@ impl Matcher {
         let mut found: Vec<(i64, PersonName)> = Vec::new();
         let ids = email_keys
             .iter()
-            .filter_map(|k| self.emails.get(k))
-            .chain(phone_keys.iter().filter_map(|k| self.phones.get(k)))
-            .flatten();
+            .filter_map(|k| self.emails.get(&self.keyer.key(&[k])))
+            .chain(phone_keys.iter().filter_map(|k| self.phones.get(&self.keyer.key(&[k]))))
+            .flat_map(Holders::ids);
         for id in ids {
             if !found.iter().any(|(known, _)| known == id) {
                 found.push((*id, self.people.get(id).cloned().unwrap_or_default()));
@@ -163,14 +230,19 @@ impl Matcher {
     }
 
     /// The first holder whose name could be `name`'s.
-    fn compatible_holder(&self, holders: &[i64], name: &PersonName) -> Option<i64> {
-        holders.iter().copied().find(|id| self.people.get(id).is_none_or(|p| p.compatible(name)))
+    fn compatible_holder(&self, holders: &Holders, name: &PersonName) -> Option<i64> {
+        holders.ids().iter().copied().find(|id| self.people.get(id).is_none_or(|p| p.compatible(name)))
     }
 
     /// Whether `address` is one person's: not a role's, and not given in this file by two people whose
     /// names differ.
-    fn personal(&self, address: &str, key: &str, name: &PersonName) -> bool {
-        !same_person::is_role_address(address) && self.file_holders.get(key).is_none_or(|first| first.compatible(name))
+    fn personal(&self, address: &str, key: &Key, name: &PersonName) -> bool {
+        !same_person::is_role_address(address)
+            && self
+                .file_holders
+                .get(key)
+                .and_then(|first| self.people.get(first))
+                .is_none_or(|first| first.compatible(name))
     }
 
     /// The contact this record is: the same personal email, then the same profile, then the same phone
@@ -180,31 +252,31 @@ impl Matcher {
         let name = Self::name_of(d);
         let by_email = || {
             d.emails.iter().find_map(|e| {
-                let key = text::email_key(&e.address);
+                let key = self.keyer.key(&[&text::email_key(&e.address)]);
                 let holders = self.emails.get(&key)?;
                 if self.personal(&e.address, &key, &name) {
-                    holders.first().copied()
+                    holders.ids().first().copied()
                 } else {
                     self.compatible_holder(holders, &name)
                 }
             })
         };
         let by_identity = || {
-            d.identities
-                .iter()
-                .find_map(|i| self.identities.get(&(i.network.clone(), text::handle_key(&i.handle))).copied())
+            d.identities.iter().find_map(|i| {
+                self.identities.get(&self.keyer.key(&[&i.network, &text::handle_key(&i.handle)])).copied()
+            })
         };
         let by_phone = || {
             d.phones
                 .iter()
                 .map(|p| text::phone_key(&p.number))
                 .filter(|k| k.len() >= 6)
-                .find_map(|k| self.compatible_holder(self.phones.get(&k)?, &name))
+                .find_map(|k| self.compatible_holder(self.phones.get(&self.keyer.key(&[&k]))?, &name))
         };
         let nothing_else = d.emails.is_empty() && d.identities.is_empty() && d.phones.is_empty();
         by_email().or_else(by_identity).or_else(by_phone).or_else(|| {
             if nothing_else {
-                self.names.get(&Self::name_key(text::fold(&d.display_name), d)).copied()
+                self.names.get(&self.record_name_key(&text::fold(&d.display_name), d)).copied()
             } else {
                 None
             }
@@ -216,7 +288,7 @@ impl Matcher {
             return;
         }
         self.names_only
-            .entry(folded.to_string())
+            .entry(self.keyer.key(&[folded]))
             .and_modify(|known| {
                 if *known != Some(id) {
                     *known = None;
@@ -233,21 +305,25 @@ impl Matcher {
         let person = PersonName::new("", "", name.unwrap_or_default());
         let by_email = || {
             let email = email?;
-            let key = text::email_key(email);
+            let key = self.keyer.key(&[&text::email_key(email)]);
             let holders = self.emails.get(&key)?;
             if person.is_empty() && same_person::is_role_address(email) {
                 return None;
             }
             if self.personal(email, &key, &person) {
-                holders.first().copied()
+                holders.ids().first().copied()
             } else {
                 self.compatible_holder(holders, &person)
             }
         };
         let by_phone = || {
-            let holders = self.phones.get(&phone.map(text::phone_key).filter(|k| k.len() >= 6)?)?;
+            let phone_key = phone.map(text::phone_key).filter(|k| k.len() >= 6)?;
+            let holders = self.phones.get(&self.keyer.key(&[&phone_key]))?;
             if person.is_empty() {
-                return (holders.len() == 1).then(|| holders[0]);
+                return match holders {
+                    Holders::One(id) => Some(*id),
+                    Holders::Many(_) => None,
+                };
             }
             self.compatible_holder(holders, &person)
         };
@@ -255,7 +331,7 @@ impl Matcher {
             if email.is_some() || phone.is_some() {
                 return None;
             }
-            name.and_then(|n| self.names_only.get(&text::fold(n)).copied().flatten())
+            name.and_then(|n| self.names_only.get(&self.keyer.key(&[&text::fold(n)])).copied().flatten())
         };
         by_email().or_else(by_phone).or_else(by_name)
     }
@@ -264,20 +340,23 @@ impl Matcher {
     pub fn learn(&mut self, id: i64, d: &ContactDraft) {
         let name = Self::name_of(d);
         for e in &d.emails {
-            let key = text::email_key(&e.address);
-            self.file_holders.entry(key.clone()).or_insert_with(|| name.clone());
+            let key = self.keyer.key(&[&text::email_key(&e.address)]);
+            self.file_holders.entry(key).or_insert(id);
             hold(&mut self.emails, key, id);
         }
         for p in &d.phones {
-            hold(&mut self.phones, text::phone_key(&p.number), id);
+            let key = self.keyer.key(&[&text::phone_key(&p.number)]);
+            hold(&mut self.phones, key, id);
         }
         for i in &d.identities {
-            self.identities.entry((i.network.clone(), text::handle_key(&i.handle))).or_insert(id);
+            let key = self.keyer.key(&[&i.network, &text::handle_key(&i.handle)]);
+            self.identities.entry(key).or_insert(id);
         }
         self.people.entry(id).or_insert(name);
         let folded_name = text::fold(&d.display_name);
         self.learn_name_only(&folded_name, id);
-        self.names.entry(Self::name_key(folded_name, d)).or_insert(id);
+        let key = self.record_name_key(&folded_name, d);
+        self.names.entry(key).or_insert(id);
     }
 }
 
