@@ -48,7 +48,7 @@ function contact(input, id) {
     ...input,
     id,
     display_name: name,
-    photo: null,
+    has_photo: false,
     keep_in_touch_days: null,
     last_touch_at: null,
     next_touch_due: null,
@@ -128,6 +128,7 @@ const handlers = {
     state.contacts.push(c);
     return c;
   },
+  contact_photo: () => null,
   contact_get: ({ id }) => {
     const c = state.contacts.find((x) => x.id === id);
     if (!c) throw { code: "not_found", message: `contact ${id} does not exist` };

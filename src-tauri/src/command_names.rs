@@ -6,6 +6,7 @@ pub const COMMANDS: &[&str] = &[
     "contacts_page",
     "contacts_search",
     "contact_get",
+    "contact_photo",
     "contact_create",
     "contact_update",
     "contact_delete",

@@ -57,6 +57,11 @@ pub async fn contact_get(ctx: Shared<'_>, id: i64) -> Result<ContactDetail, ApiE
 }
 
 #[tauri::command]
+pub async fn contact_photo(ctx: Shared<'_>, id: i64) -> Result<Option<String>, ApiError> {
+    run(&ctx, move |c| contacts::contact_photo(c, id)).await
+}
+
+#[tauri::command]
 pub async fn contact_create(ctx: Shared<'_>, input: ContactInput) -> Result<Contact, ApiError> {
     run(&ctx, move |c| contacts::contact_create(c, &input)).await
 }

@@ -105,6 +105,7 @@ pub fn run() {
             commands::contacts_page,
             commands::contacts_search,
             commands::contact_get,
+            commands::contact_photo,
             commands::contact_create,
             commands::contact_update,
             commands::contact_delete,

@@ -119,6 +119,11 @@ pub fn contact_update(ctx: &Ctx, id: i64, input: &ContactInput) -> Result<Contac
     Ok(ctx.store.read(|c| store_contacts::get(c, id))?)
 }
 
+/// The contact's photo as a data URL, asked for only where it is shown.
+pub fn contact_photo(ctx: &Ctx, id: i64) -> Result<Option<String>, ApiError> {
+    Ok(ctx.store.read(|c| store_contacts::photo_url(c, id))?)
+}
+
 pub fn contact_get(ctx: &Ctx, id: i64) -> Result<ContactDetail, ApiError> {
     Ok(ctx.store.read(|c| {
         Ok(ContactDetail {

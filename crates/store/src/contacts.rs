@@ -75,8 +75,9 @@ pub struct Contact {
     pub city: Option<String>,
     pub website: Option<String>,
     pub birthday: Option<String>,
-    /// A `data:image/...;base64,` URL, built here from a checked image type.
-    pub photo: Option<String>,
+    /// Whether the contact has a photo; the picture itself comes from [`photo_url`], so a contact record
+    /// stays small however large its photo is.
+    pub has_photo: bool,
     pub emails: Vec<Email>,
     pub phones: Vec<Phone>,
     pub identities: Vec<Identity>,
@@ -268,13 +269,12 @@ pub fn get(conn: &Connection, id: i64) -> Result<Contact> {
     let row = conn
         .prepare_cached(
             "SELECT c.id, c.given_name, c.family_name, c.display_name, o.name, c.title, c.city, c.website, c.birthday,
-                    c.photo, c.photo_mime, c.keep_in_touch_days, c.keep_in_touch_since, c.last_touch_at,
+                    c.photo IS NOT NULL AND c.photo_mime IS NOT NULL, NULL, c.keep_in_touch_days, c.keep_in_touch_since, c.last_touch_at,
                     c.created_at, c.updated_at, c.deleted_at, c.merged_into_id
                FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id WHERE c.id = ?1",
         )?
         .query_row([id], |r| {
-            let photo: Option<Vec<u8>> = r.get(9)?;
-            let mime: Option<String> = r.get(10)?;
+            let has_photo: bool = r.get(9)?;
             let keep: Option<i64> = r.get(11)?;
             let since: Option<String> = r.get(12)?;
             let last: Option<String> = r.get(13)?;
@@ -293,9 +293,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Contact> {
                 city: r.get(6)?,
                 website: r.get(7)?,
                 birthday: r.get(8)?,
-                photo: photo.zip(mime).map(|(bytes, mime)| {
-                    format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
-                }),
+                has_photo,
                 emails: Vec::new(),
                 phones: Vec::new(),
                 identities: Vec::new(),
@@ -383,6 +381,18 @@ pub fn live_ids(conn: &Connection) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The contact's photo as a `data:image/...;base64,` URL (the type was checked when it was stored), if it
+/// has one.
+pub fn photo_url(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let (bytes, mime): (Option<Vec<u8>>, Option<String>) = conn
+        .query_row("SELECT photo, photo_mime FROM contacts WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "contact", id })?;
+    Ok(bytes
+        .zip(mime)
+        .map(|(bytes, mime)| format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))))
+}
+
 /// The contact as a draft (for export): every field, channel, tag and note.
 pub fn draft_of(conn: &Connection, id: i64) -> Result<ContactDraft> {
     let c = get(conn, id)?;
@@ -460,6 +470,23 @@ mod tests {
         assert_eq!(c.organization.as_deref(), Some("Spokes"));
         assert_eq!(c.emails[0].address, "zoe@example.com");
         assert_eq!(c.tags, vec!["VIP"]);
+    }
+
+    #[test]
+    fn a_photo_travels_on_its_own_not_inside_every_contact_record() {
+        let (_dir, store) = store();
+        let mut d = person("Ann Lee", None);
+        d.photo = Some(earshot_core::Photo { mime: "image/png".into(), bytes: vec![7; 300_000] });
+        let with = store.write(|tx| insert(tx, &d, None, NOW)).unwrap();
+        let without = store.write(|tx| insert(tx, &person("Bo Ray", None), None, NOW)).unwrap();
+        let c = store.read(|conn| get(conn, with)).unwrap();
+        assert!(c.has_photo);
+        assert!(serde_json::to_string(&c).unwrap().len() < 2_000, "the record carries no picture");
+        let url = store.read(|conn| photo_url(conn, with)).unwrap().unwrap();
+        assert!(url.starts_with("data:image/png;base64,BwcH"), "{}", &url[..40]);
+        assert!(!store.read(|conn| get(conn, without)).unwrap().has_photo);
+        assert_eq!(store.read(|conn| photo_url(conn, without)).unwrap(), None);
+        assert!(matches!(store.read(|conn| photo_url(conn, 9_999)), Err(StoreError::NotFound { .. })));
     }
 
     #[test]

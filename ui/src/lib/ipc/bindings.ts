@@ -29,9 +29,10 @@ export type ContactSummary = { id: number, display_name: string, organization: s
 
 export type Contact = { id: number, given_name: string, family_name: string, display_name: string, organization: string | null, title: string | null, city: string | null, website: string | null, birthday: string | null, 
 /**
- * A `data:image/...;base64,` URL, built here from a checked image type.
+ * Whether the contact has a photo; the picture itself comes from [`photo_url`], so a contact record
+ * stays small however large its photo is.
  */
-photo: string | null, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, keep_in_touch_days: number | null, last_touch_at: string | null, next_touch_due: string | null, created_at: string, updated_at: string, deleted_at: string | null, merged_into_id: number | null, };
+has_photo: boolean, emails: Array<Email>, phones: Array<Phone>, identities: Array<Identity>, tags: Array<string>, keep_in_touch_days: number | null, last_touch_at: string | null, next_touch_due: string | null, created_at: string, updated_at: string, deleted_at: string | null, merged_into_id: number | null, };
 
 export type ContactPage = { total: number, offset: number, rows: Array<ContactSummary>, };
 

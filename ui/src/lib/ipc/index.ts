@@ -108,6 +108,7 @@ export const api = {
     call<ContactPage>("contacts_page", { offset, limit, tag }),
   contactsSearch: (query: string, limit = 50) => call<ContactSummary[]>("contacts_search", { query, limit }),
   contactGet: (id: number) => call<ContactDetail>("contact_get", { id }),
+  contactPhoto: (id: number) => call<string | null>("contact_photo", { id }),
   contactCreate: (input: ContactInput) => call<Contact>("contact_create", { input }),
   contactUpdate: (id: number, input: ContactInput) => call<Contact>("contact_update", { id, input }),
   contactDelete: (id: number) => call<void>("contact_delete", { id }),
