@@ -281,11 +281,7 @@ pub fn mention_suggest_contacts(
 /// Why the model read a mention as it did: the words and signals that moved its sentiment and intents.
 pub fn mention_explain(ctx: &Ctx, mention_id: i64) -> Result<analysis::Explanation, ApiError> {
     let m = ctx.store.read(|c| earshot_store::mentions::get(c, mention_id))?;
-    let text = match &m.title {
-        Some(t) if !m.text.contains(t.as_str()) => format!("{t}\n{}", m.text),
-        _ => m.text,
-    };
-    Ok(analysis::explain(&text))
+    Ok(analysis::explain(&analysis::titled(m.title.as_deref(), &m.text)))
 }
 
 /// People in conversations: authors who are not contacts, the most heard first.

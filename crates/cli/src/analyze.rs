@@ -9,8 +9,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use earshot_core::analysis::evaluate::{read_examples, score};
-use earshot_core::analysis::intent::rule_intents;
-use earshot_core::analysis::{self, analyze, sentiment, Explanation, Speaker};
+use earshot_core::analysis::{self, analyze, Explanation, Speaker};
 use serde::Serialize;
 
 const BLOCK: usize = 16 * 1024;
@@ -111,10 +110,7 @@ pub fn evaluate(path: &Path, json: bool) -> anyhow::Result<()> {
         let a = analyze(t, &Speaker::default());
         (a.compound, a.intents)
     });
-    let rules = score(&examples, |t| {
-        let c = sentiment::compound(t);
-        (c, rule_intents(t, c))
-    });
+    let rules = score(&examples, analysis::rule_reading);
     if json {
         let both = serde_json::json!({ "file": path.display().to_string(), "model": model, "lexicon_rules": rules });
         println!("{}", serde_json::to_string_pretty(&both)?);

@@ -484,10 +484,7 @@ impl Arrivals {
             None => None,
         };
         let speaker = Speaker { followers: m.author.followers, known_customer: contact.is_some(), value_percentile };
-        let a = match &m.title {
-            Some(t) if !m.text.contains(t.as_str()) => analysis::analyze(&format!("{t}\n{}", m.text), &speaker),
-            _ => analysis::analyze(&m.text, &speaker),
-        };
+        let a = analysis::analyze(&analysis::titled(m.title.as_deref(), &m.text), &speaker);
         let intents = a.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
         let priority = analysis::priority(a.urgency, &speaker, 0.0);
         Ok(Arrival { analysis: a, intents, contact, priority })

@@ -113,7 +113,7 @@ fn main() -> anyhow::Result<()> {
         learned.iter().filter(|i| i.example.intents.is_some()).count()
     );
     let decay = optimise::Decay { sentiment: args.decay_sentiment, intents: args.decay_intents };
-    let weights = optimise::fit(&learned, args.seed, decay, args.min_texts);
+    let weights = optimise::learn_weights(&learned, args.seed, decay, args.min_texts);
     let mut model: Model = weights.quantise();
     let choosing: Vec<&Item> = valid.iter().flat_map(|s| &s.items).collect();
     model.thresholds = optimise::thresholds(&model, &choosing);

@@ -164,7 +164,7 @@ const ELSEWHERE_DECAY: f64 = 0.1;
 /// plus a copy of their own, which is thrown away afterwards ("frustratingly easy" domain adaptation,
 /// Daumé 2007): what only holds for films ("furious" action, "!" of delight) settles in the copy, and only
 /// what holds across domains reaches the shipped weights.
-pub fn fit(items: &[&Item], seed: u64, decay: Decay, min_texts: u32) -> Weights {
+pub fn learn_weights(items: &[&Item], seed: u64, decay: Decay, min_texts: u32) -> Weights {
     // A word or pair seen in fewer than `min_texts` training texts says more about those texts than about
     // the language: it keeps no weight.
     let mut seen_in = vec![0u32; BUCKETS];

@@ -4,18 +4,14 @@
 use std::fmt::Write;
 
 use earshot_core::analysis::evaluate::{score, Example, Scores};
-use earshot_core::analysis::intent::rule_intents;
 use earshot_core::analysis::model::Model;
-use earshot_core::analysis::sentiment;
+use earshot_core::analysis::rule_reading;
 
 use crate::optimise::model_scores;
 use crate::Set;
 
 fn rules(examples: &[Example]) -> Scores {
-    score(examples, |t| {
-        let c = sentiment::compound(t);
-        (c, rule_intents(t, c))
-    })
+    score(examples, rule_reading)
 }
 
 fn num(x: Option<f64>) -> String {

@@ -224,8 +224,9 @@ pub fn extract_read(text: &str, reading: &sentiment::Reading) -> Features {
     Features { hashed, dense: dense(text, &words, reading) }
 }
 
-/// The features of `text` with a readable name for each hashed one, for explanations.
-pub fn extract_named(text: &str) -> (Features, Vec<String>) {
+/// The features of `text` (whose lexicon reading is known) with a readable name for each hashed one, for
+/// explanations.
+pub fn extract_named(text: &str, reading: &sentiment::Reading) -> (Features, Vec<String>) {
     let words = words(text);
     let mut hashed = Vec::with_capacity(words.len() * 2);
     let mut names = Vec::with_capacity(words.len() * 2);
@@ -233,7 +234,7 @@ pub fn extract_named(text: &str) -> (Features, Vec<String>) {
         hashed.push(b);
         names.push(name.unwrap_or_default());
     });
-    (Features { hashed, dense: dense(text, &words, &sentiment::read(text)) }, names)
+    (Features { hashed, dense: dense(text, &words, reading) }, names)
 }
 
 /// Squashes a count or a sum into (-1, 1) so no single signal dominates a long text.
@@ -351,7 +352,7 @@ mod tests {
 
     #[test]
     fn names_follow_the_buckets_one_for_one() {
-        let (f, names) = extract_named("never again");
+        let (f, names) = extract_named("never again", &sentiment::read("never again"));
         assert_eq!(f.hashed.len(), names.len());
         assert!(names.contains(&"not … again".to_owned()), "{names:?}");
         assert!(names.contains(&"never (first word)".to_owned()), "{names:?}");

@@ -126,14 +126,30 @@ pub fn explain(text: &str) -> Explanation {
     let Some(m) = model::embedded().filter(|_| lang == lang::UNDETERMINED || lang::has_lexicon(lang)) else {
         return Explanation { sentiment: Vec::new(), intents: Vec::new() };
     };
-    let logits = m.logits(&features::extract_read(text, &reading));
+    let named = features::extract_named(text, &reading);
+    let logits = m.logits(&named.0);
     let intents = m
         .intents(&logits)
         .into_iter()
         .filter(|i| *i != Intent::Other)
-        .map(|intent| IntentReasons { intent, reasons: model::intent_reasons(m, text, intent, REASONS) })
+        .map(|intent| IntentReasons { intent, reasons: model::intent_reasons(m, &named, intent, REASONS) })
         .collect();
-    Explanation { sentiment: model::sentiment_reasons(m, text, REASONS), intents }
+    Explanation { sentiment: model::sentiment_reasons(m, &named, REASONS), intents }
+}
+
+/// The reading of the lexicon rules alone (VADER's compound and the cue phrases): what the model replaced,
+/// scored beside it in evaluations.
+pub fn rule_reading(text: &str) -> (f64, Vec<Intent>) {
+    let compound = sentiment::compound(text);
+    (compound, intent::rule_intents(text, compound))
+}
+
+/// The text a mention is read as: its title first when the text does not already hold it.
+pub fn titled<'a>(title: Option<&str>, text: &'a str) -> std::borrow::Cow<'a, str> {
+    match title {
+        Some(t) if !text.contains(t) => std::borrow::Cow::Owned(format!("{t}\n{text}")),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// Without an English text, only a question mark says anything about intent.

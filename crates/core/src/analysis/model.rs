@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-use super::features::{self, Features, BUCKETS, DENSE, DENSE_NAMES, FEATURE_VERSION};
+use super::features::{Features, BUCKETS, DENSE, DENSE_NAMES, FEATURE_VERSION};
 use super::intent::Intent;
 
 /// The outputs, in the file's order.
@@ -194,22 +194,24 @@ pub struct Reason {
     pub weight: f64,
 }
 
-/// The few inputs that moved `output` most for `text`, strongest first. For sentiment (`output` 0 or 1 is
-/// not asked for directly) use [`sentiment_reasons`].
+/// A text's features with the name of each hashed one ([`super::features::extract_named`]).
+pub type NamedFeatures = (Features, Vec<String>);
+
+/// The few inputs that moved one output most, strongest first: `weight_of` gives a dense input's weight,
+/// `hashed_of` a bucket's from its row of weights.
 fn reasons(
     model: &Model,
-    text: &str,
+    (f, names): &NamedFeatures,
     weight_of: impl Fn(usize) -> f32,
     hashed_of: impl Fn(&[i8]) -> f32,
     n: usize,
 ) -> Vec<Reason> {
-    let (f, names) = features::extract_named(text);
     let mut by_name: Vec<(String, f32)> = Vec::new();
     for (b, name) in f.hashed.iter().zip(names) {
         let w = hashed_of(&model.hashed[*b as usize * OUTPUTS..][..OUTPUTS]);
-        match by_name.iter_mut().find(|(n, _)| *n == name) {
+        match by_name.iter_mut().find(|(n, _)| n == name) {
             Some(entry) => entry.1 += w,
-            None => by_name.push((name, w)),
+            None => by_name.push((name.clone(), w)),
         }
     }
     for (k, x) in f.dense.iter().enumerate() {
@@ -224,10 +226,10 @@ fn reasons(
 }
 
 /// What moved the sentiment: positive weights toward positive, negative toward negative.
-pub fn sentiment_reasons(model: &Model, text: &str, n: usize) -> Vec<Reason> {
+pub fn sentiment_reasons(model: &Model, features: &NamedFeatures, n: usize) -> Vec<Reason> {
     reasons(
         model,
-        text,
+        features,
         |k| model.dense[0][k] - model.dense[1][k],
         |row| f32::from(row[0]) * model.scale[0] - f32::from(row[1]) * model.scale[1],
         n,
@@ -235,9 +237,9 @@ pub fn sentiment_reasons(model: &Model, text: &str, n: usize) -> Vec<Reason> {
 }
 
 /// What moved one intent: positive weights toward it.
-pub fn intent_reasons(model: &Model, text: &str, intent: Intent, n: usize) -> Vec<Reason> {
+pub fn intent_reasons(model: &Model, features: &NamedFeatures, intent: Intent, n: usize) -> Vec<Reason> {
     let Some(k) = INTENTS.iter().position(|i| *i == intent) else { return Vec::new() };
-    reasons(model, text, |d| model.dense[2 + k][d], |row| f32::from(row[2 + k]) * model.scale[2 + k], n)
+    reasons(model, features, |d| model.dense[2 + k][d], |row| f32::from(row[2 + k]) * model.scale[2 + k], n)
 }
 
 #[cfg(test)]
