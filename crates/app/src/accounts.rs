@@ -147,7 +147,7 @@ pub async fn source_add_mastodon_account(
         config: &config,
         credential_id: Some(&credential_id),
     };
-    add_with_secret(ctx, secrets, &source, &token)
+    earshot_sync::off_worker(|| add_with_secret(ctx, secrets, &source, &token))
 }
 
 /// Signs in to Bluesky with a handle and an app password (never the account password) at `service`
@@ -176,7 +176,7 @@ pub async fn source_add_bluesky(
         config: &config,
         credential_id: Some(&credential_id),
     };
-    add_with_secret(ctx, secrets, &source, &session.to_secret())
+    earshot_sync::off_worker(|| add_with_secret(ctx, secrets, &source, &session.to_secret()))
 }
 
 /// The handles, names and profile addresses the owner listed as their own.

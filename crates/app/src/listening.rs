@@ -348,7 +348,7 @@ pub struct Capture {
 /// Captures a link, reading the page's title and description when the owner did not paste the text.
 pub async fn capture_link(ctx: &Ctx, fetcher: &earshot_sync::Fetcher, c: &Capture) -> Result<Mention, ApiError> {
     if !c.text.trim().is_empty() {
-        return capture(ctx, c, None);
+        return earshot_sync::off_worker(|| capture(ctx, c, None));
     }
     let url = feed_url(&c.url)?;
     let page = earshot_sync::page::fetch_summary(fetcher, &url)
@@ -357,7 +357,7 @@ pub async fn capture_link(ctx: &Ctx, fetcher: &earshot_sync::Fetcher, c: &Captur
     let text = page.description.clone().or_else(|| page.title.clone()).ok_or_else(|| {
         ApiError::invalid(format!("the page at {url} has no title or description; paste what was said instead"))
     })?;
-    capture(ctx, &Capture { url, text, ..c.clone() }, page.title)
+    earshot_sync::off_worker(|| capture(ctx, &Capture { url, text, ..c.clone() }, page.title))
 }
 
 /// Files a mention from a network with no usable API. It is stored whether or not a query matches it: the

@@ -6,7 +6,7 @@ use earshot_secrets::SecretStore;
 use earshot_store::outbox::{self, Pending};
 use earshot_sync::check::Credential;
 use earshot_sync::outbox::{self as sender, Reply, Sent};
-use earshot_sync::Fetcher;
+use earshot_sync::{off_worker, Fetcher};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -23,7 +23,7 @@ pub struct OutboxRun {
 
 /// Sends every reply that is due now.
 pub async fn outbox_send_due(ctx: &Ctx, fetcher: &Fetcher, secrets: &dyn SecretStore) -> Result<OutboxRun, ApiError> {
-    let due = ctx.store.read(|c| outbox::due(c, &ctx.now_text()))?;
+    let due = off_worker(|| ctx.store.read(|c| outbox::due(c, &ctx.now_text())))?;
     let mut run = OutboxRun::default();
     for pending in due {
         match send_one(ctx, fetcher, secrets, &pending).await? {
@@ -44,7 +44,7 @@ async fn send_one(
     p: &Pending,
 ) -> Result<Option<Sent>, ApiError> {
     let now = ctx.now_text();
-    if !ctx.store.write(|tx| outbox::mark_sending(tx, p.id, &now))? {
+    if !off_worker(|| ctx.store.write(|tx| outbox::mark_sending(tx, p.id, &now)))? {
         return Ok(None);
     }
     let mut credential = match &p.credential_id {
@@ -63,13 +63,15 @@ async fn send_one(
     };
     let sent = sender::send(fetcher, &reply, &mut credential, ctx.now()).await;
     let at = ctx.now_text();
-    ctx.store.write(|tx| match &sent {
-        Sent::Done { remote_id, remote_url } => outbox::mark_sent(tx, p.id, remote_id, remote_url.as_deref(), &at),
-        Sent::Retry { message, after, maybe_sent } => {
-            let next = after.unwrap_or_else(|| ctx.now() + sender::backoff(p.attempts)).max(ctx.now());
-            outbox::mark_retry(tx, p.id, message, *maybe_sent, &earshot_store::timestamp(next))
-        }
-        Sent::Failed { message } => outbox::mark_failed(tx, p.id, message),
+    off_worker(|| {
+        ctx.store.write(|tx| match &sent {
+            Sent::Done { remote_id, remote_url } => outbox::mark_sent(tx, p.id, remote_id, remote_url.as_deref(), &at),
+            Sent::Retry { message, after, maybe_sent } => {
+                let next = after.unwrap_or_else(|| ctx.now() + sender::backoff(p.attempts)).max(ctx.now());
+                outbox::mark_retry(tx, p.id, message, *maybe_sent, &earshot_store::timestamp(next))
+            }
+            Sent::Failed { message } => outbox::mark_failed(tx, p.id, message),
+        })
     })?;
     Ok(Some(sent))
 }

@@ -12,7 +12,7 @@ use earshot_store::sources::{self, Failure, Source};
 use earshot_store::{mentions, timestamp, triage};
 use earshot_sync::check::{self, Credential, Outcome, SourceSpec};
 use earshot_sync::schedule::{self, FailureClass};
-use earshot_sync::Fetcher;
+use earshot_sync::{off_worker, Fetcher};
 use futures_util::StreamExt;
 use serde::Serialize;
 
@@ -89,9 +89,10 @@ async fn round(
     on_event: &mut (dyn FnMut(SyncEvent) + Send),
 ) -> Result<SyncSummary, ApiError> {
     let now = ctx.now();
-    let due = ctx.store.read(|c| sources::due(c, &timestamp(now), every))?;
-    let matcher = Matcher::load(ctx)?;
-    let own = crate::accounts::own_accounts(ctx)?;
+    let (due, matcher, own) = off_worker(|| {
+        let due = ctx.store.read(|c| sources::due(c, &timestamp(now), every))?;
+        Ok::<_, ApiError>((due, Matcher::load(ctx)?, crate::accounts::own_accounts(ctx)?))
+    })?;
     let searches = matcher.searches(SEARCHES_PER_SOURCE);
     let searches = &searches;
     let relevant = &matcher;
@@ -112,7 +113,7 @@ async fn round(
         if matches!(&outcome, Outcome::Failed { class: FailureClass::Transport, .. }) {
             transport_failures += 1;
         }
-        let result = record(ctx, &matcher, &own, &source, outcome, now)?;
+        let result = off_worker(|| record(ctx, &matcher, &own, &source, outcome, now))?;
         summary.checked += 1;
         summary.new_items += result.new_items;
         summary.new_mentions += result.new_mentions;
@@ -155,7 +156,7 @@ async fn check_source(
     now: DateTime<Utc>,
 ) -> Outcome {
     let refused = |message: String| Outcome::Failed { message, class: FailureClass::Refused(0), retry_after: None };
-    let state = match ctx.store.read(|c| sources::sync_state(c, source.id)) {
+    let state = match off_worker(|| ctx.store.read(|c| sources::sync_state(c, source.id))) {
         Ok(state) => state,
         Err(e) => return refused(e.to_string()),
     };
@@ -170,7 +171,8 @@ async fn check_source(
 }
 
 /// Saves what one check brought: items and state in one transaction, or the failure. The owner's own posts
-/// are not stored as mentions; those that answer a mention stop its response clock.
+/// are not stored as mentions; those that answer a mention stop its response clock. Blocking: called through
+/// [`off_worker`].
 fn record(
     ctx: &Ctx,
     matcher: &Matcher,
@@ -368,7 +370,7 @@ pub async fn run_engine(
                 Some(EngineCommand::CheckNow(source)) => {
                     offline_wait = std::time::Duration::from_secs(60);
                     let now = ctx.now_text();
-                    let _ = ctx.store.write(|tx| sources::check_now(tx, source, &now));
+                    let _ = off_worker(|| ctx.store.write(|tx| sources::check_now(tx, source, &now)));
                 }
                 // The next turn of the loop sends the outbox.
                 Some(EngineCommand::SendReplies) => {}
@@ -380,7 +382,7 @@ pub async fn run_engine(
 
 /// When the next source falls due (for the scheduler's sleep), if any is waiting.
 pub fn next_due_at(ctx: &Ctx) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let next = ctx.store.read(sources::next_due_at)?;
+    let next = off_worker(|| ctx.store.read(sources::next_due_at))?;
     Ok(next.as_deref().and_then(earshot_store::parse_timestamp))
 }
 
@@ -401,6 +403,63 @@ mod tests {
             contained(async { check::Outcome::Unchanged { state: Default::default(), min_interval: None } }).await,
             Outcome::Unchanged { .. }
         ));
+    }
+
+    /// A keychain that answers only when told to, and says when it has been asked.
+    struct SlowKeychain {
+        asked: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+        answer: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    }
+
+    impl SecretStore for SlowKeychain {
+        fn set(&self, _: &str, _: &earshot_secrets::Sensitive<String>) -> Result<(), earshot_secrets::SecretError> {
+            Ok(())
+        }
+        fn get(&self, _: &str) -> Result<Option<earshot_secrets::Sensitive<String>>, earshot_secrets::SecretError> {
+            let _ = self.asked.lock().unwrap().send(());
+            let _ = self.answer.lock().unwrap().recv_timeout(std::time::Duration::from_secs(30));
+            Ok(Some(earshot_secrets::Sensitive::new("token".into())))
+        }
+        fn delete(&self, _: &str) -> Result<(), earshot_secrets::SecretError> {
+            Ok(())
+        }
+    }
+
+    /// A keychain (or database) that takes its time must not freeze the app: with the runtime down to one
+    /// worker, a task spawned while a check waits for the keychain still runs.
+    #[test]
+    fn a_check_waiting_for_the_keychain_leaves_the_runtime_free_for_other_tasks() {
+        let (_dir, ctx) = crate::test_support::ctx();
+        let source = earshot_store::sources::NewSource {
+            kind: "mastodon",
+            name: "#bikes",
+            url: "http://127.0.0.1:9",
+            config: r#"{"hashtag":"bikes"}"#,
+            credential_id: Some("earshot-test-slow-item"),
+        };
+        ctx.store.write(|tx| sources::add(tx, &source, &ctx.now_text())).unwrap();
+        let ctx = std::sync::Arc::new(ctx);
+        let (asked_tx, asked) = std::sync::mpsc::channel();
+        let (answer, answer_rx) = std::sync::mpsc::channel();
+        let keychain = std::sync::Arc::new(SlowKeychain {
+            asked: std::sync::Mutex::new(asked_tx),
+            answer: std::sync::Mutex::new(answer_rx),
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let round = runtime.spawn({
+            let (ctx, keychain) = (ctx.clone(), keychain.clone());
+            async move {
+                let fetcher = Fetcher::new().unwrap();
+                sync_now(&ctx, &fetcher, keychain.as_ref(), &mut |_| {}).await.map(|s| s.checked)
+            }
+        });
+        asked.recv_timeout(std::time::Duration::from_secs(30)).expect("the check asks the keychain");
+        let (ran_tx, ran) = std::sync::mpsc::channel();
+        runtime.spawn(async move { ran_tx.send(()).unwrap() });
+        let other_task_ran = ran.recv_timeout(std::time::Duration::from_secs(5)).is_ok();
+        answer.send(()).unwrap();
+        assert!(other_task_ran, "another task could not run while the check waited for the keychain");
+        assert_eq!(runtime.block_on(round).unwrap().unwrap(), 1);
     }
 
     /// The desktop runs the engine on a multi-threaded runtime: its future must be `Send`.

@@ -42,9 +42,9 @@ impl<'a> Credential<'a> {
         Credential { item: None, secret: None }
     }
 
-    /// Reads keychain item `id`.
+    /// Reads keychain item `id` (off the async workers: the keychain may wait on a D-Bus round trip).
     pub fn load(keychain: &'a dyn SecretStore, id: &str) -> Result<Credential<'a>, earshot_secrets::SecretError> {
-        let secret = keychain.get(id)?;
+        let secret = crate::off_worker(|| keychain.get(id))?;
         Ok(Credential { item: Some((keychain, id.to_string())), secret })
     }
 
@@ -70,7 +70,7 @@ impl<'a> Credential<'a> {
         let unreadable = |e: earshot_secrets::SecretError| {
             failed(format!("the saved sign-in could not be read from the keychain: {e}"), FailureClass::SignIn)
         };
-        match keychain.get(id).map_err(unreadable)? {
+        match crate::off_worker(|| keychain.get(id)).map_err(unreadable)? {
             Some(current) if *current.expose() != stale => {
                 self.secret = Some(current);
                 return Ok(());
@@ -78,7 +78,7 @@ impl<'a> Credential<'a> {
             _ => {}
         }
         let renewed = renew(stale).await?;
-        keychain.set(id, &renewed).map_err(|e| {
+        crate::off_worker(|| keychain.set(id, &renewed)).map_err(|e| {
             failed(
                 format!("the renewed sign-in could not be saved in the keychain ({e}); unlock the keychain and sign in again"),
                 FailureClass::SignIn,

@@ -29,6 +29,20 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 
+/// Runs a blocking call (SQLite, the OS keychain) from async code without holding up the runtime's other
+/// tasks. On a multi-threaded runtime (the desktop's) the worker first hands its queue to another thread
+/// (`block_in_place`), so a write that waits seconds behind an import never stalls the IPC or the other
+/// checks' network traffic. A current-thread runtime (the command line's, a test's) has no other worker to
+/// hand anything to, so the call runs where it is.
+pub fn off_worker<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
 /// Largest feed body kept, after decompression.
 pub const FEED_BODY_CAP: usize = 10 * 1024 * 1024;
 /// Largest API page kept, after decompression.
