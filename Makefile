@@ -4,7 +4,7 @@ TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 DATA_DIR ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/app.earshot.desktop
 DEMO_DB ?= $(DATA_DIR)/demo.db
 
-.PHONY: run test deps app bundle bench test-rust test-ui test-e2e
+.PHONY: run test deps app bundle bench test-rust test-ui test-e2e test-supply-chain
 
 deps:
 	scripts/install-deps.sh
@@ -18,8 +18,12 @@ run: app
 	@test -f "$(DEMO_DB)" || $(TARGET_DIR)/debug/earshot --db "$(DEMO_DB)" demo
 	$(TARGET_DIR)/debug/earshot-desktop --db "$(DEMO_DB)"
 
-test: deps test-ui test-rust test-e2e
+test: deps test-supply-chain test-ui test-rust test-e2e
 	@echo "All tests passed."
+
+# Known advisories, licences, banned crates and sources (deny.toml), and npm audit of the shipped packages.
+test-supply-chain:
+	scripts/supply-chain.sh
 
 # The Rust tests, with the real keychain and, for the ignored Bluesky test, the reference atproto stack.
 test-rust:

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The supply-chain check of `make test`: cargo-deny (known advisories, licences, banned crates, sources; see
+# deny.toml) over the Rust crates, and `npm audit` at high severity over the UI's shipped npm packages.
+#
+# Both read advisory data that lives online. The RustSec database is kept as a local copy in
+# $EARSHOT_ADVISORY_DBS (default: beside the build cache) and read offline; `--fetch` refreshes it where
+# GitHub is reachable. Without a copy, the advisory check is skipped with a warning and the other checks run.
+# npm's advisories have no offline copy: when the registry's audit endpoint cannot be reached, that is said
+# and the rest goes on. Anything the checks find fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DENY_VERSION=0.20.2
+target="${CARGO_TARGET_DIR:-target}"
+tools="$target/tools"
+export EARSHOT_ADVISORY_DBS="${EARSHOT_ADVISORY_DBS:-$(realpath -m "$target/advisory-dbs")}"
+export PATH="$(realpath -m "$tools/bin"):$PATH"
+
+if ! cargo deny --version 2>/dev/null | grep -q "$DENY_VERSION"; then
+  echo "Installing cargo-deny $DENY_VERSION (once; kept in $tools)"
+  cargo install cargo-deny --locked --version "$DENY_VERSION" --root "$tools" --target-dir "$target/tools-build"
+fi
+
+if [ "${1:-}" = "--fetch" ]; then
+  cargo deny fetch db
+  echo "Advisory database refreshed in $EARSHOT_ADVISORY_DBS"
+  exit 0
+fi
+
+checks=(bans licenses sources)
+if compgen -G "$EARSHOT_ADVISORY_DBS/advisory-db-*/crates" >/dev/null; then
+  checks=(advisories "${checks[@]}")
+  db=$(compgen -G "$EARSHOT_ADVISORY_DBS/advisory-db-*" | head -n1)
+  echo "RustSec advisories as of $(git -C "$db" log -1 --format=%cs 2>/dev/null || echo "an unknown date") ($db)"
+else
+  echo "WARNING: no local RustSec advisory database in $EARSHOT_ADVISORY_DBS: advisories NOT checked." >&2
+  echo "         Run scripts/supply-chain.sh --fetch on a machine that reaches github.com." >&2
+fi
+cargo deny --offline --color never check "${checks[@]}"
+
+# npm: only what ships in the app (--omit=dev), failing at high severity.
+audit=$(npm audit --omit=dev --audit-level=high --json 2>/dev/null) && status=0 || status=$?
+if printf '%s' "$audit" | node -e '
+  let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+    const a = JSON.parse(s || "{}");
+    process.exit(a.metadata && a.metadata.vulnerabilities ? 0 : 1);
+  });'; then
+  if [ "$status" -ne 0 ]; then
+    printf '%s\n' "$audit" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const a=JSON.parse(s);
+      for (const [name, v] of Object.entries(a.vulnerabilities || {})) console.error(`${name}: ${v.severity}`);})'
+    echo "npm audit: shipped packages have high-severity advisories (above)." >&2
+    exit 1
+  fi
+  echo "npm audit: no high-severity advisories in the shipped packages."
+else
+  reason=$(printf '%s' "$audit" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
+    try { const a = JSON.parse(s); console.log(a.message || (a.error && a.error.summary) || "no answer"); }
+    catch { console.log("no answer"); }})')
+  echo "WARNING: npm audit could not reach the registry's advisory service ($reason): npm packages NOT audited." >&2
+fi
