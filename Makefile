@@ -21,6 +21,9 @@ run: app
 test: deps test-supply-chain test-ui test-rust test-e2e
 	@echo "All tests passed."
 
+# Tests keep their logs beside the build, not in the OS log folder of whoever runs them.
+test-rust test-e2e: export EARSHOT_LOG_DIR := $(abspath $(TARGET_DIR))/test-logs
+
 # Known advisories, licences, banned crates and sources (deny.toml), and npm audit of the shipped packages.
 test-supply-chain:
 	scripts/supply-chain.sh

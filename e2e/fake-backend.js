@@ -138,6 +138,15 @@ const handlers = {
   imports_list: () => [],
   import_preview: () => ({ file_name: "people.vcf", format: "vcard", table: null, cards: 2 }),
   secrets_status: () => window.__secrets,
+  diagnostics_get: () => ({
+    text: [
+      "Earshot diagnostics",
+      "This report holds: Earshot's version and system, the workspace's schema version, each listening source's kind, host and state, and the last lines of the log.",
+      `Sources (${state.sources.length}):`,
+      ...state.sources.map((s) => `  #${s.id} ${s.kind} ${new URL(s.url).host} — ${s.status}`),
+    ].join("\n"),
+    log_dir: "/home/owner/.local/share/app.earshot.desktop/logs",
+  }),
   queries_list: () => state.queries,
   own_handles_list: () => state.ownHandles,
   own_handles_set: ({ handles }) => {

@@ -125,6 +125,19 @@ test("the shortcuts help opens with ? and closes with Escape", async () => {
   await p.close();
 });
 
+test("diagnostics are shown before they are copied, and say what they hold", async () => {
+  const { p, errors } = await page();
+  await p.click("#start-empty");
+  await p.keyboard.press("?");
+  await p.click("#copy-diagnostics");
+  await p.locator("#diagnostics-report").waitFor();
+  const report = await p.inputValue("#diagnostics-report");
+  assert.match(report, /^Earshot diagnostics\nThis report holds:/);
+  assert.match(await p.textContent("#diagnostics-status"), /app\.earshot\.desktop\/logs/);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
 test("a query that only leaves things out is refused before it is saved, with the reason", async () => {
   const { p, errors } = await page();
   await p.click("#start-empty");

@@ -435,3 +435,49 @@ async fn the_same_reply_queued_twice_is_refused_and_a_different_one_is_not() {
     outbox_send_due(&at(&db, 1), &impatient(), &secrets).await.unwrap();
     assert_eq!(state.lock().unwrap().statuses.len(), 2, "two replies, each once");
 }
+
+/// A session's log says what happened (an import, a triage, a reply sent, a source checked, a failure with
+/// its reason) and never what the owner keeps private: the account's token, a customer's name or email, the
+/// reply's text, a mention's text, or the private path of a feed address.
+#[tokio::test]
+async fn a_session_log_records_what_happened_and_never_a_token_a_name_or_a_text() {
+    use earshot_app::logging::{file_subscriber, Program};
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let (subscriber, flush) = file_subscriber(&logs, Program::Desktop).unwrap();
+    let logging = tracing::subscriber::set_default(subscriber);
+
+    let (_state, base) = fake_instance(&[]).await;
+    let db = dir.path().join("w.db");
+    let secrets = MemorySecrets::default();
+    let mention = mastodon_workspace(&db, &base, &secrets);
+    let ctx = at(&db, 0);
+    let customers = "Name,Email\nZebulon Canaryfield,zebulon@canary.example\n";
+    earshot_app::imports::import_run(&ctx, "customers.csv", customers.as_bytes(), &Default::default(), &mut |_| {})
+        .unwrap();
+    mention_reply(&ctx, mention, "Canary reply 7731").unwrap();
+    let run = outbox_send_due(&ctx, &impatient(), &secrets).await.unwrap();
+    assert_eq!(run.sent, 1);
+    let done = earshot_app::triage::TriageInput {
+        ids: vec![mention],
+        decision: Some(earshot_core::triage::Decision::Done),
+        ..Default::default()
+    };
+    earshot_app::triage::mention_triage(&ctx, &done).unwrap();
+    earshot_app::listening::source_add_feed(&ctx, "http://127.0.0.1:9/feeds/private-key-4242", None).unwrap();
+    earshot_app::sync::sync_now(&ctx, &impatient(), &secrets, &mut |_| {}).await.unwrap();
+
+    drop(logging);
+    drop(flush);
+    let log: String =
+        std::fs::read_dir(&logs).unwrap().map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap()).collect();
+    for event in ["contacts imported", "reply sent", "mentions triaged", "source checked", "listening round"] {
+        assert!(log.contains(event), "no {event:?} in the log:\n{log}");
+    }
+    assert!(log.contains("http://127.0.0.1:9"), "a failure names the host it failed on:\n{log}");
+    for private in
+        [TOKEN, "Zebulon", "Canaryfield", "zebulon@canary", "Canary reply 7731", "hello!", "private-key-4242"]
+    {
+        assert!(!log.contains(private), "{private:?} is in the log:\n{log}");
+    }
+}

@@ -16,11 +16,11 @@ use crate::listening::TRAY;
 pub fn after_round(app: &AppHandle, ctx: &Arc<Ctx>) {
     // New mentions are read with what the owner's decisions taught before anyone is told about them.
     if let Err(e) = triage::inbox_rescore(ctx) {
-        eprintln!("earshot: new mentions could not be re-scored: {}", e.message);
+        tracing::warn!(code = ?e.code, "new mentions could not be re-scored");
     }
     match triage::urgent_news(ctx) {
         Ok(news) => tell(app, &news),
-        Err(e) => eprintln!("earshot: urgent mentions could not be read: {}", e.message),
+        Err(e) => tracing::warn!(code = ?e.code, "urgent mentions could not be read"),
     }
 }
 

@@ -35,6 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "export_save",
     "url_open",
     "secrets_status",
+    "diagnostics_get",
     "queries_list",
     "own_handles_list",
     "own_handles_set",

@@ -53,7 +53,11 @@ pub fn trace_page_load<R: tauri::Runtime>(_webview: &tauri::Webview<R>, payload:
     }
 }
 
+/// The log's writer, flushed when the app exits (Tauri ends the process without unwinding `run`).
+static LOG: std::sync::Mutex<Option<earshot_app::logging::LogGuard>> = std::sync::Mutex::new(None);
+
 pub fn run() {
+    *LOG.lock().unwrap_or_else(|p| p.into_inner()) = earshot_app::logging::init(earshot_app::logging::Program::Desktop);
     tauri::Builder::default()
         .on_page_load(trace_page_load)
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -78,17 +82,18 @@ pub fn run() {
                         Ok(listen) => {
                             app.manage(listen);
                         }
-                        Err(e) => eprintln!("earshot: listening could not start: {e}"),
+                        Err(e) => tracing::error!(error = %e, "listening could not start"),
                     }
                     // Without a tray (some desktops have none; the tray library panics when its system library is
                     // missing) closing the window quits, as usual.
                     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listening::tray(app.handle()))) {
                         Ok(Ok(())) => {}
-                        Ok(Err(e)) => eprintln!("earshot: no tray icon: {e}"),
-                        Err(_) => eprintln!("earshot: no tray icon: the system's app indicator library is missing"),
+                        Ok(Err(e)) => tracing::warn!(error = %e, "no tray icon"),
+                        Err(_) => tracing::warn!("no tray icon: the system's app indicator library is missing"),
                     }
                 }
                 Err(e) => {
+                    tracing::error!(code = ?e.code, "the workspace could not be opened");
                     let handle = app.handle().clone();
                     app.dialog()
                         .message(format!("Earshot cannot open its workspace.\n\n{}", e.message))
@@ -134,6 +139,7 @@ pub fn run() {
             commands::export_save,
             commands::url_open,
             listening::secrets_status,
+            listening::diagnostics_get,
             listening::queries_list,
             listening::own_handles_list,
             listening::own_handles_set,
@@ -188,6 +194,7 @@ pub fn run() {
         .on_window_event(listening::hide_on_close)
         .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the app could not start");
             eprintln!("earshot: the app could not start: {e}");
             std::process::exit(1);
         })
@@ -201,6 +208,8 @@ pub fn run() {
                 if let Some(ctx) = app.try_state::<Arc<Ctx>>() {
                     ctx.store.close_cleanly();
                 }
+                tracing::info!("stopped");
+                drop(LOG.lock().unwrap_or_else(|p| p.into_inner()).take());
             }
         });
 }

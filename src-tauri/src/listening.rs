@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use earshot_app::accounts;
 use earshot_app::accounts::SecretsStatus;
+use earshot_app::diagnostics::Diagnostics;
 use earshot_app::listening::{self, Capture, QueryPreview};
 use earshot_app::store_types::{ListeningQuery, Mention, Source};
 use earshot_app::sync::{run_engine, EngineCommand, EngineEvent};
@@ -122,6 +123,13 @@ fn added(listen: &Listening, source: Result<Source, ApiError>) -> Result<Source,
 #[tauri::command]
 pub async fn secrets_status(listen: Listen<'_>) -> Result<SecretsStatus, ApiError> {
     Ok(listen.secrets().await.status.clone())
+}
+
+/// The report behind "Copy diagnostics": version, schema, sources' state, the recent log.
+#[tauri::command]
+pub async fn diagnostics_get(ctx: Shared<'_>, listen: Listen<'_>) -> Result<Diagnostics, ApiError> {
+    let secrets = listen.secrets().await.status.clone();
+    blocking(&ctx, move |c| earshot_app::diagnostics::diagnostics(c, Some(&secrets))).await
 }
 
 #[tauri::command]

@@ -52,6 +52,7 @@ pub fn declarations() -> Vec<String> {
         decl::<mentions::MatchedQuery>(&cfg),
         decl::<mentions::Mention>(&cfg),
         decl::<crate::accounts::SecretsStatus>(&cfg),
+        decl::<crate::diagnostics::Diagnostics>(&cfg),
         decl::<crate::sync::SourceResult>(&cfg),
         decl::<crate::outbox::OutboxRun>(&cfg),
         decl::<crate::sync::EngineEvent>(&cfg),

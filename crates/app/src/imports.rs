@@ -152,6 +152,7 @@ fn store_file(
     options: &ImportOptions,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportSummary, ApiError> {
+    let started = std::time::Instant::now();
     let format = format_of(file_name, bytes, options.format)?;
     let mapping = mapping_for(file_name, bytes, format, options.mapping.as_ref())?;
     let now = ctx.now_text();
@@ -202,12 +203,25 @@ fn store_file(
         }
         Ok(())
     })?;
+    tracing::info!(
+        import = import_id,
+        format = format.as_str(),
+        bytes = bytes.len(),
+        added = counts.added,
+        merged = counts.merged,
+        unchanged = counts.unchanged,
+        refused = problems.errors.len(),
+        warnings = problems.warnings.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "contacts imported"
+    );
     Ok(ctx.store.read(|c| store_imports::get(c, import_id))?)
 }
 
 pub fn import_undo(ctx: &Ctx, import_id: i64) -> Result<ImportSummary, ApiError> {
     let now = ctx.now_text();
     ctx.store.write(|tx| store_imports::undo(tx, import_id, &now))?;
+    tracing::info!(import = import_id, "import undone");
     Ok(ctx.store.read(|c| store_imports::get(c, import_id))?)
 }
 

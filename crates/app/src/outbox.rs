@@ -61,7 +61,9 @@ async fn send_one(
         key: &p.key,
         maybe_sent: p.maybe_sent,
     };
+    let started = std::time::Instant::now();
     let sent = sender::send(fetcher, &reply, &mut credential, ctx.now()).await;
+    log_attempt(p, &sent, started.elapsed());
     let at = ctx.now_text();
     off_worker(|| {
         ctx.store.write(|tx| match &sent {
@@ -74,4 +76,24 @@ async fn send_one(
         })
     })?;
     Ok(Some(sent))
+}
+
+/// One line per attempt: the reply's id and network, never its text or the account's token.
+fn log_attempt(p: &Pending, sent: &Sent, took: std::time::Duration) {
+    let (attempt, network, ms) = (p.attempts + 1, p.network.as_str(), took.as_millis() as u64);
+    match sent {
+        Sent::Done { .. } => tracing::info!(reply = p.id, network, attempt, ms, "reply sent"),
+        Sent::Retry { message, maybe_sent, .. } => tracing::warn!(
+            reply = p.id,
+            network,
+            attempt,
+            ms,
+            maybe_sent,
+            error = crate::logging::redact(message),
+            "reply not sent yet"
+        ),
+        Sent::Failed { message } => {
+            tracing::warn!(reply = p.id, network, attempt, ms, error = crate::logging::redact(message), "reply failed")
+        }
+    }
 }

@@ -101,19 +101,21 @@ async fn round(
     }
     let checks = futures_util::stream::iter(due.into_iter().map(|source| async move {
         let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches, relevant };
+        let started = std::time::Instant::now();
         let outcome = contained(check_source(ctx, fetcher, secrets, &source, spec, now)).await;
-        (source, outcome)
+        (source, outcome, started.elapsed())
     }))
     .buffer_unordered(CONCURRENT_CHECKS);
     futures_util::pin_mut!(checks);
 
     let mut summary = SyncSummary::default();
     let mut transport_failures = 0;
-    while let Some((source, outcome)) = checks.next().await {
+    while let Some((source, outcome, took)) = checks.next().await {
         if matches!(&outcome, Outcome::Failed { class: FailureClass::Transport, .. }) {
             transport_failures += 1;
         }
         let result = off_worker(|| record(ctx, &matcher, &own, &source, outcome, now))?;
+        log_check(&source, &result, took);
         summary.checked += 1;
         summary.new_items += result.new_items;
         summary.new_mentions += result.new_mentions;
@@ -122,7 +124,37 @@ async fn round(
         summary.sources.push(result);
     }
     summary.offline = summary.checked > 0 && transport_failures == summary.checked;
+    if summary.checked > 0 {
+        tracing::info!(
+            checked = summary.checked,
+            new_items = summary.new_items,
+            new_mentions = summary.new_mentions,
+            failed = summary.failed,
+            offline = summary.offline,
+            "listening round"
+        );
+    }
     Ok(summary)
+}
+
+/// One line per source check: its id, kind, outcome and duration; a failure's reason with its addresses cut
+/// to their host.
+fn log_check(source: &Source, result: &SourceResult, took: std::time::Duration) {
+    let (id, kind, outcome, ms) = (source.id, source.kind.as_str(), result.result.as_str(), took.as_millis() as u64);
+    match &result.error {
+        None => tracing::info!(
+            source = id,
+            kind,
+            outcome,
+            new_items = result.new_items,
+            new_mentions = result.new_mentions,
+            ms,
+            "source checked"
+        ),
+        Some(error) => {
+            tracing::warn!(source = id, kind, outcome, ms, error = crate::logging::redact(error), "source checked")
+        }
+    }
 }
 
 /// A check that panicked (a defect, in an adapter or a parser) fails that one source, with the reason in its

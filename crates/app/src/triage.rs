@@ -166,13 +166,18 @@ pub fn mention_triage(ctx: &Ctx, input: &TriageInput) -> Result<TriageResult, Ap
             .collect::<Result<_, _>>()?;
         Ok(TriageResult { batch, decided })
     })?;
+    tracing::info!(batch = result.batch, decision = decision.as_str(), mentions = ?input.ids, "mentions triaged");
     Ok(result)
 }
 
 /// Takes back the newest decision (the whole selection it covered).
 pub fn mention_undo(ctx: &Ctx) -> Result<Option<Undone>, ApiError> {
     let now = ctx.now();
-    Ok(ctx.store.write(|tx| triage::undo(tx, now))?)
+    let undone = ctx.store.write(|tx| triage::undo(tx, now))?;
+    if undone.is_some() {
+        tracing::info!("last triage undone");
+    }
+    Ok(undone)
 }
 
 pub fn mention_link(ctx: &Ctx, mention_id: i64, contact_id: i64) -> Result<(), ApiError> {

@@ -90,6 +90,15 @@ pub fn orders_import(
         let c = Counts { added: counts.added, merged: counts.updated, unchanged: counts.unchanged };
         store_imports::finish(tx, import_id, c, parsed.errors.len() as i64, &[], &now)
     })?;
+    tracing::info!(
+        import = import_id,
+        source,
+        added = counts.added,
+        updated = counts.updated,
+        unchanged = counts.unchanged,
+        refused = parsed.errors.len(),
+        "orders imported"
+    );
     values_refresh(ctx)?;
     Ok(OrdersImported { import: ctx.store.read(|c| store_imports::get(c, import_id))?, counts })
 }
@@ -118,6 +127,13 @@ pub fn nps_import(ctx: &Ctx, file_name: &str, bytes: &[u8]) -> Result<NpsImporte
         store_imports::finish(tx, id, c, parsed.errors.len() as i64, &[], &now)?;
         Ok((id, counts))
     })?;
+    tracing::info!(
+        import = import_id,
+        added = counts.added,
+        unchanged = counts.unchanged,
+        refused = parsed.errors.len(),
+        "survey answers imported"
+    );
     values_refresh(ctx)?;
     Ok(NpsImported { import: ctx.store.read(|c| store_imports::get(c, import_id))?, counts })
 }

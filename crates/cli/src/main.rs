@@ -86,6 +86,9 @@ enum Command {
         #[command(subcommand)]
         command: ImportsCommand,
     },
+    /// A report to send when something goes wrong: version, schema, sources' state and the recent log (no
+    /// contacts, mentions or sign-ins)
+    Diagnostics,
     /// Likely duplicates, and merging them
     Duplicates {
         #[command(subcommand)]
@@ -522,6 +525,7 @@ enum FeedCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _log = earshot_app::logging::init(earshot_app::logging::Program::CommandLine);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -554,6 +558,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::BenchListening { entries, sources } => bench_listening::run(entries, sources),
         Command::BenchTriage { mentions, contacts } => bench_triage::run(mentions, contacts),
         Command::BenchValue { mentions, contacts, orders } => bench_value::run(mentions, contacts, orders),
+        Command::Diagnostics => {
+            let ctx = open(cli.db)?;
+            let opened = earshot_secrets::open();
+            let secrets = earshot_app::accounts::SecretsStatus::new(opened.persistence, opened.problem);
+            print!("{}", api(earshot_app::diagnostics::diagnostics(&ctx, Some(&secrets)))?.text);
+            Ok(())
+        }
         Command::Demo { contacts } => {
             let ctx = open(cli.db)?;
             let n = api(demo::demo_create(&ctx, contacts))?;

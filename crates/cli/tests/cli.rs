@@ -122,3 +122,32 @@ fn an_export_never_overwrites_a_file_unless_forced_and_is_private() {
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }
+
+/// `earshot diagnostics` opens by saying what it holds and carries the session's log: what was done, never
+/// who it was done to.
+#[test]
+fn diagnostics_say_what_they_hold_and_carry_the_log_without_customer_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, logs, csv) = (dir.path().join("w.db"), dir.path().join("logs"), dir.path().join("people.csv"));
+    std::fs::write(&csv, "Name,Email\nPhilippa Canarywood,philippa@canary.example\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_earshot"))
+            .env("EARSHOT_LOG_DIR", &logs)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["contacts", "import", csv.to_str().unwrap()]);
+    let report = run(&["diagnostics"]);
+    assert!(report.starts_with("Earshot diagnostics\nThis report holds:"), "{report}");
+    assert!(report.contains("Workspace schema: "), "{report}");
+    assert!(report.contains("contacts imported"), "the import is in the recent log:\n{report}");
+    assert!(!report.contains("Canarywood") && !report.contains("philippa@"), "{report}");
+    let files: Vec<String> =
+        std::fs::read_dir(&logs).unwrap().map(|f| f.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(files.iter().all(|f| f.starts_with("cli.") && f.ends_with(".log")), "{files:?}");
+}

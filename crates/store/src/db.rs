@@ -258,6 +258,8 @@ fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
     restrict_permissions(&tmp)?;
     std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io_err(&tmp))?;
     std::fs::rename(&tmp, dest).map_err(io_err(dest))?;
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    tracing::info!(backup = %name, "backup written");
     Ok(())
 }
 

@@ -42,6 +42,10 @@ pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<()> {
         }
         tx.commit()?;
     }
+    let now = current_version(conn)? as usize;
+    if now > current {
+        tracing::info!(from = current, to = now, "schema migrated");
+    }
     Ok(())
 }
 

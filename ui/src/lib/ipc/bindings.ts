@@ -216,6 +216,16 @@ persistence: string,
  */
 problem: string | null, };
 
+export type Diagnostics = { 
+/**
+ * The whole report, as plain text to paste into an email.
+ */
+text: string, 
+/**
+ * Where the log files are, to attach more of them.
+ */
+log_dir: string, };
+
 export type SourceResult = { source_id: number, name: string, 
 /**
  * `new_items`, `unchanged`, `failed`, `rate_limited` or `paused`.

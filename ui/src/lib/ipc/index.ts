@@ -11,6 +11,7 @@ import type {
   ContactInput,
   ContactPage,
   ContactSummary,
+  Diagnostics,
   EngineEvent,
   ExportFormat,
   Explanation,
@@ -141,6 +142,7 @@ export const api = {
   exportSave: (format: ExportFormat) => call<string | null>("export_save", { format }),
 
   secretsStatus: () => call<SecretsStatus>("secrets_status"),
+  diagnosticsGet: () => call<Diagnostics>("diagnostics_get"),
   queriesList: () => call<ListeningQuery[]>("queries_list"),
   ownHandlesList: () => call<string[]>("own_handles_list"),
   ownHandlesSet: (handles: string[]) => call<string[]>("own_handles_set", { handles }),
