@@ -282,31 +282,60 @@ pub fn parse(bytes: &[u8], mapping: &Mapping) -> Parsed {
     parsed
 }
 
-/// [`parse`], handing each record to `on_record` as soon as it is read (an import can store the first
-/// rows while the rest are still being read). The returned `Parsed` holds the errors and warnings only.
-/// How many rows [`parse_each`] will look at: the non-blank rows after the header. Quick (no field is
-/// decoded), for a progress total before the file is read.
+/// How many rows [`parse_each`] will look at: the non-blank rows after the header, for a progress total
+/// before the file is read. One pass over the bytes with the CSV quoting rules (a quote opens a field only
+/// at its start, `""` inside one is a quote), no field decoded: a few milliseconds for a 10 MB file, so an
+/// import does not read its file twice before storing anything.
 pub fn count_rows(bytes: &[u8], mapping: &Mapping) -> usize {
+    #[derive(PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
     let text = decode_text(bytes);
-    let lines = Lines::new(&text);
-    let mut rows = 0;
-    let mut record = csv::ByteRecord::new();
-    let mut rdr = reader(&text);
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let blank = record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace));
-                let after_header = lines.line_of(record.position()) > mapping.header_line;
-                rows += usize::from(after_header && !blank);
-            }
-            // A row that cannot be read is still one row of the file.
-            Err(_) => rows += 1,
+    let (mut rows, mut line, mut row_line) = (0usize, 1u64, 1u64);
+    let (mut at, mut blank) = (At::FieldStart, true);
+    let mut end_row = |row_line: u64, blank: bool| rows += usize::from(row_line > mapping.header_line && !blank);
+    for &b in text.as_bytes() {
+        if b == b'\n' {
+            line += 1;
         }
+        match at {
+            At::Quoted => match b {
+                b'"' => at = At::QuoteInQuoted,
+                b if !b.is_ascii_whitespace() => blank = false,
+                _ => {}
+            },
+            At::QuoteInQuoted if b == b'"' => {
+                at = At::Quoted;
+                blank = false;
+            }
+            _ => match b {
+                b'\n' => {
+                    end_row(row_line, blank);
+                    (at, blank, row_line) = (At::FieldStart, true, line);
+                }
+                b',' => at = At::FieldStart,
+                b'"' if at == At::FieldStart => at = At::Quoted,
+                b if b.is_ascii_whitespace() => {}
+                _ => {
+                    at = At::Unquoted;
+                    blank = false;
+                }
+            },
+        }
+    }
+    // The last row needs no line break.
+    if row_line < line || !blank || at != At::FieldStart {
+        end_row(row_line, blank);
     }
     rows
 }
 
+/// [`parse`], handing each record to `on_record` as soon as it is read (an import can store the first
+/// rows while the rest are still being read). The returned `Parsed` holds the errors and warnings only.
 pub fn parse_each(bytes: &[u8], mapping: &Mapping, on_record: &mut dyn FnMut((u64, ContactDraft))) -> Parsed {
     let text = decode_text(bytes);
     let mut parsed = Parsed::default();
@@ -515,5 +544,20 @@ mod tests {
         let parsed = parse(csv.as_bytes(), &mapping);
         assert_eq!(count_rows(csv.as_bytes(), &mapping), 3);
         assert_eq!(parsed.records.len() + parsed.errors.len(), 3);
+    }
+
+    #[test]
+    fn the_quick_row_count_agrees_with_the_parser_on_quoting_and_line_endings() {
+        let files = [
+            "Name,Email\r\nAnn,a@x.example\r\n\r\nBo,b@x.example",
+            "Name,Email,Note\nAnn,a@x.example,\"a 26\"\" wheel,\nnew line\"\nBo,b@x.example,5\" tyre\nCy,c@x.example,\"\"\n",
+            "Name,Email\n\"\",\"\"\n  ,  \nDee,d@x.example\n\n",
+            "Name,Email\nÉmile,e@x.example\nFrançoise,\"f@x.example\"",
+        ];
+        for csv in files {
+            let mapping = preview(csv.as_bytes(), 5).unwrap().mapping;
+            let parsed = parse(csv.as_bytes(), &mapping);
+            assert_eq!(count_rows(csv.as_bytes(), &mapping), parsed.records.len() + parsed.errors.len(), "{csv:?}");
+        }
     }
 }
