@@ -15,6 +15,7 @@ pub mod contact;
 pub mod csv_export;
 pub mod dedupe;
 pub mod demo;
+pub mod demo_listening;
 pub mod hours;
 pub mod html;
 pub mod import;
