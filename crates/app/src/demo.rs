@@ -1,5 +1,7 @@
-//! The demo workspace: a neighbourhood bike shop, so a first-time owner sees Earshot with believable data.
+//! The demo workspace: a neighbourhood bike shop with its customers and its social life (see
+//! [`crate::demo_listening`]), so a first-time owner sees all of Earshot at work on believable data.
 
+use earshot_core::contact::ActivityKind;
 use earshot_core::demo;
 use earshot_store::activities::{self, NewActivity};
 use earshot_store::{contacts, nps, settings, tasks};
@@ -9,7 +11,8 @@ use crate::{ApiError, Ctx};
 /// How many people the demo shop knows.
 pub const DEMO_CONTACTS: usize = 320;
 
-/// Fills an empty workspace with the demo shop; refuses a workspace that already has contacts.
+/// Fills an empty workspace with the demo shop; refuses a workspace that already has contacts. Returns how
+/// many contacts it holds: the `count` generated people and the leads its listening brought in.
 pub fn demo_create(ctx: &Ctx, count: usize) -> Result<usize, ApiError> {
     let existing = ctx.store.read(|c| contacts::page(c, 0, 0, None))?.total;
     if existing > 0 {
@@ -20,12 +23,16 @@ pub fn demo_create(ctx: &Ctx, count: usize) -> Result<usize, ApiError> {
     let now = ctx.now();
     let now_text = ctx.now_text();
     let people = demo::workspace(count, now);
-    ctx.store.write(|tx| {
+    let customers = ctx.store.write(|tx| {
+        let mut customers = Vec::new();
         settings::set(tx, settings::BUSINESS_NAME, demo::BUSINESS_NAME)?;
         settings::set(tx, settings::CURRENCY, demo::CURRENCY)?;
         settings::set(tx, settings::WORKSPACE_KIND, "demo")?;
         for person in &people {
             let id = contacts::insert(tx, &person.draft, None, &now_text)?;
+            if person.activities.iter().any(|a| a.kind == ActivityKind::Purchase) {
+                customers.push((id, person.draft.display_name.clone()));
+            }
             for a in &person.activities {
                 let activity = NewActivity {
                     kind: a.kind,
@@ -52,8 +59,9 @@ pub fn demo_create(ctx: &Ctx, count: usize) -> Result<usize, ApiError> {
                 contacts::set_keep_in_touch(tx, id, Some(days), &since)?;
             }
         }
-        Ok(())
+        Ok(customers)
     })?;
+    crate::demo_listening::create(ctx, &customers)?;
     crate::value::values_refresh(ctx)?;
-    Ok(people.len())
+    Ok(ctx.store.read(|c| contacts::page(c, 0, 0, None))?.total as usize)
 }

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod bindings;
 pub mod contacts;
 pub mod demo;
+pub mod demo_listening;
 pub mod diagnostics;
 pub mod error;
 pub mod export;

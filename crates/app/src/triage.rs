@@ -201,22 +201,30 @@ pub fn mention_create_contact(ctx: &Ctx, mention_id: i64) -> Result<i64, ApiErro
 /// source, says to answer it on its site and use `mention_mark_replied`.
 pub fn mention_reply(ctx: &Ctx, mention_id: i64, text: &str) -> Result<OutboxItem, ApiError> {
     let now = ctx.now();
-    let at = ctx.now_text();
-    let id = ctx.store.write(|tx| {
-        let (kind, raw) = triage::reply_context(tx, mention_id)?;
-        let raw: serde_json::Value = raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
-        let target = earshot_sync::outbox::target_of(&kind, &raw).ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "replies to {kind} mentions are written on the site itself: open the original, answer there, then mark it replied"
-            ))
-        })?;
-        let key = tid::encode(now.timestamp_micros(), tid::random_clock_id());
-        let id = outbox::queue(tx, mention_id, &kind, text, &target.to_string(), &key, &at)?;
-        let batch = triage::next_batch(tx)?;
-        triage::mark_replied(tx, batch, mention_id, Some(id), now)?;
-        Ok(id)
-    })?;
+    let id = ctx.store.write(|tx| queue_reply(tx, mention_id, text, now))?;
     Ok(ctx.store.read(|c| outbox::get(c, id))?)
+}
+
+/// Queues `text` as the reply to a mention, threaded as its network needs, and logs the mention answered at
+/// `now`. Returns the outbox item's id.
+pub(crate) fn queue_reply(
+    tx: &earshot_store::rusqlite::Transaction<'_>,
+    mention_id: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let (kind, raw) = triage::reply_context(tx, mention_id)?;
+    let raw: serde_json::Value = raw.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default();
+    let target = earshot_sync::outbox::target_of(&kind, &raw).ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "replies to {kind} mentions are written on the site itself: open the original, answer there, then mark it replied"
+        ))
+    })?;
+    let key = tid::encode(now.timestamp_micros(), tid::random_clock_id());
+    let id = outbox::queue(tx, mention_id, &kind, text, &target.to_string(), &key, &earshot_store::timestamp(now))?;
+    let batch = triage::next_batch(tx)?;
+    triage::mark_replied(tx, batch, mention_id, Some(id), now)?;
+    Ok(id)
 }
 
 /// Logs that a mention was answered outside Earshot.

@@ -20,17 +20,20 @@ fn json(out: &Output) -> serde_json::Value {
 fn the_demo_workspace_lists_as_json_with_every_documented_field() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    assert!(earshot(&db, &["demo"]).status.success());
+    let created = earshot(&db, &["demo"]);
+    assert!(created.status.success());
     let list = json(&earshot(&db, &["contacts", "list", "--json"]));
     let contacts = list.as_array().unwrap();
-    assert_eq!(contacts.len(), 320);
+    // 320 people the shop knows, and the leads its listening brought in.
+    assert!(contacts.len() > 320, "{}", contacts.len());
+    assert!(String::from_utf8_lossy(&created.stdout).contains(&format!("with {} contacts", contacts.len())));
     for field in ["id", "name", "organization", "title", "emails", "phones", "identities", "tags"] {
         assert!(contacts[0].get(field).is_some(), "contacts list --json has {field}");
     }
     assert!(contacts.iter().any(|c| c["organization"].is_string()));
     let again = earshot(&db, &["demo"]);
     assert!(!again.status.success(), "the demo is not added twice");
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already has 320 contacts"));
+    assert!(String::from_utf8_lossy(&again.stderr).contains(&format!("already has {} contacts", contacts.len())));
 }
 
 #[test]

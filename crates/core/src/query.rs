@@ -16,6 +16,18 @@ use std::fmt;
 
 use crate::text::fold;
 
+/// A short name for what a query listens for, to show where it stands for a brand on the dashboard: its
+/// first alternative without quotes (`"Gearbox Cycles" OR gearbox` is "Gearbox Cycles").
+pub fn label(input: &str) -> String {
+    let first = input.split(" OR ").next().unwrap_or(input).trim();
+    let unquoted = first.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(first).trim();
+    if unquoted.is_empty() {
+        input.trim().to_string()
+    } else {
+        unquoted.to_string()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueryError {
     #[error("the query is empty: type a word, a name or an \"exact phrase\" to listen for")]

@@ -332,6 +332,14 @@ pub(crate) fn with_queries(conn: &Connection, mut mentions: Vec<Mention>) -> Res
     Ok(mentions)
 }
 
+/// The stored mention a source knows as `external_id`, if any.
+pub fn id_of(conn: &Connection, source_id: i64, external_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM mentions WHERE source_id = ?1 AND external_id = ?2")?
+        .query_row(params![source_id, external_id], |r| r.get(0))
+        .optional()?)
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Mention> {
     let m = conn
         .prepare_cached(&format!("{MENTION_SELECT} WHERE m.id = ?1"))?

@@ -289,7 +289,8 @@ fn conversation_part(
         if groups.iter().any(|(k, _)| *k == key) {
             continue;
         }
-        let brand = if kind == "brand" { business.clone().unwrap_or(query) } else { query };
+        let label = earshot_core::query::label(&query);
+        let brand = if kind == "brand" { business.clone().unwrap_or(label) } else { label };
         groups.push((key, BrandVolume { brand, kind, ..Default::default() }));
     }
     let last_day = conversation::local_day(to - Duration::seconds(1), zone);

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_sales_digest.sql"),
     include_str!("migrations/0007_contact_search_rebuild.sql"),
     include_str!("migrations/0008_outbox_maybe_sent.sql"),
+    include_str!("migrations/0009_demo_sources.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {

@@ -22,7 +22,7 @@ pub struct Source {
     #[serde(skip)]
     #[ts(skip)]
     pub credential_id: Option<String>,
-    /// `new`, `ok`, `failing`, `rate_limited` or `paused`.
+    /// `new`, `ok`, `failing`, `rate_limited`, `paused`, or `demo` (a demo source, never fetched).
     pub status: String,
     pub paused_reason: Option<String>,
     pub next_check_at: Option<String>,
@@ -45,6 +45,8 @@ pub struct Source {
     /// Something the owner should know about this source that is not a failure (e.g. an instance without
     /// full-text search).
     pub notice: Option<String>,
+    /// A source of the demo workspace: shown, never fetched.
+    pub demo: bool,
 }
 
 pub use earshot_core::mention::SyncState;
@@ -60,14 +62,17 @@ pub struct NewSource<'a> {
 
 const COLUMNS: &str = "s.id, s.kind, s.name, s.url, s.config, s.credential_id, s.paused_reason, s.next_check_at,
     s.not_before, s.last_checked_at, s.last_success_at, s.last_error, s.failing_since, s.failures, s.parse_failures,
-    s.items_seen, (SELECT count(*) FROM mentions m WHERE m.source_id = s.id AND (m.matches > 0 OR m.direct = 1)), s.notice";
+    s.items_seen, (SELECT count(*) FROM mentions m WHERE m.source_id = s.id AND (m.matches > 0 OR m.direct = 1)), s.notice, s.demo";
 
 fn from_row(r: &Row<'_>, now: &str) -> rusqlite::Result<Source> {
     let paused_reason: Option<String> = r.get(6)?;
     let not_before: Option<String> = r.get(8)?;
     let last_success_at: Option<String> = r.get(10)?;
     let failures: i64 = r.get(13)?;
-    let status = if paused_reason.is_some() {
+    let demo: bool = r.get(18)?;
+    let status = if demo {
+        "demo"
+    } else if paused_reason.is_some() {
         "paused"
     } else if not_before.as_deref().is_some_and(|t| t > now) {
         "rate_limited"
@@ -98,7 +103,14 @@ fn from_row(r: &Row<'_>, now: &str) -> rusqlite::Result<Source> {
         items_seen: r.get(15)?,
         mentions: r.get(16)?,
         notice: r.get(17)?,
+        demo,
     })
+}
+
+/// Marks a source as the demo's: it is listed, and never fetched.
+pub fn mark_demo(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    tx.execute("UPDATE sources SET demo = 1 WHERE id = ?1", [id])?;
+    Ok(())
 }
 
 /// Adds a source, or brings back a removed one with the same kind, URL and settings (its history with it).
@@ -207,7 +219,7 @@ pub fn get(conn: &Connection, id: i64, now: &str) -> Result<Source> {
 pub fn due(conn: &Connection, now: &str, every: bool) -> Result<Vec<Source>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM sources s
-          WHERE s.deleted_at IS NULL AND s.paused_reason IS NULL AND s.kind != 'manual'
+          WHERE s.deleted_at IS NULL AND s.paused_reason IS NULL AND s.kind != 'manual' AND s.demo = 0
             AND (?2 OR s.next_check_at IS NULL OR s.next_check_at <= ?1)
             AND (s.not_before IS NULL OR s.not_before <= ?1)
           ORDER BY s.next_check_at, s.id"
@@ -220,7 +232,7 @@ pub fn due(conn: &Connection, now: &str, every: bool) -> Result<Vec<Source>> {
 pub fn next_due_at(conn: &Connection) -> Result<Option<String>> {
     Ok(conn.query_row(
         "SELECT min(max(coalesce(next_check_at, ''), coalesce(not_before, ''))) FROM sources
-          WHERE deleted_at IS NULL AND paused_reason IS NULL AND kind != 'manual'",
+          WHERE deleted_at IS NULL AND paused_reason IS NULL AND kind != 'manual' AND demo = 0",
         [],
         |r| r.get(0),
     )?)
@@ -359,6 +371,30 @@ pub fn manual(tx: &Transaction<'_>, network: &str, now: &str) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_demo_source_is_listed_as_demo_and_never_due() {
+        let (_dir, store) = crate::test_support::store();
+        let now = "2026-12-05T12:00:00Z";
+        let id = store
+            .write(|tx| {
+                let s = NewSource {
+                    kind: "feed",
+                    name: "demo",
+                    url: "https://example.com/f",
+                    config: "{}",
+                    credential_id: None,
+                };
+                let id = add(tx, &s, now)?;
+                mark_demo(tx, id)?;
+                Ok(id)
+            })
+            .unwrap();
+        let listed = store.read(|c| get(c, id, now)).unwrap();
+        assert_eq!((listed.status.as_str(), listed.demo), ("demo", true));
+        assert!(store.read(|c| due(c, now, true)).unwrap().is_empty(), "even a check of everything skips it");
+        assert_eq!(store.read(next_due_at).unwrap(), None);
+    }
     use crate::test_support::{store, NOW};
 
     fn feed(url: &str) -> NewSource<'_> {

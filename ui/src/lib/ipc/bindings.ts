@@ -169,7 +169,7 @@ export type Source = { id: number, kind: string, name: string, url: string,
  */
 config: string, 
 /**
- * `new`, `ok`, `failing`, `rate_limited` or `paused`.
+ * `new`, `ok`, `failing`, `rate_limited`, `paused`, or `demo` (a demo source, never fetched).
  */
 status: string, paused_reason: string | null, next_check_at: string | null, 
 /**
@@ -188,7 +188,11 @@ mentions: number,
  * Something the owner should know about this source that is not a failure (e.g. an instance without
  * full-text search).
  */
-notice: string | null, };
+notice: string | null, 
+/**
+ * A source of the demo workspace: shown, never fetched.
+ */
+demo: boolean, };
 
 export type MatchedQuery = { id: number, kind: string, query: string, };
 
