@@ -174,7 +174,7 @@ const handlers = {
   sources_list: () => state.sources,
   source_add_bluesky: ({ handle, appPassword }) => {
     window.__passwords.push(appPassword);
-    const s = { id: state.nextId++, kind: "bluesky", name: `@${handle} on Bluesky`, url: "https://pds.example", config: "{}", status: "new", paused_reason: null, next_check_at: now, not_before: null, last_checked_at: null, last_success_at: null, last_error: null, failing_since: null, failures: 0, parse_failures: 0, items_seen: 0, mentions: 0, notice: null };
+    const s = { id: state.nextId++, kind: "bluesky", name: `@${handle} on Bluesky`, url: "https://pds.example", config: "{}", status: "new", paused_reason: null, next_check_at: now, not_before: null, last_checked_at: null, last_success_at: null, last_error: null, failing_since: null, failures: 0, parse_failures: 0, items_seen: 0, mentions: 0, notice: null, demo: false };
     state.sources.push(s);
     return s;
   },

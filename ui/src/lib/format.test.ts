@@ -77,6 +77,7 @@ describe("sourceStatus", () => {
     expect(sourceStatus(base, false)).toBe("OK");
     expect(sourceStatus({ ...base, status: "new" }, false)).toBe("Not checked yet");
     expect(sourceStatus({ ...base, status: "paused" }, false)).toBe("Paused");
+    expect(sourceStatus({ ...base, status: "demo" }, false)).toBe("Demo: never checked");
     expect(sourceStatus({ ...base, status: "rate_limited", not_before: "2026-11-25T14:05:00Z" }, false)).toMatch(/^Rate limited until /);
     expect(sourceStatus({ ...base, status: "failing", failing_since: "2026-11-03T10:00:00Z" }, false)).toMatch(/^Failing since .*2026/);
   });

@@ -141,6 +141,8 @@ export function sourceStatus(
       return s.failing_since ? `Failing since ${formatDate(s.failing_since)}` : "Failing";
     case "paused":
       return "Paused";
+    case "demo":
+      return "Demo: never checked";
     default:
       return s.status;
   }
