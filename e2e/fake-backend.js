@@ -64,7 +64,7 @@ function fold(s) {
 }
 
 function info() {
-  return { path: "/tmp/fake.db", contacts: state.contacts.length, kind: state.kind, business_name: null, currency: "USD", recovered_from_unclean_shutdown: false };
+  return { path: "/tmp/fake.db", contacts: state.contacts.length, kind: state.kind, business_name: null, currency: "USD", locale: "en-US", recovered_from_unclean_shutdown: false };
 }
 
 // Customer value: a small dashboard and Today, and what the owner saved (window.__saved: [name, bytes]).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanInput, dayToTimestamp, emptyContactInput, hostOf, initials, relativeDay, sourceStatus, timeline, tomorrow } from "./format";
+import { cleanInput, dayToTimestamp, emptyContactInput, formatDate, formatMoney, hostOf, initials, relativeDay, setDisplayLocale, sourceStatus, timeline, tomorrow } from "./format";
 
 describe("timeline", () => {
   it("puts notes, activities and follow-ups in one list, newest first", () => {
@@ -88,5 +88,18 @@ describe("hostOf", () => {
     expect(hostOf("https://www.example.com/a?b")).toBe("example.com");
     expect(hostOf("not a link")).toBe("");
     expect(hostOf(null)).toBe("");
+  });
+});
+
+describe("the display locale", () => {
+  it("groups money and places its symbol as the owner's locale does, whatever the webview's", () => {
+    setDisplayLocale("en-GB");
+    expect(formatMoney("167552.00", "GBP")).toBe("£167,552.00");
+    expect(formatDate("2025-12-05T12:00:00Z")).toBe("5 Dec 2025");
+    setDisplayLocale("fr-FR");
+    expect(formatMoney("167552.00", "EUR").replace(/\s/g, " ")).toBe("167 552,00 €");
+    setDisplayLocale("not a locale!");
+    expect(formatMoney("1", "USD")).toMatch(/1/);
+    setDisplayLocale(undefined);
   });
 });

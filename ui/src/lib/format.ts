@@ -3,11 +3,33 @@ import type { Activity, ContactDetail, ContactInput, Contact, Mention, Note, Tas
 
 const DAY = 24 * 60 * 60 * 1000;
 
+// The locale money, numbers and dates are shown in: the computer's, as the Rust side reads it (a webview left
+// on the C locale would format "£ 167552.00" and US dates). Set once the workspace is known.
+let displayLocale: string | undefined;
+
+export function setDisplayLocale(tag: string | null | undefined) {
+  try {
+    displayLocale = tag ? Intl.getCanonicalLocales(tag)[0] : undefined;
+  } catch {
+    displayLocale = undefined;
+  }
+}
+
+/** A count in the owner's locale ("12,400"). */
+export function formatNumber(n: number): string {
+  return n.toLocaleString(displayLocale);
+}
+
+/** A time of day in the owner's locale. */
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString(displayLocale, { hour: "2-digit", minute: "2-digit" });
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+  return d.toLocaleDateString(displayLocale, { day: "numeric", month: "short", year: "numeric" });
 }
 
 /** "today", "tomorrow", "in 3 days", "5 days ago", counted in whole calendar days. */
@@ -27,7 +49,7 @@ export function formatMoney(amount: string | null, currency: string | null): str
   if (amount === null) return "";
   if (!currency) return amount;
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(Number(amount));
+    return new Intl.NumberFormat(displayLocale, { style: "currency", currency }).format(Number(amount));
   } catch {
     return `${amount} ${currency}`;
   }
@@ -129,14 +151,13 @@ export function sourceStatus(
   checking: boolean,
 ): string {
   if (checking) return "Checking…";
-  const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   switch (s.status) {
     case "ok":
       return "OK";
     case "new":
       return "Not checked yet";
     case "rate_limited":
-      return s.not_before ? `Rate limited until ${time(s.not_before)}` : "Rate limited";
+      return s.not_before ? `Rate limited until ${formatTime(s.not_before)}` : "Rate limited";
     case "failing":
       return s.failing_since ? `Failing since ${formatDate(s.failing_since)}` : "Failing";
     case "paused":

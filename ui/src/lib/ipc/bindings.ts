@@ -11,6 +11,10 @@ export type WorkspaceInfo = { path: string, contacts: number,
  */
 kind: string | null, business_name: string | null, currency: string, 
 /**
+ * The BCP 47 locale money, numbers and dates are shown in ([`display_locale`]).
+ */
+locale: string, 
+/**
  * The last session did not close cleanly; the database was checked and is fine.
  */
 recovered_from_unclean_shutdown: boolean, };
