@@ -90,7 +90,20 @@ const dashboard = {
 const member = { contact: { id: 1, display_name: "Ana Lima", organization: null, title: null, email: "ana@example.com", phone: null, tags: [] }, lifetime_value: "127.00", lifetime_influence: 90, lifetime_activity: 4.5, segment: "champion", at_risk: "has an open issue" };
 
 const handlers = {
-  metrics_get: () => dashboard,
+  // With window.__oldData, everything recorded lies in Aug-Oct 2025: a later period is empty.
+  metrics_get: ({ from, to }) => {
+    if (!window.__oldData) return { ...dashboard, first_data_at: "2025-01-10T10:00:00Z", last_data_at: "2026-11-25T10:00:00Z" };
+    const span = { first_data_at: "2025-08-01T10:00:00Z", last_data_at: "2025-10-10T16:00:00Z" };
+    if (from <= "2025-10-10" && to >= "2025-08-01") return { ...dashboard, ...span };
+    return {
+      ...dashboard, ...span,
+      nps: { score: null, promoters: 0, passives: 0, detractors: 0, responses: 0 }, nps_by_month: [], promoters: [], detractors: [],
+      revenue: { ...dashboard.revenue, gross: 0, refunds: 0, net: 0, gross_minor: 0, refunds_minor: 0, net_minor: 0, orders: 0, customers: 0 },
+      share_of_conversation: [], conversation_by_week: [],
+      response_time: { items: 0, acted_on: 0, replied: 0, first_action_median_minutes: null, first_action_p90_minutes: null, first_reply_median_minutes: null, first_reply_p90_minutes: null },
+      lead_conversion: { leads: 0, converted: 0, rate: null, revenue: 0, revenue_minor: 0 }, ideas: 0,
+    };
+  },
   segment_members: () => [member],
   today_get: () => ({
     urgent: state.mentions.filter((m) => m.urgency >= 0.7),

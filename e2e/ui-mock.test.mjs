@@ -267,6 +267,20 @@ test("the owner lists their own accounts elsewhere, once each, and takes one off
   await p.close();
 });
 
+test("a period with nothing in it says where the data is and shows that period in one click", async () => {
+  const { p, errors } = await page();
+  await p.evaluate(() => (window.__oldData = true));
+  await p.click("#start-empty");
+  await p.click("#nav-numbers");
+  await p.locator("#empty-period").waitFor();
+  assert.match(await p.textContent("#empty-period"), /Your data runs from\s+\S+ \S+ 2025 to \S+ \S+ 2025/);
+  await p.click("#show-data-period");
+  await p.locator("#empty-period").waitFor({ state: "detached" });
+  assert.match(await p.textContent("#card-revenue .figure"), /240/);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
 test("the numbers show NPS, revenue and share of conversation, and tables save as CSV that cannot run formulas", async () => {
   const { p, errors } = await page();
   await p.click("#start-empty");

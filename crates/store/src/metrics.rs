@@ -123,6 +123,10 @@ pub struct Dashboard {
     pub segments: Vec<SegmentCount>,
     #[ts(type = "number")]
     pub at_risk: i64,
+    /// The first and last moment anything dated is recorded (a paid order, an NPS answer, a mention), whatever
+    /// the period: how the owner is told where their data is when the period they chose holds none.
+    pub first_data_at: Option<String>,
+    pub last_data_at: Option<String>,
 }
 
 /// The shop's time zone from settings, else `fallback` (the computer's).
@@ -194,6 +198,8 @@ struct MoneyPart {
     revenue: Revenue,
     retention: Retention,
     lead_conversion: LeadConversion,
+    /// The first and last paid order in the currency, any time (Unix seconds).
+    sales_span: Option<(i64, i64)>,
 }
 
 fn money_part(
@@ -211,6 +217,7 @@ fn money_part(
     let (mut gross, mut refunds, mut orders, mut customers) = (0i64, 0i64, 0i64, 0i64);
     let mut other_currency_orders = 0i64;
     let mut times: Vec<DateTime<Utc>> = Vec::new();
+    let mut sales_span: Option<(i64, i64)> = None;
     sales_digest::for_each(conn, |buyer, digest_currency, digest| {
         if digest_currency != currency {
             other_currency_orders +=
@@ -221,6 +228,11 @@ fn money_part(
         let known = buyer != sales_digest::ANONYMOUS;
         let is_lead = known && lead_contacts.contains(&buyer);
         // Oldest first: nothing after the end of the period counts.
+        // The digest is oldest first: its ends are this buyer's first and last sale.
+        let sales = || sales_digest::decode(digest).filter(|e| e.is_sale).map(|e| e.at);
+        if let (Some(first), Some(last)) = (sales().next(), sales().last()) {
+            sales_span = Some(sales_span.map_or((first, last), |(f, l)| (f.min(first), l.max(last))));
+        }
         for e in sales_digest::decode(digest).take_while(|e| e.at < to_s) {
             if e.at >= from_s {
                 if e.is_sale {
@@ -268,6 +280,7 @@ fn money_part(
         revenue,
         retention: retention.finish(),
         lead_conversion: metrics::lead_conversion(leads, &lead_sales),
+        sales_span,
     })
 }
 
@@ -373,6 +386,39 @@ fn leads_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<(i64, DateTim
     Ok(out)
 }
 
+/// The earliest and latest thing recorded: a paid order (`sales`, from the digest the money part reads
+/// anyway), an NPS answer or a heard mention (one index lookup each).
+fn data_span(conn: &Connection, sales: Option<(i64, i64)>) -> Result<(Option<String>, Option<String>)> {
+    let sale_at = |secs: i64| DateTime::from_timestamp(secs, 0).map(ts);
+    let mut span = (sales.and_then(|(f, _)| sale_at(f)), sales.and_then(|(_, l)| sale_at(l)));
+    for order in ["ASC", "DESC"] {
+        let answers = format!(
+            "SELECT answered_at FROM nps_answers INDEXED BY nps_answered WHERE deleted_at IS NULL
+              ORDER BY answered_at {order} LIMIT 1"
+        );
+        let mentions = format!(
+            "SELECT coalesce(published_at, fetched_at) FROM mentions INDEXED BY mentions_inbox
+              WHERE (matches > 0 OR direct = 1) AND duplicate_of IS NULL
+              ORDER BY coalesce(published_at, fetched_at) {order} LIMIT 1"
+        );
+        for sql in [answers, mentions] {
+            let Some(at) = conn.prepare_cached(&sql)?.query_row([], |r| r.get::<_, String>(0)).optional()? else {
+                continue;
+            };
+            let slot = if order == "ASC" { &mut span.0 } else { &mut span.1 };
+            let earlier_or_later = if order == "ASC" {
+                slot.as_ref().is_none_or(|s| at < *s)
+            } else {
+                slot.as_ref().is_none_or(|s| at > *s)
+            };
+            if earlier_or_later {
+                *slot = Some(at);
+            }
+        }
+    }
+    Ok(span)
+}
+
 /// The dashboard for [from, to). `fallback_zone` is the computer's zone, used when the owner set none.
 /// Share of conversation counts whole local days and reads `conversation_days`, and money reads
 /// `sales_digest`: bring both up to date first with [`conversation::refresh`] and [`sales_digest::refresh`].
@@ -384,7 +430,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
     let (f, t) = (ts(from), ts(to));
     let NpsPart { nps, by_month: nps_by_month, promoters, detractors } = nps_part(conn, &f, &t, zone)?;
     let leads = leads_in(conn, &f, &t)?;
-    let MoneyPart { revenue, retention, lead_conversion } =
+    let MoneyPart { revenue, retention, lead_conversion, sales_span } =
         money_part(conn, &currency, (from, to), &leads, churn_days, zone)?;
     let (share_of_conversation, conversation_by_week) = conversation_part(conn, from, to, zone)?;
     let response_time = response_part(conn, &f, &t, &hours, zone)?;
@@ -405,6 +451,7 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         [],
         |r| r.get(0),
     )?;
+    let (first_data_at, last_data_at) = data_span(conn, sales_span)?;
     Ok(Dashboard {
         from: f.clone(),
         to: t.clone(),
@@ -423,6 +470,8 @@ pub fn dashboard(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>, fall
         followers: crate::followers::between(conn, &f[..10], &t[..10])?,
         segments,
         at_risk,
+        first_data_at,
+        last_data_at,
     })
 }
 
@@ -522,5 +571,19 @@ mod tests {
         assert!(d.share_of_conversation.is_empty());
         assert_eq!(d.response_time.first_action_median_minutes, None);
         assert_eq!((d.lead_conversion.rate, d.retention.repeat_purchase_rate), (None, None));
+        assert_eq!((d.first_data_at, d.last_data_at), (None, None));
+    }
+
+    #[test]
+    fn a_period_with_nothing_in_it_still_says_where_the_data_is() {
+        let (_dir, store) = store();
+        store.write(workspace).unwrap();
+        store.write(|tx| conversation::refresh(tx, Tz::UTC)).unwrap();
+        store.write(sales_digest::refresh).unwrap();
+        let d = store.read(|c| dashboard(c, at("2027-01-01T00:00:00Z"), at("2027-02-01T00:00:00Z"), Tz::UTC)).unwrap();
+        assert_eq!((d.revenue.orders, d.nps.responses), (0, 0));
+        let (first, last) = (d.first_data_at.unwrap(), d.last_data_at.unwrap());
+        // The old mention, and the last NPS answer (the euro and the cancelled orders are not the shop's sales).
+        assert_eq!((first.as_str(), last.as_str()), ("2025-06-01T11:00:00Z", "2026-02-26T00:00:00Z"));
     }
 }

@@ -649,7 +649,12 @@ promoters: Array<PersonScore>, detractors: Array<PersonScore>, revenue: Revenue,
 /**
  * Followers of the owner's own accounts, by account and day.
  */
-followers: Array<FollowerCount>, segments: Array<SegmentCount>, at_risk: number, };
+followers: Array<FollowerCount>, segments: Array<SegmentCount>, at_risk: number, 
+/**
+ * The first and last moment anything dated is recorded (a paid order, an NPS answer, a mention), whatever
+ * the period: how the owner is told where their data is when the period they chose holds none.
+ */
+first_data_at: string | null, last_data_at: string | null, };
 
 export type Case = { id: number, mention_id: number | null, title: string, 
 /**
