@@ -2,21 +2,14 @@
 // driven through tauri-driver (W3C WebDriver). Needs a display (xvfb-run) and APP_BIN (see scripts/e2e.sh).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { choose, click, closeApp, find, openApp, press, s, screenshot, text, type, waitForText, wd } from "./driver.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const APP = process.env.APP_BIN;
-const PORT = 4444;
-const WD = `http://127.0.0.1:${PORT}`;
-const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
-const artifacts = join(root, "e2e", "artifacts");
-let driver;
-let session;
 let fake;
 let fakeBase = "";
 
@@ -66,130 +59,14 @@ function shopFeed() {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Town forum</title><link>http://127.0.0.1/</link>${items.join("")}</channel></rss>`;
 }
 
-/** Presses one key the way a person would (WebDriver key actions); `shift` holds Shift down. */
-async function press(key, { ctrl = false } = {}) {
-  const keys = ctrl ? ["\uE009", key] : [key];
-  const down = keys.map((value) => ({ type: "keyDown", value }));
-  const up = [...keys].reverse().map((value) => ({ type: "keyUp", value }));
-  await wd("POST", s("/actions"), { actions: [{ type: "key", id: "keyboard", actions: [...down, ...up] }] });
-  await wd("DELETE", s("/actions"));
-}
-
-/** Sets a <select> the way a person picking an option would (Svelte listens for "change"). */
-async function choose(css, value) {
-  await find(css);
-  await wd("POST", s("/execute/sync"), {
-    script:
-      "const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change', { bubbles: true }));",
-    args: [css, value],
-  });
-}
-
-async function wd(method, path, body) {
-  const res = await fetch(`${WD}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
-}
-
-const s = (path) => `/session/${session}${path}`;
-
-async function find(css, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    try {
-      const el = await wd("POST", s("/element"), { using: "css selector", value: css });
-      return el[ELEMENT];
-    } catch (e) {
-      if (Date.now() > deadline) throw new Error(`no element ${css} after ${timeout} ms: ${e.message}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
-}
-
-/** The text of the first element matching `css` (textContent: the virtual list positions its rows in ways
- * WebDriver's visibility rules do not always see). */
-async function text(css) {
-  await find(css);
-  return wd("POST", s("/execute/sync"), {
-    script: "const el = document.querySelector(arguments[0]); return el ? el.textContent.replace(/\\s+/g, ' ').trim() : '';",
-    args: [css],
-  });
-}
-
-async function waitForText(css, pattern, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  let last = "";
-  while (Date.now() < deadline) {
-    try {
-      last = await text(css);
-      if (pattern.test(last)) return last;
-    } catch {
-      // not there yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  await screenshot(`failed-${Date.now()}-${css.replace(/[^a-z0-9]+/gi, "_")}`).catch(() => {});
-  throw new Error(`${css} never matched ${pattern}; last text: ${JSON.stringify(last)}`);
-}
-
-async function click(css) {
-  try {
-    await wd("POST", s(`/element/${await find(css)}/click`), {});
-  } catch (e) {
-    await screenshot(`failed-click-${Date.now()}-${css.replace(/[^a-z0-9]+/gi, "_")}`).catch(() => {});
-    throw new Error(`clicking ${css}: ${e.message}`);
-  }
-}
-
-async function type(css, value) {
-  const el = await find(css);
-  await wd("POST", s(`/element/${el}/clear`), {});
-  await wd("POST", s(`/element/${el}/value`), { text: value });
-}
-
-async function screenshot(name) {
-  await wd("POST", s("/execute/async"), {
-    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));",
-    args: [],
-  });
-  const png = await wd("GET", s("/screenshot"));
-  mkdirSync(artifacts, { recursive: true });
-  writeFileSync(join(artifacts, `${name}.png`), Buffer.from(png, "base64"));
-}
-
 before(async () => {
-  assert.ok(APP, "APP_BIN must point at the app binary (npx tauri build --debug --no-bundle)");
   fakeBase = await startFakeServer();
   const dir = mkdtempSync(join(tmpdir(), "earshot-e2e-"));
-  driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", "4445"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, EARSHOT_DB: join(dir, "workspace.db") },
-  });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      await fetch(`${WD}/status`);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error("tauri-driver did not start");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const created = await wd("POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP } } } });
-  session = created.sessionId;
+  await openApp(join(dir, "workspace.db"));
 });
 
 after(async () => {
-  if (session) await wd("DELETE", `/session/${session}`).catch(() => {});
-  if (driver) {
-    driver.kill("SIGTERM");
-    await new Promise((r) => driver.once("exit", r));
-  }
+  await closeApp();
   fake?.close();
 });
 
