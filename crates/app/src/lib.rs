@@ -100,15 +100,24 @@ pub fn default_db_path() -> std::path::PathBuf {
     if let Some(path) = std::env::var_os("EARSHOT_DB").filter(|p| !p.is_empty()) {
         return path.into();
     }
-    let var = |name: &str| std::env::var_os(name).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
     let base = if cfg!(target_os = "windows") {
-        var("APPDATA")
+        env_path("APPDATA")
     } else if cfg!(target_os = "macos") {
-        var("HOME").map(|home| home.join("Library/Application Support"))
+        env_path("HOME").map(|home| home.join("Library/Application Support"))
     } else {
-        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|home| home.join(".local/share")))
+        xdg_data_home()
     };
     base.unwrap_or_else(|| ".".into()).join(APP_ID).join("earshot.db")
+}
+
+/// A folder named by environment variable `name`, when it is set and not empty.
+pub(crate) fn env_path(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os(name).filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
+}
+
+/// `$XDG_DATA_HOME`, else `~/.local/share`: where Linux apps keep their data (and Tauri its logs).
+pub(crate) fn xdg_data_home() -> Option<std::path::PathBuf> {
+    env_path("XDG_DATA_HOME").or_else(|| env_path("HOME").map(|home| home.join(".local/share")))
 }
 
 #[cfg(test)]

@@ -36,19 +36,17 @@ impl Program {
 /// `~/Library/Logs/app.earshot.desktop` on macOS, `%LOCALAPPDATA%\app.earshot.desktop\logs` on Windows), or
 /// `$EARSHOT_LOG_DIR` when set.
 pub fn log_dir() -> PathBuf {
-    let var = |name: &str| std::env::var_os(name).filter(|p| !p.is_empty()).map(PathBuf::from);
-    if let Some(dir) = var("EARSHOT_LOG_DIR") {
+    use crate::env_path;
+    if let Some(dir) = env_path("EARSHOT_LOG_DIR") {
         return dir;
     }
     let app = crate::APP_ID;
     let base = if cfg!(target_os = "windows") {
-        var("LOCALAPPDATA").map(|d| d.join(app).join("logs"))
+        env_path("LOCALAPPDATA").map(|d| d.join(app).join("logs"))
     } else if cfg!(target_os = "macos") {
-        var("HOME").map(|home| home.join("Library/Logs").join(app))
+        env_path("HOME").map(|home| home.join("Library/Logs").join(app))
     } else {
-        var("XDG_DATA_HOME")
-            .or_else(|| var("HOME").map(|home| home.join(".local/share")))
-            .map(|d| d.join(app).join("logs"))
+        crate::xdg_data_home().map(|d| d.join(app).join("logs"))
     };
     base.unwrap_or_else(|| PathBuf::from("logs"))
 }
@@ -107,15 +105,15 @@ pub fn init(program: Program) -> Option<LogGuard> {
 /// A panic is logged with where it happened (its message is code's, not the owner's data), then printed as
 /// usual.
 fn log_panic(info: &std::panic::PanicHookInfo<'_>) {
-    let message = info
-        .payload()
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_default();
+    let message = panic_message(info.payload()).unwrap_or_default();
     let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
     tracing::error!(at, message = redact(&message), "panic");
     eprintln!("{info}");
+}
+
+/// What a panic said, when it said it as text (`panic!("...")` carries a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned())
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

@@ -164,11 +164,7 @@ async fn contained(check: impl std::future::Future<Output = Outcome>) -> Outcome
     match std::panic::AssertUnwindSafe(check).catch_unwind().await {
         Ok(outcome) => outcome,
         Err(panic) => {
-            let reason = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "no details".into());
+            let reason = crate::logging::panic_message(panic.as_ref()).unwrap_or_else(|| "no details".into());
             Outcome::Failed {
                 message: format!("internal error: {reason}"),
                 class: FailureClass::Server(0),

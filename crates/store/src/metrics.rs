@@ -390,8 +390,8 @@ fn leads_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<(i64, DateTim
 /// anyway), an NPS answer or a heard mention (one index lookup each).
 fn data_span(conn: &Connection, sales: Option<(i64, i64)>) -> Result<(Option<String>, Option<String>)> {
     let sale_at = |secs: i64| DateTime::from_timestamp(secs, 0).map(ts);
-    let mut span = (sales.and_then(|(f, _)| sale_at(f)), sales.and_then(|(_, l)| sale_at(l)));
-    for order in ["ASC", "DESC"] {
+    // The end of each kind of record in one direction: ASC for the first, DESC for the last.
+    let ends = |order: &str| -> Result<Vec<String>> {
         let answers = format!(
             "SELECT answered_at FROM nps_answers INDEXED BY nps_answered WHERE deleted_at IS NULL
               ORDER BY answered_at {order} LIMIT 1"
@@ -401,22 +401,15 @@ fn data_span(conn: &Connection, sales: Option<(i64, i64)>) -> Result<(Option<Str
               WHERE (matches > 0 OR direct = 1) AND duplicate_of IS NULL
               ORDER BY coalesce(published_at, fetched_at) {order} LIMIT 1"
         );
+        let mut found = Vec::new();
         for sql in [answers, mentions] {
-            let Some(at) = conn.prepare_cached(&sql)?.query_row([], |r| r.get::<_, String>(0)).optional()? else {
-                continue;
-            };
-            let slot = if order == "ASC" { &mut span.0 } else { &mut span.1 };
-            let earlier_or_later = if order == "ASC" {
-                slot.as_ref().is_none_or(|s| at < *s)
-            } else {
-                slot.as_ref().is_none_or(|s| at > *s)
-            };
-            if earlier_or_later {
-                *slot = Some(at);
-            }
+            found.extend(conn.prepare_cached(&sql)?.query_row([], |r| r.get::<_, String>(0)).optional()?);
         }
-    }
-    Ok(span)
+        Ok(found)
+    };
+    let first = ends("ASC")?.into_iter().chain(sales.and_then(|(f, _)| sale_at(f))).min();
+    let last = ends("DESC")?.into_iter().chain(sales.and_then(|(_, l)| sale_at(l))).max();
+    Ok((first, last))
 }
 
 /// The dashboard for [from, to). `fallback_zone` is the computer's zone, used when the owner set none.
@@ -531,13 +524,18 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn the_dashboard_matches_hand_computed_figures() {
+    /// The dashboard of the hand-computed workspace over [from, to), its caches brought up to date first.
+    fn workspace_dashboard(from: &str, to: &str) -> Dashboard {
         let (_dir, store) = store();
         store.write(workspace).unwrap();
         store.write(|tx| conversation::refresh(tx, Tz::UTC)).unwrap();
         store.write(sales_digest::refresh).unwrap();
-        let d = store.read(|c| dashboard(c, at("2026-01-01T00:00:00Z"), at("2026-04-01T00:00:00Z"), Tz::UTC)).unwrap();
+        store.read(|c| dashboard(c, at(from), at(to), Tz::UTC)).unwrap()
+    }
+
+    #[test]
+    fn the_dashboard_matches_hand_computed_figures() {
+        let d = workspace_dashboard("2026-01-01T00:00:00Z", "2026-04-01T00:00:00Z");
         // NPS: 1 promoter, 1 passive, 1 detractor of 3 = 0.
         assert_eq!((d.nps.score, d.nps.responses), (Some(0.0), 3));
         assert_eq!(d.promoters.len(), 1);
@@ -576,11 +574,7 @@ mod tests {
 
     #[test]
     fn a_period_with_nothing_in_it_still_says_where_the_data_is() {
-        let (_dir, store) = store();
-        store.write(workspace).unwrap();
-        store.write(|tx| conversation::refresh(tx, Tz::UTC)).unwrap();
-        store.write(sales_digest::refresh).unwrap();
-        let d = store.read(|c| dashboard(c, at("2027-01-01T00:00:00Z"), at("2027-02-01T00:00:00Z"), Tz::UTC)).unwrap();
+        let d = workspace_dashboard("2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z");
         assert_eq!((d.revenue.orders, d.nps.responses), (0, 0));
         let (first, last) = (d.first_data_at.unwrap(), d.last_data_at.unwrap());
         // The old mention, and the last NPS answer (the euro and the cancelled orders are not the shop's sales).
