@@ -44,6 +44,27 @@ def pss_kib(pid):
     return 0
 
 
+def process_name(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
+def smaps_kib(pid, fields=("Pss:", "Pss_Anon:", "Pss_File:")):
+    out = dict.fromkeys(fields, 0)
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                key = line.split()[0]
+                if key in out:
+                    out[key] = int(line.split()[1])
+    except OSError:
+        pass
+    return out
+
+
 def run_once(binary, args):
     env = dict(os.environ, EARSHOT_STARTUP_TRACE="1")
     start = time.monotonic()
@@ -57,7 +78,13 @@ def run_once(binary, args):
     if loaded is None:
         raise SystemExit(f"{binary} exited without loading its page")
     time.sleep(IDLE_SECONDS)
-    pss = sum(pss_kib(pid) for pid in descendants(proc.pid))
+    pids = descendants(proc.pid)
+    pss = sum(pss_kib(pid) for pid in pids)
+    if os.environ.get("MEASURE_BREAKDOWN") == "1":
+        for pid in pids:
+            m = smaps_kib(pid)
+            print(f"  {process_name(pid):<24} PSS {m['Pss:'] / 1024:6.1f} MiB  anon {m['Pss_Anon:'] / 1024:6.1f}"
+                  f"  file {m['Pss_File:'] / 1024:6.1f}", file=sys.stderr)
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=10)
     return loaded * 1000, pss / 1024

@@ -181,7 +181,7 @@ pub async fn source_add_feed(ctx: Shared<'_>, listen: Listen<'_>, url: String) -
 
 #[tauri::command]
 pub async fn source_add_hn(ctx: Shared<'_>, listen: Listen<'_>, query: String) -> Result<Source, ApiError> {
-    added(&listen, blocking(&ctx, move |c| listening::source_add_hn(c, &query, "https://hn.algolia.com")).await)
+    added(&listen, blocking(&ctx, move |c| listening::source_add_hn(c, &query, listening::HACKER_NEWS_SEARCH)).await)
 }
 
 #[tauri::command]

@@ -13,6 +13,8 @@ pub enum ApiErrorCode {
     Storage,
     NewerSchema,
     Corrupt,
+    /// The workspace is changing hands (the demo being replaced): try again in a moment.
+    Busy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]

@@ -229,6 +229,9 @@ pub fn sources_export_opml(ctx: &Ctx) -> Result<String, ApiError> {
 }
 
 /// Adds a Hacker News search (stories and comments) through Algolia at `base`.
+/// Where Hacker News is searched (Algolia's public search of it).
+pub const HACKER_NEWS_SEARCH: &str = "https://hn.algolia.com";
+
 pub fn source_add_hn(ctx: &Ctx, query: &str, base: &str) -> Result<Source, ApiError> {
     let query = query.trim();
     if query.is_empty() {

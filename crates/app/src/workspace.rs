@@ -19,6 +19,8 @@ pub struct WorkspaceInfo {
     pub locale: String,
     /// The last session did not close cleanly; the database was checked and is fine.
     pub recovered_from_unclean_shutdown: bool,
+    /// An empty workspace not yet through the guided start ([`crate::guided_start::pending`]).
+    pub guided_start: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
@@ -29,6 +31,7 @@ pub enum WorkspaceStart {
 }
 
 pub fn workspace_info(ctx: &Ctx) -> Result<WorkspaceInfo, ApiError> {
+    let guided_start = crate::guided_start::pending(ctx)?;
     Ok(ctx.store.read(|c| {
         Ok(WorkspaceInfo {
             path: ctx.store.path().display().to_string(),
@@ -38,6 +41,7 @@ pub fn workspace_info(ctx: &Ctx) -> Result<WorkspaceInfo, ApiError> {
             currency: settings::currency(c)?,
             locale: display_locale(&settings::currency(c)?),
             recovered_from_unclean_shutdown: ctx.store.recovered_from_unclean_shutdown,
+            guided_start,
         })
     })?)
 }

@@ -16,6 +16,7 @@ pub mod csv_export;
 pub mod dedupe;
 pub mod demo;
 pub mod demo_listening;
+pub mod guided_start;
 pub mod hours;
 pub mod html;
 pub mod import;

@@ -8,6 +8,8 @@ use crate::Result;
 pub const CURRENCY: &str = "currency";
 pub const BUSINESS_NAME: &str = "business_name";
 pub const WORKSPACE_KIND: &str = "workspace_kind";
+/// "done" or "skipped" once the owner has answered the guided start of an empty workspace.
+pub const GUIDED_START: &str = "guided_start";
 /// "off" turns desktop notifications of urgent mentions off (on by default).
 pub const NOTIFY_URGENT: &str = "notify_urgent";
 /// "off" hides the count of urgent mentions on the tray icon (shown by default).

@@ -200,6 +200,11 @@ pub fn signed_in(conn: &Connection) -> Result<Vec<(String, String, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many sources are listened to (manual captures are not a source the owner set up).
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM sources WHERE deleted_at IS NULL AND kind != 'manual'", [], |r| r.get(0))?)
+}
+
 pub fn list(conn: &Connection, now: &str) -> Result<Vec<Source>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM sources s WHERE s.deleted_at IS NULL AND s.kind != 'manual' ORDER BY s.name, s.id"

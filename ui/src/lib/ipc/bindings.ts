@@ -1,7 +1,7 @@
 // Generated from the Rust types by crates/app/src/bindings.rs. Do not edit: regenerate with
 // EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings
 
-export type ApiErrorCode = "not_found" | "invalid_input" | "storage" | "newer_schema" | "corrupt";
+export type ApiErrorCode = "not_found" | "invalid_input" | "storage" | "newer_schema" | "corrupt" | "busy";
 
 export type ApiError = { code: ApiErrorCode, message: string, };
 
@@ -17,9 +17,66 @@ locale: string,
 /**
  * The last session did not close cleanly; the database was checked and is fine.
  */
-recovered_from_unclean_shutdown: boolean, };
+recovered_from_unclean_shutdown: boolean, 
+/**
+ * An empty workspace not yet through the guided start ([`crate::guided_start::pending`]).
+ */
+guided_start: boolean, };
 
 export type WorkspaceStart = "demo" | "empty";
+
+export type DemoReplaced = { workspace: WorkspaceInfo, 
+/**
+ * Where the demo was kept, or `null` when the owner chose to delete it.
+ */
+demo_kept_at: string | null, };
+
+export type BusinessProfile = { name: string, website: string, 
+/**
+ * The business's own handles and profile addresses, one per item (`@shop@mastodon.social`,
+ * `shop.bsky.social`, `https://instagram.com/shop`).
+ */
+handles: Array<string>, competitors: Array<string>, 
+/**
+ * The industry's words or phrases, separated by commas or new lines (`e-bikes, bike repair`).
+ */
+industry: string, };
+
+export type MastodonHashtag = { instance: string, hashtag: string, };
+
+export type StartProposal = { 
+/**
+ * The brand query: the name as written and as people type it, the website's name, the handles.
+ */
+brand_query: string | null, 
+/**
+ * One query per named competitor.
+ */
+competitor_queries: Array<string>, industry_query: string | null, 
+/**
+ * The handles as the owner's own: their posts are the shop's activity, never mentions.
+ */
+own_handles: Array<string>, 
+/**
+ * What to type into Google Alerts (it makes the feed whose address the owner pastes back).
+ */
+google_alerts_search: string | null, 
+/**
+ * Reddit's search of the name, newest first, as a feed.
+ */
+reddit_feed: string | null, hacker_news_query: string | null, mastodon: MastodonHashtag | null, 
+/**
+ * The owner's Bluesky handle when one was given (Bluesky search needs the owner signed in).
+ */
+bluesky_handle: string | null, };
+
+export type StartChoice = { business_name: string, own_handles: Array<string>, brand_query: string, competitor_queries: Array<string>, industry_query: string, 
+/**
+ * The Google Alerts feed address the owner pasted (blank when they made none).
+ */
+google_alerts_feed: string, reddit_feed: string | null, hacker_news_query: string | null, mastodon: MastodonHashtag | null, };
+
+export type StartDone = { queries: number, sources: number, };
 
 export type Email = { address: string, label: string | null, };
 
