@@ -58,7 +58,7 @@ pub async fn alerts_get(ctx: Shared<'_>) -> Result<Alerts, ApiError> {
 #[tauri::command]
 pub async fn alerts_set(app: AppHandle, ctx: Shared<'_>, alerts: Alerts) -> Result<Alerts, ApiError> {
     let saved = blocking(&ctx, move |c| triage::alerts_set(c, alerts)).await?;
-    let shared = Arc::clone(&ctx);
+    let shared = ctx.get()?;
     // The badge follows the setting at once.
     tauri::async_runtime::spawn_blocking(move || after_round(&app, &shared));
     Ok(saved)

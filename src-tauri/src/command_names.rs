@@ -3,6 +3,10 @@
 pub const COMMANDS: &[&str] = &[
     "workspace_info",
     "workspace_start",
+    "workspace_replace_demo",
+    "guided_start_propose",
+    "guided_start_apply",
+    "guided_start_skip",
     "contacts_page",
     "contacts_search",
     "contact_get",

@@ -1,11 +1,10 @@
 //! Command adapters: each turns an IPC call into one use case of `earshot-app`, run off the UI thread.
 
-use std::sync::Arc;
-
 use earshot_app::contacts::{self, ContactDetail, TaskInput};
 use earshot_app::export::{self, ExportFormat};
 use earshot_app::imports::{self, ImportOptions, ImportPreview, ImportProgress};
 use earshot_app::merges;
+use earshot_app::open_workspace::OpenWorkspace;
 use earshot_app::store_types::*;
 use earshot_app::workspace::{self, WorkspaceInfo, WorkspaceStart};
 use earshot_app::{ApiError, Ctx};
@@ -13,14 +12,14 @@ use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
-pub(crate) type Shared<'a> = State<'a, Arc<Ctx>>;
+pub(crate) type Shared<'a> = State<'a, OpenWorkspace>;
 
 /// Runs a use case on the blocking pool, so the window stays responsive while SQLite works.
 pub(crate) async fn run<T: Send + 'static>(
     ctx: &Shared<'_>,
     f: impl FnOnce(&Ctx) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let ctx = Arc::clone(ctx);
+    let ctx = ctx.get()?;
     tauri::async_runtime::spawn_blocking(move || f(&ctx))
         .await
         .map_err(|e| ApiError { code: earshot_app::ApiErrorCode::Storage, message: e.to_string() })?

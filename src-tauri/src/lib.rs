@@ -4,14 +4,14 @@
 mod alerts;
 mod commands;
 mod listening;
+mod start;
 mod triage;
 mod value;
 include!("command_names.rs");
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
+use earshot_app::open_workspace::OpenWorkspace;
 use earshot_app::Ctx;
+use std::path::PathBuf;
 use tauri::Manager;
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
@@ -76,8 +76,9 @@ pub fn run() {
             let path = workspace_path();
             match Ctx::open(&path) {
                 Ok(ctx) => {
-                    let ctx = Arc::new(ctx);
-                    app.manage(ctx.clone());
+                    let open = OpenWorkspace::new(ctx);
+                    let ctx = open.get().expect("a workspace was just opened");
+                    app.manage(open);
                     match listening::start(app.handle(), ctx) {
                         Ok(listen) => {
                             app.manage(listen);
@@ -107,6 +108,10 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::workspace_info,
             commands::workspace_start,
+            start::workspace_replace_demo,
+            start::guided_start_propose,
+            start::guided_start_apply,
+            start::guided_start_skip,
             commands::contacts_page,
             commands::contacts_search,
             commands::contact_get,
@@ -205,7 +210,7 @@ pub fn run() {
                 if let Some(listen) = app.try_state::<listening::Listening>() {
                     listen.stop();
                 }
-                if let Some(ctx) = app.try_state::<Arc<Ctx>>() {
+                if let Some(ctx) = app.try_state::<OpenWorkspace>().and_then(|open| open.get().ok()) {
                     ctx.store.close_cleanly();
                 }
                 tracing::info!("stopped");

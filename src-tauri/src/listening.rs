@@ -28,12 +28,17 @@ struct Secrets {
     status: SecretsStatus,
 }
 
-/// What the shell keeps for listening: the secret store, the HTTP client, and the engine's mailbox.
+/// What the shell keeps for listening: the secret store, the HTTP client, and the running engine.
 pub struct Listening {
     secrets: Arc<tokio::sync::OnceCell<Secrets>>,
     pub fetcher: Arc<earshot_sync::Fetcher>,
-    engine: tokio::sync::mpsc::Sender<EngineCommand>,
-    stopped: std::sync::Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+    engine: std::sync::Mutex<Engine>,
+}
+
+/// The engine's mailbox, and the signal it sends when it has stopped.
+struct Engine {
+    mailbox: tokio::sync::mpsc::Sender<EngineCommand>,
+    stopped: std::sync::mpsc::Receiver<()>,
 }
 
 async fn open_secrets(cell: &tokio::sync::OnceCell<Secrets>) -> &Secrets {
@@ -56,16 +61,27 @@ async fn open_secrets(cell: &tokio::sync::OnceCell<Secrets>) -> &Secrets {
 
 impl Listening {
     /// Tells the engine to stop and waits (briefly) for its round to finish, so quitting never cuts a write.
+    /// Calling it again returns at once.
     pub fn stop(&self) {
-        let _ = self.engine.try_send(EngineCommand::Stop);
-        if let Some(done) = self.stopped.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            let _ = done.recv_timeout(std::time::Duration::from_secs(5));
-        }
+        let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = engine.mailbox.try_send(EngineCommand::Stop);
+        let _ = engine.stopped.recv_timeout(std::time::Duration::from_secs(5));
+    }
+
+    /// Stops the engine and starts it again on `ctx` (the workspace the app has open now).
+    pub fn restart(&self, app: &AppHandle, ctx: Arc<Ctx>) {
+        self.stop();
+        *self.engine.lock().unwrap_or_else(|p| p.into_inner()) =
+            spawn_engine(app, ctx, self.secrets.clone(), self.fetcher.clone());
+    }
+
+    fn send(&self, command: EngineCommand) {
+        let _ = self.engine.lock().unwrap_or_else(|p| p.into_inner()).mailbox.try_send(command);
     }
 
     /// Wakes the engine so queued replies go out now (it checks only the sources that are due).
     pub fn send_replies(&self) {
-        let _ = self.engine.try_send(EngineCommand::SendReplies);
+        self.send(EngineCommand::SendReplies);
     }
 
     async fn secrets(&self) -> &Secrets {
@@ -78,12 +94,21 @@ impl Listening {
 pub fn start(app: &AppHandle, ctx: Arc<Ctx>) -> Result<Listening, String> {
     let fetcher = Arc::new(earshot_sync::Fetcher::new().map_err(|e| format!("cannot set up the HTTP client: {e}"))?);
     let secrets = Arc::new(tokio::sync::OnceCell::new());
-    let (engine, commands) = tokio::sync::mpsc::channel(16);
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let engine = spawn_engine(app, ctx, secrets.clone(), fetcher.clone());
+    Ok(Listening { secrets, fetcher, engine: std::sync::Mutex::new(engine) })
+}
+
+fn spawn_engine(
+    app: &AppHandle,
+    ctx: Arc<Ctx>,
+    secrets: Arc<tokio::sync::OnceCell<Secrets>>,
+    fetcher: Arc<earshot_sync::Fetcher>,
+) -> Engine {
+    let (mailbox, commands) = tokio::sync::mpsc::channel(16);
+    let (done_tx, stopped) = std::sync::mpsc::channel();
     let handle = app.clone();
-    let (engine_secrets, engine_fetcher) = (secrets.clone(), fetcher.clone());
     tauri::async_runtime::spawn(async move {
-        let store = open_secrets(&engine_secrets).await.store.clone();
+        let store = open_secrets(&secrets).await.store.clone();
         let alert_ctx = ctx.clone();
         let alert_app = handle.clone();
         // The tray badge from the start; notifications only for what arrives from now on.
@@ -98,10 +123,13 @@ pub fn start(app: &AppHandle, ctx: Arc<Ctx>) -> Result<Listening, String> {
             }
             let _ = handle.emit(EVENT, &event);
         };
-        run_engine(&ctx, &engine_fetcher, store.as_ref(), commands, &mut emit).await;
+        run_engine(&ctx, &fetcher, store.as_ref(), commands, &mut emit).await;
+        // The engine's own holds on the workspace end here, before anyone hears it has stopped.
+        drop(emit);
+        drop(ctx);
         let _ = done_tx.send(());
     });
-    Ok(Listening { secrets, fetcher, engine, stopped: std::sync::Mutex::new(Some(done_rx)) })
+    Engine { mailbox, stopped }
 }
 
 use crate::commands::{run as blocking, Shared};
@@ -109,8 +137,8 @@ use crate::commands::{run as blocking, Shared};
 type Listen<'a> = State<'a, Listening>;
 
 /// Wakes the engine so a new or changed source is checked at once.
-fn wake(listen: &Listening, source: Option<i64>) {
-    let _ = listen.engine.try_send(EngineCommand::CheckNow(source));
+pub(crate) fn wake(listen: &Listening, source: Option<i64>) {
+    listen.send(EngineCommand::CheckNow(source));
 }
 
 /// A source was just added: check it now.
@@ -205,7 +233,8 @@ pub async fn source_add_mastodon_account(
     let mut open = |url: &str| app.opener().open_url(url, None::<&str>).map_err(|e| e.to_string());
     let secrets = listen.secrets().await.store.clone();
     let source =
-        accounts::source_add_mastodon_account(&ctx, &listen.fetcher, secrets.as_ref(), &instance, &mut open).await;
+        accounts::source_add_mastodon_account(&*ctx.get()?, &listen.fetcher, secrets.as_ref(), &instance, &mut open)
+            .await;
     added(&listen, source)
 }
 
@@ -221,7 +250,7 @@ pub async fn source_add_bluesky(
     let password = Sensitive::new(app_password);
     let secrets = listen.secrets().await.store.clone();
     let source = accounts::source_add_bluesky(
-        &ctx,
+        &*ctx.get()?,
         &listen.fetcher,
         secrets.as_ref(),
         &handle,
@@ -259,7 +288,7 @@ pub async fn mention_capture(
     author: Option<String>,
     network: Option<String>,
 ) -> Result<Mention, ApiError> {
-    listening::capture_link(&ctx, &listen.fetcher, &Capture { url, text, author, network }).await
+    listening::capture_link(&*ctx.get()?, &listen.fetcher, &Capture { url, text, author, network }).await
 }
 
 /// Hides the window to the tray instead of quitting, so listening goes on.

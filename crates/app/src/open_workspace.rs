@@ -54,7 +54,9 @@ impl OpenWorkspace {
         let demo = self.get()?;
         let kind = demo.store.read(|c| settings::get(c, settings::WORKSPACE_KIND))?;
         if kind.as_deref() != Some("demo") {
-            return Err(ApiError::invalid("This workspace is not the demo, so it cannot be replaced: nothing was changed"));
+            return Err(ApiError::invalid(
+                "This workspace is not the demo, so it cannot be replaced: nothing was changed",
+            ));
         }
         let path = demo.store.path().to_path_buf();
         drop(demo);
@@ -91,7 +93,10 @@ impl OpenWorkspace {
 }
 
 fn busy() -> ApiError {
-    ApiError { code: ApiErrorCode::Busy, message: "Earshot is opening your new workspace; try again in a moment".into() }
+    ApiError {
+        code: ApiErrorCode::Busy,
+        message: "Earshot is opening your new workspace; try again in a moment".into(),
+    }
 }
 
 /// The context once nothing else holds it, or still shared after `timeout`.

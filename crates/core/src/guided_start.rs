@@ -93,7 +93,7 @@ pub fn propose(profile: &BusinessProfile) -> StartProposal {
         google_alerts_search: named.map(quoted),
         reddit_feed: named.map(reddit_search_feed),
         hacker_news_query: named.map(str::to_string),
-        mastodon: named.map(|n| squashed(n)).filter(|tag| !tag.is_empty()).map(|hashtag| MastodonHashtag {
+        mastodon: named.map(squashed).filter(|tag| !tag.is_empty()).map(|hashtag| MastodonHashtag {
             instance: handles.iter().find_map(|h| mastodon_server(h)).unwrap_or_else(|| DEFAULT_MASTODON.to_string()),
             hashtag,
         }),
@@ -122,7 +122,8 @@ impl Alternatives {
     }
 
     fn add_term(&mut self, term: &str) {
-        let key = fold(term).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        let key =
+            fold(term).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
         if key.is_empty() || self.seen.contains(&key) {
             return;
         }
@@ -171,7 +172,7 @@ fn handle_name(handle: &str) -> Option<String> {
     let handle = handle.trim();
     let local = if handle.contains("://") {
         let url = url::Url::parse(handle).ok()?;
-        let last = url.path_segments()?.filter(|s| !s.is_empty()).next_back()?.to_string();
+        let last = url.path_segments()?.rfind(|s| !s.is_empty())?.to_string();
         last.trim_start_matches('@').to_string()
     } else {
         let bare = handle.trim_start_matches('@');
@@ -255,13 +256,14 @@ mod tests {
 
     #[test]
     fn sources_are_proposed_from_the_name_and_the_owners_own_accounts() {
-        let p = propose(&profile("Café Lune", "cafelune.fr", &["@cafelune@piaille.fr", "https://bsky.app/profile/cafelune.fr"]));
+        let p = propose(&profile(
+            "Café Lune",
+            "cafelune.fr",
+            &["@cafelune@piaille.fr", "https://bsky.app/profile/cafelune.fr"],
+        ));
         assert_eq!(p.google_alerts_search.as_deref(), Some("\"Café Lune\""));
         assert_eq!(p.hacker_news_query.as_deref(), Some("Café Lune"));
-        assert_eq!(
-            p.reddit_feed.as_deref(),
-            Some("https://www.reddit.com/search.rss?q=%22Caf%C3%A9+Lune%22&sort=new")
-        );
+        assert_eq!(p.reddit_feed.as_deref(), Some("https://www.reddit.com/search.rss?q=%22Caf%C3%A9+Lune%22&sort=new"));
         assert_eq!(p.mastodon, Some(MastodonHashtag { instance: "piaille.fr".into(), hashtag: "cafélune".into() }));
         assert_eq!(p.bluesky_handle.as_deref(), Some("cafelune.fr"));
         assert_eq!(p.own_handles, vec!["@cafelune@piaille.fr", "https://bsky.app/profile/cafelune.fr"]);

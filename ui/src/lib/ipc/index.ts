@@ -3,6 +3,11 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   ActivityInput,
+  BusinessProfile,
+  DemoReplaced,
+  StartChoice,
+  StartDone,
+  StartProposal,
   Alerts,
   ApiError,
   ApiErrorCode,
@@ -104,6 +109,10 @@ export interface PickedFile {
 export const api = {
   workspaceInfo: () => call<WorkspaceInfo>("workspace_info"),
   workspaceStart: (start: WorkspaceStart) => call<WorkspaceInfo>("workspace_start", { start }),
+  workspaceReplaceDemo: (keep: boolean) => call<DemoReplaced>("workspace_replace_demo", { keep }),
+  guidedStartPropose: (profile: BusinessProfile) => call<StartProposal>("guided_start_propose", { profile }),
+  guidedStartApply: (choice: StartChoice) => call<StartDone>("guided_start_apply", { choice }),
+  guidedStartSkip: () => call<void>("guided_start_skip"),
 
   contactsPage: (offset: number, limit: number, tag: string | null) =>
     call<ContactPage>("contacts_page", { offset, limit, tag }),
