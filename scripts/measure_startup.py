@@ -65,8 +65,8 @@ def smaps_kib(pid, fields=("Pss:", "Pss_Anon:", "Pss_File:")):
     return out
 
 
-def run_once(binary, args):
-    env = dict(os.environ, EARSHOT_STARTUP_TRACE="1")
+def run_once(binary, args, extra_env=None):
+    env = dict(os.environ, EARSHOT_STARTUP_TRACE="1", **(extra_env or {}))
     start = time.monotonic()
     proc = subprocess.Popen([binary, *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env,
                             text=True, start_new_session=True)
@@ -94,15 +94,23 @@ def main():
     app, empty, demo_db = sys.argv[1:4]
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 5
     results = {}
-    for name, binary, args in [("Earshot (demo workspace)", app, ["--db", demo_db]), ("empty Tauri window", empty, [])]:
-        samples = [run_once(binary, args) for _ in range(runs)]
+    # Earshot draws without GPU compositing on Linux (src-tauri/src/lib.rs); the last row is the empty window
+    # drawn the same way, for a like-for-like view of what Earshot's own content costs.
+    runs_of = [
+        ("Earshot (demo workspace)", app, ["--db", demo_db], {}),
+        ("empty Tauri window", empty, [], {}),
+        ("empty Tauri window, no compositing", empty, [], {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"}),
+    ]
+    for name, binary, args, extra_env in runs_of:
+        samples = [run_once(binary, args, extra_env) for _ in range(runs)]
         results[name] = (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples))
     print(f"| app | cold start to page load, median of {runs} (ms) | idle PSS after {IDLE_SECONDS} s, median (MiB) |")
     print("|---|---:|---:|")
     for name, (ms, mib) in results.items():
         print(f"| {name} | {ms:.0f} | {mib:.0f} |")
-    (a_ms, a_mib), (e_ms, e_mib) = results.values()
+    (a_ms, a_mib), (e_ms, e_mib), (n_ms, n_mib) = results.values()
     print(f"| ratio Earshot / empty | {a_ms / e_ms:.2f} | {a_mib / e_mib:.2f} |")
+    print(f"| ratio Earshot / empty without compositing | {a_ms / n_ms:.2f} | {a_mib / n_mib:.2f} |")
 
 
 if __name__ == "__main__":

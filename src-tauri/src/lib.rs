@@ -56,7 +56,20 @@ pub fn trace_page_load<R: tauri::Runtime>(_webview: &tauri::Webview<R>, payload:
 /// The log's writer, flushed when the app exits (Tauri ends the process without unwinding `run`).
 static LOG: std::sync::Mutex<Option<earshot_app::logging::LogGuard>> = std::sync::Mutex::new(None);
 
+/// Linux: WebKitGTK draws the window without GPU compositing unless the person asks for it with
+/// `WEBKIT_DISABLE_COMPOSITING_MODE=0`. Earshot is text, lists and a few static charts: compositing buys
+/// nothing visible here, yet its layer buffers were most of the idle memory (88 MiB of 339 MiB on the demo,
+/// BENCHMARKS.md), and it is the usual cause of blank windows on some GPU drivers. WebKit reads the variable
+/// when it starts, so this runs first, while the process has one thread.
+fn software_rendering_by_default() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 pub fn run() {
+    software_rendering_by_default();
     *LOG.lock().unwrap_or_else(|p| p.into_inner()) = earshot_app::logging::init(earshot_app::logging::Program::Desktop);
     tauri::Builder::default()
         .on_page_load(trace_page_load)
