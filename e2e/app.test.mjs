@@ -70,10 +70,11 @@ after(async () => {
   fake?.close();
 });
 
-test("first launch offers the demo; an empty book starts", async () => {
+test("first launch offers the demo; an empty book starts with a guided start that can be skipped", async () => {
   await waitForText("#start-empty", /Start with an empty book/);
   await screenshot("01-welcome");
   await click("#start-empty");
+  await click("#guided-skip");
   await find("#search");
 });
 

@@ -39,11 +39,15 @@ pub async fn guided_start_skip(ctx: Shared<'_>) -> Result<(), ApiError> {
 pub async fn workspace_replace_demo(app: AppHandle, keep: bool) -> Result<DemoReplaced, ApiError> {
     let blocking_app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let (open, listen) = (blocking_app.state::<OpenWorkspace>(), blocking_app.state::<Listening>());
-        listen.stop();
+        let open = blocking_app.state::<OpenWorkspace>();
+        // Listening may not have started (no HTTP client could be set up); the switch does not need it.
+        let listen = blocking_app.try_state::<Listening>();
+        if let Some(listen) = &listen {
+            listen.stop();
+        }
         let replaced = open.replace_demo(keep);
         // Listening goes on either way: on the new workspace, or on the demo if it could not be replaced.
-        if let Ok(ctx) = open.get() {
+        if let (Some(listen), Ok(ctx)) = (&listen, open.get()) {
             listen.restart(&blocking_app, ctx);
         }
         replaced
