@@ -151,12 +151,32 @@ export async function type(css, value) {
   await wd("POST", s(`/element/${el}/value`), { text: value });
 }
 
+/** Keeps frames coming while a snapshot is taken: WebKitGTK drawing without compositing (as Earshot does)
+ * answers WebDriver's snapshot with the next frame it draws, and a page at rest draws none. One pixel in the
+ * top-left corner flickers between two invisible shades until `stop` is called. */
+const PAINT_PULSE = `
+  const dot = document.createElement("div");
+  dot.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647";
+  document.documentElement.append(dot);
+  let n = 0;
+  const tick = () => {
+    if (!dot.isConnected) return;
+    dot.style.background = n++ % 2 ? "rgba(0,0,0,0.01)" : "rgba(0,0,0,0.02)";
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  window.__stopPaintPulse = () => dot.remove();
+  const done = arguments[0];
+  requestAnimationFrame(() => requestAnimationFrame(done));`;
+
 export async function screenshot(name) {
-  await wd("POST", s("/execute/async"), {
-    script: "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));",
-    args: [],
-  });
-  const png = await wd("GET", s("/screenshot"));
+  await wd("POST", s("/execute/async"), { script: PAINT_PULSE, args: [] });
+  let png;
+  try {
+    png = await wd("GET", s("/screenshot"));
+  } finally {
+    await wd("POST", s("/execute/sync"), { script: "window.__stopPaintPulse?.();", args: [] });
+  }
   mkdirSync(artifacts, { recursive: true });
   writeFileSync(join(artifacts, `${name}.png`), Buffer.from(png, "base64"));
 }
