@@ -9,7 +9,7 @@ use earshot_app::accounts::SecretsStatus;
 use earshot_app::diagnostics::Diagnostics;
 use earshot_app::listening::{self, Capture, QueryPreview};
 use earshot_app::store_types::{ListeningQuery, Mention, Source};
-use earshot_app::sync::{run_engine, EngineCommand, EngineEvent};
+use earshot_app::sync::{run_engine, CancellationToken, EngineCommand, EngineEvent};
 use earshot_app::{ApiError, Ctx};
 use earshot_secrets::{Persistence, SecretStore, Sensitive};
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -35,9 +35,10 @@ pub struct Listening {
     engine: std::sync::Mutex<Engine>,
 }
 
-/// The engine's mailbox, and the signal it sends when it has stopped.
+/// The engine's mailbox, its stop switch, and the signal it sends when it has stopped.
 struct Engine {
     mailbox: tokio::sync::mpsc::Sender<EngineCommand>,
+    stop: CancellationToken,
     stopped: std::sync::mpsc::Receiver<()>,
 }
 
@@ -61,10 +62,11 @@ async fn open_secrets(cell: &tokio::sync::OnceCell<Secrets>) -> &Secrets {
 
 impl Listening {
     /// Tells the engine to stop and waits (briefly) for its round to finish, so quitting never cuts a write.
-    /// Calling it again returns at once.
+    /// The engine stops even in the middle of a check; only replies being sent finish first, so this waits
+    /// at most for those. Calling it again returns at once.
     pub fn stop(&self) {
         let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = engine.mailbox.try_send(EngineCommand::Stop);
+        engine.stop.cancel();
         let _ = engine.stopped.recv_timeout(std::time::Duration::from_secs(5));
     }
 
@@ -106,6 +108,8 @@ fn spawn_engine(
 ) -> Engine {
     let (mailbox, commands) = tokio::sync::mpsc::channel(16);
     let (done_tx, stopped) = std::sync::mpsc::channel();
+    let stop = CancellationToken::new();
+    let engine_stop = stop.clone();
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
         let store = open_secrets(&secrets).await.store.clone();
@@ -123,13 +127,13 @@ fn spawn_engine(
             }
             let _ = handle.emit(EVENT, &event);
         };
-        run_engine(&ctx, &fetcher, store.as_ref(), commands, &mut emit).await;
+        run_engine(&ctx, &fetcher, store.as_ref(), commands, &engine_stop, &mut emit).await;
         // The engine's own holds on the workspace end here, before anyone hears it has stopped.
         drop(emit);
         drop(ctx);
         let _ = done_tx.send(());
     });
-    Engine { mailbox, stopped }
+    Engine { mailbox, stop, stopped }
 }
 
 use crate::commands::{run as blocking, Shared};

@@ -15,6 +15,8 @@ use earshot_sync::schedule::{self, FailureClass};
 use earshot_sync::{off_worker, Fetcher};
 use futures_util::StreamExt;
 use serde::Serialize;
+/// How the owner of a running engine tells it to stop ([`run_engine`]).
+pub use tokio_util::sync::CancellationToken;
 
 use crate::listening::Matcher;
 use crate::{ApiError, Ctx};
@@ -317,8 +319,6 @@ pub enum EngineCommand {
     CheckNow(Option<i64>),
     /// Send queued replies now.
     SendReplies,
-    /// Finish the current round and stop.
-    Stop,
 }
 
 /// What the engine reports, for the UI's live status.
@@ -343,22 +343,30 @@ pub enum EngineEvent {
 }
 
 /// The background scheduler: a round whenever a source falls due (waking at least every minute so new
-/// sources are picked up), a command channel for "check now" and "stop", and a gentler pace while offline
-/// (a minute, doubling to ten). Stops when told or when the sender is dropped.
+/// sources are picked up), a command channel for "check now" and "send replies", and a gentler pace while
+/// offline (a minute, doubling to ten). Stops as soon as `stop` is cancelled, even in the middle of a round:
+/// a check cut short has recorded nothing and is simply due again (every source's result is stored in one
+/// write, as a crash mid-round requires). Replies being sent are the exception: they finish, so a reply that
+/// went out is never left unmarked and sent twice. Also stops when the command sender is dropped.
 pub async fn run_engine(
     ctx: &Ctx,
     fetcher: &Fetcher,
     secrets: &dyn SecretStore,
     mut commands: tokio::sync::mpsc::Receiver<EngineCommand>,
+    stop: &CancellationToken,
     on_event: &mut (dyn FnMut(EngineEvent) + Send),
 ) {
     let mut offline_wait = std::time::Duration::from_secs(60);
     loop {
-        let round = sync_once(ctx, fetcher, secrets, &mut |e| match e {
+        let mut forward = |e| match e {
             SyncEvent::Checking { source_id, name } => on_event(EngineEvent::Checking { source_id, name }),
             SyncEvent::Done(result) => on_event(EngineEvent::Checked(result)),
-        })
-        .await;
+        };
+        let round = tokio::select! {
+            biased;
+            _ = stop.cancelled() => return,
+            round = sync_once(ctx, fetcher, secrets, &mut forward) => round,
+        };
         let wait = match &round {
             Ok(summary) if summary.offline => {
                 let wait = offline_wait;
@@ -393,6 +401,8 @@ pub async fn run_engine(
             }
         }
         tokio::select! {
+            biased;
+            _ = stop.cancelled() => return,
             _ = tokio::time::sleep(wait) => {}
             command = commands.recv() => match command {
                 Some(EngineCommand::CheckNow(source)) => {
@@ -402,7 +412,7 @@ pub async fn run_engine(
                 }
                 // The next turn of the loop sends the outbox.
                 Some(EngineCommand::SendReplies) => {}
-                Some(EngineCommand::Stop) | None => return,
+                None => return,
             },
         }
     }
@@ -490,6 +500,45 @@ mod tests {
         assert_eq!(runtime.block_on(round).unwrap().unwrap(), 1);
     }
 
+    /// Quitting, or leaving the demo, must not wait for a server that does not answer: the engine stops
+    /// while its check still waits, and the check has recorded nothing (it is due again next time).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_engine_stops_in_the_middle_of_a_check_that_waits_on_a_silent_server() {
+        let (_dir, ctx) = crate::test_support::ctx();
+        // A server that accepts the connection and never answers.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = silent.local_addr().unwrap();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                open.push(socket);
+            }
+        });
+        let source = crate::listening::source_add_feed(&ctx, &format!("http://{address}/feed.xml"), None).unwrap();
+        let fetcher = Fetcher::new().unwrap();
+        let secrets = earshot_secrets::MemorySecrets::default();
+        let (_commands, rx) = tokio::sync::mpsc::channel(1);
+        let stop = CancellationToken::new();
+        let (checking_tx, mut checking) = tokio::sync::mpsc::unbounded_channel();
+        let mut on_event = move |e: EngineEvent| {
+            if matches!(e, EngineEvent::Checking { .. }) {
+                let _ = checking_tx.send(());
+            }
+        };
+        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &stop, &mut on_event);
+        let stopper = async {
+            checking.recv().await.expect("the engine starts checking the source");
+            stop.cancel();
+        };
+        // The fetcher would wait 20 s for the silent server before giving up; the engine must not.
+        let stopped =
+            tokio::time::timeout(std::time::Duration::from_secs(10), async { tokio::join!(engine, stopper) }).await;
+        assert!(stopped.is_ok(), "the engine went on waiting for the silent server after it was told to stop");
+        let after = ctx.store.read(|c| sources::get(c, source.id, &ctx.now_text())).unwrap();
+        assert_eq!(after.last_checked_at, None, "a check cut short records nothing");
+        held.abort();
+    }
+
     /// The desktop runs the engine on a multi-threaded runtime: its future must be `Send`.
     #[test]
     fn the_engine_can_run_on_any_runtime_thread() {
@@ -499,7 +548,8 @@ mod tests {
         let secrets = earshot_secrets::MemorySecrets::default();
         let (_tx, rx) = tokio::sync::mpsc::channel(1);
         let mut on_event = |_e: EngineEvent| {};
-        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &mut on_event);
+        let stop = CancellationToken::new();
+        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &stop, &mut on_event);
         assert_send(&engine);
     }
 }
