@@ -33,17 +33,6 @@ def descendants(root):
     return out
 
 
-def pss_kib(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def process_name(pid):
     try:
         with open(f"/proc/{pid}/comm") as f:
@@ -79,7 +68,7 @@ def run_once(binary, args, extra_env=None):
         raise SystemExit(f"{binary} exited without loading its page")
     time.sleep(IDLE_SECONDS)
     pids = descendants(proc.pid)
-    pss = sum(pss_kib(pid) for pid in pids)
+    pss = sum(smaps_kib(pid)["Pss:"] for pid in pids)
     if os.environ.get("MEASURE_BREAKDOWN") == "1":
         for pid in pids:
             m = smaps_kib(pid)

@@ -4,7 +4,7 @@
 use earshot_app::guided_start::{self, StartChoice, StartDone};
 use earshot_app::open_workspace::{DemoReplaced, OpenWorkspace};
 use earshot_app::ApiError;
-use earshot_core::guided_start::{BusinessProfile, StartProposal};
+use earshot_core::guided_start::{self as proposals, BusinessProfile, StartProposal};
 use tauri::{AppHandle, Manager};
 
 use crate::commands::{run as blocking, Shared};
@@ -13,7 +13,7 @@ use crate::listening::{wake, Listening};
 /// What Earshot proposes from the owner's answers. Nothing is saved or fetched.
 #[tauri::command]
 pub fn guided_start_propose(profile: BusinessProfile) -> StartProposal {
-    guided_start::propose(&profile)
+    proposals::propose(&profile)
 }
 
 /// Saves what the owner confirmed, then lets the engine check the new sources.

@@ -2,7 +2,7 @@
 //! about the business ([`earshot_core::guided_start`]); the owner edits and confirms, and only then is
 //! anything saved, or fetched (the engine checks the new sources when the shell wakes it).
 
-use earshot_core::guided_start::{self, BusinessProfile, MastodonHashtag, StartProposal};
+use earshot_core::guided_start::MastodonHashtag;
 use earshot_core::query::Query;
 use earshot_store::{listening_queries, settings, sources};
 use serde::Deserialize;
@@ -34,18 +34,16 @@ pub struct StartDone {
     pub sources: usize,
 }
 
-pub fn propose(profile: &BusinessProfile) -> StartProposal {
-    guided_start::propose(profile)
-}
-
 /// True while an empty workspace has not been through the guided start: nothing to listen for yet and the
-/// owner has neither finished nor skipped it.
+/// owner has neither finished nor skipped it. Asked on every workspace refresh, so the settings decide
+/// first and the tables are only counted for an empty workspace that has not answered.
 pub fn pending(ctx: &Ctx) -> Result<bool, ApiError> {
     Ok(ctx.store.read(|conn| {
-        let kind = settings::get(conn, settings::WORKSPACE_KIND)?;
-        let answered = settings::get(conn, settings::GUIDED_START)?.is_some();
-        let listening = !listening_queries::list(conn)?.is_empty() || sources::count(conn)? > 0;
-        Ok(kind.as_deref() == Some("empty") && !answered && !listening)
+        let empty = settings::get(conn, settings::WORKSPACE_KIND)?.as_deref() == Some("empty");
+        if !empty || settings::get(conn, settings::GUIDED_START)?.is_some() {
+            return Ok(false);
+        }
+        Ok(listening_queries::count(conn)? == 0 && sources::count(conn)? == 0)
     })?)
 }
 
@@ -136,6 +134,7 @@ fn google_alerts_feed(raw: &str) -> Result<String, ApiError> {
 mod tests {
     use super::*;
     use crate::workspace::{workspace_info, workspace_start, WorkspaceStart};
+    use earshot_core::guided_start::{propose, BusinessProfile};
 
     fn empty_workspace() -> (tempfile::TempDir, Ctx) {
         let dir = tempfile::tempdir().unwrap();

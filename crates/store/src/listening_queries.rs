@@ -51,6 +51,11 @@ pub fn remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// How many queries are listened for (without `list`'s count of each one's mentions).
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM listening_queries WHERE deleted_at IS NULL", [], |r| r.get(0))?)
+}
+
 pub fn list(conn: &Connection) -> Result<Vec<ListeningQuery>> {
     let mut stmt = conn.prepare_cached(
         "SELECT q.id, q.kind, q.query, q.created_at, (SELECT count(*) FROM mention_matches m WHERE m.query_id = q.id)
