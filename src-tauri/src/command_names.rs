@@ -1,5 +1,8 @@
-/// Every command the UI may call; build.rs declares them in the app manifest, and
-/// capabilities/main.json grants them (as `allow-<name-with-dashes>`) to the main window.
+// Generated from the command declarations by crates/app/src/registry. Do not edit: regenerate with
+// EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app generated
+
+/// Every command the UI may call; build.rs declares them in the app manifest, and the capability
+/// grants them to the main window.
 pub const COMMANDS: &[&str] = &[
     "workspace_info",
     "workspace_start",
@@ -37,6 +40,7 @@ pub const COMMANDS: &[&str] = &[
     "merge_undo",
     "merge_dismiss",
     "export_save",
+    "file_save",
     "url_open",
     "secrets_status",
     "diagnostics_get",
@@ -59,6 +63,7 @@ pub const COMMANDS: &[&str] = &[
     "mentions_inbox",
     "mention_triage",
     "mention_undo",
+    "mention_explain",
     "mention_link",
     "mention_create_contact",
     "mention_reply",
@@ -71,7 +76,6 @@ pub const COMMANDS: &[&str] = &[
     "outbox_retry",
     "people_list",
     "mention_suggest_contacts",
-    "mention_explain",
     "alerts_get",
     "alerts_set",
     "orders_preview",
@@ -89,5 +93,4 @@ pub const COMMANDS: &[&str] = &[
     "segment_members",
     "value_config_get",
     "value_config_set",
-    "file_save",
 ];

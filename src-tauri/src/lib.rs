@@ -1,15 +1,15 @@
-//! The desktop shell: opens the workspace, registers the plugins and the command adapters, and keeps the
-//! webview on the app's own pages. All behaviour lives in `earshot-app`; nothing here touches SQL.
+//! The desktop shell: opens the workspace, assembles Earshot's services around it with the desktop's
+//! [`host::DesktopHost`], hands the webview's calls to the one registry of commands, and keeps the webview
+//! on the app's own pages. All behaviour lives in `earshot-app`; nothing here touches SQL.
 
-mod alerts;
-mod commands;
-mod listening;
-mod start;
-mod triage;
-mod value;
+mod host;
+mod ipc;
+mod tray;
 include!("command_names.rs");
 
-use earshot_app::open_workspace::OpenWorkspace;
+use std::sync::Arc;
+
+use earshot_app::services::{Assembly, SecretsFallback, ServiceUrls, Services};
 use earshot_app::Ctx;
 use std::path::PathBuf;
 use tauri::Manager;
@@ -87,20 +87,17 @@ pub fn run() {
         .plugin(navigation_guard())
         .setup(|app| {
             let path = workspace_path();
-            match Ctx::open(&path) {
-                Ok(ctx) => {
-                    let open = OpenWorkspace::new(ctx);
-                    let ctx = open.get().expect("a workspace was just opened");
-                    app.manage(open);
-                    match listening::start(app.handle(), ctx) {
-                        Ok(listen) => {
-                            app.manage(listen);
-                        }
-                        Err(e) => tracing::error!(error = %e, "listening could not start"),
-                    }
+            let runtime = tauri::async_runtime::handle().inner().clone();
+            let assembly =
+                Assembly { urls: ServiceUrls::default(), secrets: SecretsFallback::ProcessMemory, given_secrets: None };
+            let host = Arc::new(host::DesktopHost(app.handle().clone()));
+            match Ctx::open(&path).and_then(|ctx| Services::new(ctx, assembly, host, runtime)) {
+                Ok(services) => {
+                    services.start_listening();
+                    app.manage(services);
                     // Without a tray (some desktops have none; the tray library panics when its system library is
                     // missing) closing the window quits, as usual.
-                    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listening::tray(app.handle()))) {
+                    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tray::tray(app.handle()))) {
                         Ok(Ok(())) => {}
                         Ok(Err(e)) => tracing::warn!(error = %e, "no tray icon"),
                         Err(_) => tracing::warn!("no tray icon: the system's app indicator library is missing"),
@@ -118,98 +115,8 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::workspace_info,
-            commands::workspace_start,
-            start::workspace_replace_demo,
-            start::guided_start_propose,
-            start::guided_start_apply,
-            start::guided_start_skip,
-            commands::contacts_page,
-            commands::contacts_search,
-            commands::contact_get,
-            commands::contact_photo,
-            commands::contact_create,
-            commands::contact_update,
-            commands::contact_delete,
-            commands::contact_restore,
-            commands::contact_tag,
-            commands::tags_list,
-            commands::note_add,
-            commands::note_edit,
-            commands::note_delete,
-            commands::activity_log,
-            commands::activity_delete,
-            commands::task_add,
-            commands::task_done,
-            commands::task_delete,
-            commands::tasks_open,
-            commands::keep_in_touch_set,
-            commands::reconnect_list,
-            commands::import_preview,
-            commands::import_run,
-            commands::import_undo,
-            commands::imports_list,
-            commands::merge_suggestions,
-            commands::contact_merge,
-            commands::merge_undo,
-            commands::merge_dismiss,
-            commands::export_save,
-            commands::url_open,
-            listening::secrets_status,
-            listening::diagnostics_get,
-            listening::queries_list,
-            listening::own_handles_list,
-            listening::own_handles_set,
-            listening::query_add,
-            listening::query_remove,
-            listening::query_preview,
-            listening::sources_list,
-            listening::source_add_feed,
-            listening::source_add_hn,
-            listening::source_add_mastodon_hashtag,
-            listening::source_add_mastodon_account,
-            listening::source_add_bluesky,
-            listening::source_remove,
-            listening::source_check_now,
-            listening::mentions_list,
-            listening::mention_capture,
-            triage::mentions_inbox,
-            triage::mention_triage,
-            triage::mention_undo,
-            triage::mention_link,
-            triage::mention_create_contact,
-            triage::mention_reply,
-            triage::mention_mark_replied,
-            triage::mention_hide_like,
-            triage::rules_list,
-            triage::rule_add,
-            triage::rule_remove,
-            triage::outbox_list,
-            triage::outbox_retry,
-            triage::people_list,
-            triage::mention_suggest_contacts,
-            triage::mention_explain,
-            alerts::alerts_get,
-            alerts::alerts_set,
-            value::orders_preview,
-            value::orders_import,
-            value::nps_import,
-            value::nps_record,
-            value::orders_waiting,
-            value::order_assign,
-            value::order_dismiss,
-            value::contact_orders,
-            value::metrics_get,
-            value::today_get,
-            value::contact_brief,
-            value::case_close,
-            value::segment_members,
-            value::value_config_get,
-            value::value_config_set,
-            value::file_save,
-        ])
-        .on_window_event(listening::hide_on_close)
+        .invoke_handler(ipc::handle)
+        .on_window_event(tray::hide_on_close)
         .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "the app could not start");
@@ -220,11 +127,11 @@ pub fn run() {
             // Tauri ends the process without dropping managed state: close the workspace cleanly here, or
             // every start would look like a recovery from a crash.
             if let tauri::RunEvent::Exit = event {
-                if let Some(listen) = app.try_state::<listening::Listening>() {
-                    listen.stop();
-                }
-                if let Some(ctx) = app.try_state::<OpenWorkspace>().and_then(|open| open.get().ok()) {
-                    ctx.store.close_cleanly();
+                if let Some(services) = app.try_state::<Arc<Services>>() {
+                    services.stop_listening();
+                    if let Ok(ctx) = services.ctx() {
+                        ctx.store.close_cleanly();
+                    }
                 }
                 tracing::info!("stopped");
                 drop(LOG.lock().unwrap_or_else(|p| p.into_inner()).take());
@@ -234,29 +141,6 @@ pub fn run() {
 
 #[cfg(test)]
 mod tests {
-    use super::COMMANDS;
-
-    #[test]
-    fn every_command_is_granted_to_the_main_window_and_nothing_else() {
-        let capability: serde_json::Value =
-            serde_json::from_str(include_str!("../capabilities/main.json")).expect("capability file is JSON");
-        let granted: Vec<String> = capability["permissions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|p| p.as_str())
-            .filter(|p| p.starts_with("allow-"))
-            .map(str::to_string)
-            .collect();
-        let expected: Vec<String> = COMMANDS.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
-        assert_eq!(granted, expected);
-        assert_eq!(capability["windows"], serde_json::json!(["main"]));
-        let all = capability["permissions"].to_string();
-        for plugin in ["shell:", "fs:", "http:", "opener:", "dialog:"] {
-            assert!(!all.contains(plugin), "the webview must not get {plugin} permissions");
-        }
-    }
-
     /// The content security policy the installed app runs with stays closed: nothing by default, no inline or
     /// evaluated script, nothing from another origin. (`devCsp` is only for `tauri dev`.)
     #[test]

@@ -1,5 +1,5 @@
-//! The one registry of types the UI sees. `ui/src/lib/ipc/bindings.ts` is generated from it; the test below
-//! fails when that file is stale. Regenerate with `EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings`.
+//! Every type the UI sees, for the generated client ([`crate::registry::generate`]). A type a command or an
+//! event names must be listed here, or the client would name a type it does not declare.
 
 use ts_rs::{Config, TS};
 
@@ -123,37 +123,4 @@ pub fn declarations() -> Vec<String> {
         decl::<crate::today::SegmentMember>(&cfg),
         decl::<crate::today::Today>(&cfg),
     ]
-}
-
-pub fn typescript() -> String {
-    let mut out = String::from(
-        "// Generated from the Rust types by crates/app/src/bindings.rs. Do not edit: regenerate with\n\
-         // EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings\n\n",
-    );
-    for d in declarations() {
-        out.push_str(&d);
-        out.push_str("\n\n");
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::PathBuf;
-
-    #[test]
-    fn the_committed_typescript_bindings_match_the_rust_types() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/ipc/bindings.ts");
-        let fresh = super::typescript();
-        if std::env::var("EARSHOT_UPDATE_BINDINGS").as_deref() == Ok("1") {
-            std::fs::write(&path, &fresh).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == fresh,
-            "ui/src/lib/ipc/bindings.ts is stale: run EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings"
-        );
-    }
 }

@@ -344,78 +344,100 @@ pub enum EngineEvent {
 
 /// The background scheduler: a round whenever a source falls due (waking at least every minute so new
 /// sources are picked up), a command channel for "check now" and "send replies", and a gentler pace while
-/// offline (a minute, doubling to ten). Stops as soon as `stop` is cancelled, even in the middle of a round:
-/// a check cut short has recorded nothing and is simply due again (every source's result is stored in one
-/// write, as a crash mid-round requires). Replies being sent are the exception: they finish, so a reply that
-/// went out is never left unmarked and sent twice. Also stops when the command sender is dropped.
+/// offline (a minute, doubling to ten). Replies go out on their own loop beside the rounds, after every round
+/// that reached the network and whenever asked: the inbox never waits for a slow reply, nor a reply for a
+/// slow feed. Stops as soon as `stop` is cancelled, even in the middle of a check or a reply: a check cut
+/// short has recorded nothing and is simply due again (every source's result is stored in one write, as a
+/// crash mid-round requires), and a reply cut short was marked as being sent before it left, so it is looked
+/// for on the server before it is tried again. Also stops when the command sender is dropped.
 pub async fn run_engine(
     ctx: &Ctx,
     fetcher: &Fetcher,
     secrets: &dyn SecretStore,
     mut commands: tokio::sync::mpsc::Receiver<EngineCommand>,
     stop: &CancellationToken,
-    on_event: &mut (dyn FnMut(EngineEvent) + Send),
+    on_event: &(dyn Fn(EngineEvent) + Sync),
 ) {
-    let mut offline_wait = std::time::Duration::from_secs(60);
-    loop {
-        let mut forward = |e| match e {
-            SyncEvent::Checking { source_id, name } => on_event(EngineEvent::Checking { source_id, name }),
-            SyncEvent::Done(result) => on_event(EngineEvent::Checked(result)),
-        };
-        let round = tokio::select! {
-            biased;
-            _ = stop.cancelled() => return,
-            round = sync_once(ctx, fetcher, secrets, &mut forward) => round,
-        };
-        let wait = match &round {
-            Ok(summary) if summary.offline => {
-                let wait = offline_wait;
-                offline_wait = (offline_wait * 2).min(std::time::Duration::from_secs(600));
-                wait
-            }
-            _ => {
-                offline_wait = std::time::Duration::from_secs(60);
-                next_due_at(ctx)
-                    .ok()
-                    .flatten()
-                    .map(|at| (at - ctx.now()).to_std().unwrap_or(std::time::Duration::ZERO))
-                    .unwrap_or(std::time::Duration::from_secs(60))
-                    .clamp(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60))
-            }
-        };
-        // Replies go out once the network is back: after every round that was not offline.
-        if round.as_ref().is_ok_and(|s| !s.offline) {
-            if let Ok(run) = crate::outbox::outbox_send_due(ctx, fetcher, secrets).await {
-                if run.sent + run.failed > 0 {
-                    on_event(EngineEvent::Outbox(run));
+    let replies_due = tokio::sync::Notify::new();
+    let rounds = async {
+        let mut offline_wait = std::time::Duration::from_secs(60);
+        loop {
+            let mut forward = |e| match e {
+                SyncEvent::Checking { source_id, name } => on_event(EngineEvent::Checking { source_id, name }),
+                SyncEvent::Done(result) => on_event(EngineEvent::Checked(result)),
+            };
+            let round = tokio::select! {
+                biased;
+                _ = stop.cancelled() => return,
+                round = sync_once(ctx, fetcher, secrets, &mut forward) => round,
+            };
+            let wait = match &round {
+                Ok(summary) if summary.offline => {
+                    let wait = offline_wait;
+                    offline_wait = (offline_wait * 2).min(std::time::Duration::from_secs(600));
+                    wait
                 }
-            }
-        }
-        if let Ok(summary) = &round {
-            if summary.checked > 0 {
-                on_event(EngineEvent::Round {
-                    checked: summary.checked,
-                    new_mentions: summary.new_mentions,
-                    offline: summary.offline,
-                });
-            }
-        }
-        tokio::select! {
-            biased;
-            _ = stop.cancelled() => return,
-            _ = tokio::time::sleep(wait) => {}
-            command = commands.recv() => match command {
-                Some(EngineCommand::CheckNow(source)) => {
+                _ => {
                     offline_wait = std::time::Duration::from_secs(60);
-                    let now = ctx.now_text();
-                    let _ = off_worker(|| ctx.store.write(|tx| sources::check_now(tx, source, &now)));
+                    next_due_at(ctx)
+                        .ok()
+                        .flatten()
+                        .map(|at| (at - ctx.now()).to_std().unwrap_or(std::time::Duration::ZERO))
+                        .unwrap_or(std::time::Duration::from_secs(60))
+                        .clamp(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60))
                 }
-                // The next turn of the loop sends the outbox.
-                Some(EngineCommand::SendReplies) => {}
-                None => return,
-            },
+            };
+            if let Ok(summary) = &round {
+                // Replies go out once the network is back: after every round that was not offline.
+                if !summary.offline {
+                    replies_due.notify_one();
+                }
+                if summary.checked > 0 {
+                    on_event(EngineEvent::Round {
+                        checked: summary.checked,
+                        new_mentions: summary.new_mentions,
+                        offline: summary.offline,
+                    });
+                }
+            }
+            tokio::select! {
+                biased;
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(wait) => {}
+                command = commands.recv() => match command {
+                    Some(EngineCommand::CheckNow(source)) => {
+                        offline_wait = std::time::Duration::from_secs(60);
+                        let now = ctx.now_text();
+                        let _ = off_worker(|| ctx.store.write(|tx| sources::check_now(tx, source, &now)));
+                    }
+                    Some(EngineCommand::SendReplies) => replies_due.notify_one(),
+                    None => {
+                        stop.cancel();
+                        return;
+                    }
+                },
+            }
         }
-    }
+    };
+    let replies = async {
+        loop {
+            tokio::select! {
+                biased;
+                _ = stop.cancelled() => return,
+                _ = replies_due.notified() => {}
+            }
+            let run = tokio::select! {
+                biased;
+                _ = stop.cancelled() => return,
+                run = crate::outbox::outbox_send_due(ctx, fetcher, secrets) => run,
+            };
+            match run {
+                Ok(run) if run.sent + run.failed > 0 => on_event(EngineEvent::Outbox(run)),
+                _ => {}
+            }
+        }
+    };
+    tokio::join!(rounds, replies);
 }
 
 /// When the next source falls due (for the scheduler's sleep), if any is waiting.
@@ -520,12 +542,12 @@ mod tests {
         let (_commands, rx) = tokio::sync::mpsc::channel(1);
         let stop = CancellationToken::new();
         let (checking_tx, mut checking) = tokio::sync::mpsc::unbounded_channel();
-        let mut on_event = move |e: EngineEvent| {
+        let on_event = move |e: EngineEvent| {
             if matches!(e, EngineEvent::Checking { .. }) {
                 let _ = checking_tx.send(());
             }
         };
-        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &stop, &mut on_event);
+        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &stop, &on_event);
         let stopper = async {
             checking.recv().await.expect("the engine starts checking the source");
             stop.cancel();
@@ -547,9 +569,9 @@ mod tests {
         let fetcher = Fetcher::new().unwrap();
         let secrets = earshot_secrets::MemorySecrets::default();
         let (_tx, rx) = tokio::sync::mpsc::channel(1);
-        let mut on_event = |_e: EngineEvent| {};
+        let on_event = |_e: EngineEvent| {};
         let stop = CancellationToken::new();
-        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &stop, &mut on_event);
+        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &stop, &on_event);
         assert_send(&engine);
     }
 }

@@ -1,5 +1,7 @@
-// Generated from the Rust types by crates/app/src/bindings.rs. Do not edit: regenerate with
-// EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app bindings
+// Generated from the command and type declarations by crates/app/src/registry. Do not edit: regenerate
+// with EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app generated
+
+import { invoke, listen, type FileArg, type Unlisten } from "./transport";
 
 export type ApiErrorCode = "not_found" | "invalid_input" | "storage" | "newer_schema" | "corrupt" | "busy";
 
@@ -762,3 +764,184 @@ detractors: Array<Detractor>,
  * Valuable customers at risk, most valuable first.
  */
 at_risk: Array<SegmentMember>, };
+
+/** Every command, as the UI calls it. Errors are thrown as `IpcError`, whose `code` is an `ApiErrorCode`. */
+export const api = {
+  workspaceInfo: (): Promise<WorkspaceInfo> => invoke("workspace_info", {}),
+  workspaceStart: (start: WorkspaceStart): Promise<WorkspaceInfo> => invoke("workspace_start", { start }),
+  /**
+   * "Remove the demo and start my own": listening stops, the demo is kept beside the workspace file or
+   * deleted, an empty workspace opens in its place, and listening goes on there (or on the demo, if it
+   * could not be replaced).
+   */
+  workspaceReplaceDemo: (keep: boolean): Promise<DemoReplaced> => invoke("workspace_replace_demo", { keep }),
+  /**
+   * What Earshot proposes from the owner's answers. Nothing is saved or fetched.
+   */
+  guidedStartPropose: (profile: BusinessProfile): Promise<StartProposal> => invoke("guided_start_propose", { profile }),
+  /**
+   * Saves what the owner confirmed, then lets the engine check the new sources.
+   */
+  guidedStartApply: (choice: StartChoice): Promise<StartDone> => invoke("guided_start_apply", { choice }),
+  guidedStartSkip: (): Promise<void> => invoke("guided_start_skip", {}),
+  contactsPage: (offset: number, limit: number, tag: string | null): Promise<ContactPage> => invoke("contacts_page", { offset, limit, tag }),
+  contactsSearch: (query: string, limit: number): Promise<Array<ContactSummary>> => invoke("contacts_search", { query, limit }),
+  contactGet: (id: number): Promise<ContactDetail> => invoke("contact_get", { id }),
+  /**
+   * The contact's photo as a `data:` URL, or `null`.
+   */
+  contactPhoto: (id: number): Promise<string | null> => invoke("contact_photo", { id }),
+  contactCreate: (input: ContactInput): Promise<Contact> => invoke("contact_create", { input }),
+  contactUpdate: (id: number, input: ContactInput): Promise<Contact> => invoke("contact_update", { id, input }),
+  contactDelete: (id: number): Promise<void> => invoke("contact_delete", { id }),
+  contactRestore: (id: number): Promise<Contact> => invoke("contact_restore", { id }),
+  /**
+   * Puts the tag on (`on`) or takes it off; the contact's tags after.
+   */
+  contactTag: (id: number, tag: string, on: boolean): Promise<Array<string>> => invoke("contact_tag", { id, tag, on }),
+  tagsList: (): Promise<Array<TagCount>> => invoke("tags_list", {}),
+  noteAdd: (contactId: number, body: string): Promise<number> => invoke("note_add", { contact_id: contactId, body }),
+  noteEdit: (id: number, body: string): Promise<void> => invoke("note_edit", { id, body }),
+  noteDelete: (id: number, deleted: boolean): Promise<void> => invoke("note_delete", { id, deleted }),
+  activityLog: (contactId: number, input: ActivityInput): Promise<number> => invoke("activity_log", { contact_id: contactId, input }),
+  activityDelete: (id: number, deleted: boolean): Promise<void> => invoke("activity_delete", { id, deleted }),
+  taskAdd: (contactId: number, input: TaskInput): Promise<number> => invoke("task_add", { contact_id: contactId, input }),
+  taskDone: (id: number, done: boolean): Promise<void> => invoke("task_done", { id, done }),
+  taskDelete: (id: number, deleted: boolean): Promise<void> => invoke("task_delete", { id, deleted }),
+  tasksOpen: (): Promise<Array<Task>> => invoke("tasks_open", {}),
+  keepInTouchSet: (contactId: number, days: number | null): Promise<Contact> => invoke("keep_in_touch_set", { contact_id: contactId, days }),
+  reconnectList: (): Promise<Array<Reconnect>> => invoke("reconnect_list", {}),
+  importPreview: (file: FileArg): Promise<ImportPreview> => invoke("import_preview", {}, file),
+  /**
+   * Imports the file, reporting progress as [`Event::ImportProgress`].
+   */
+  importRun: (file: FileArg, options: ImportOptions): Promise<ImportSummary> => invoke("import_run", { options }, file),
+  importUndo: (id: number): Promise<ImportSummary> => invoke("import_undo", { id }),
+  importsList: (): Promise<Array<ImportSummary>> => invoke("imports_list", {}),
+  mergeSuggestions: (): Promise<Array<MergeSuggestion>> => invoke("merge_suggestions", {}),
+  /**
+   * Merges `merge` into `keep`; the merge's id, for undo.
+   */
+  contactMerge: (keep: number, merge: number): Promise<number> => invoke("contact_merge", { keep, merge }),
+  mergeUndo: (id: number): Promise<void> => invoke("merge_undo", { id }),
+  mergeDismiss: (a: number, b: number): Promise<void> => invoke("merge_dismiss", { a, b }),
+  /**
+   * Asks where to save, then writes the contacts there. `null` when the owner cancels.
+   */
+  exportSave: (format: ExportFormat): Promise<string | null> => invoke("export_save", { format }),
+  /**
+   * Saves a table (CSV) or a chart (PNG) the owner exports, where they choose. `null` when they cancel.
+   */
+  fileSave: (file: FileArg): Promise<string | null> => invoke("file_save", {}, file),
+  /**
+   * Opens a link in the browser or mail app, after the one check every link goes through.
+   */
+  urlOpen: (url: string): Promise<void> => invoke("url_open", { url }),
+  secretsStatus: (): Promise<SecretsStatus> => invoke("secrets_status", {}),
+  /**
+   * The report behind "Copy diagnostics": version, schema, sources' state, the recent log.
+   */
+  diagnosticsGet: (): Promise<Diagnostics> => invoke("diagnostics_get", {}),
+  queriesList: (): Promise<Array<ListeningQuery>> => invoke("queries_list", {}),
+  ownHandlesList: (): Promise<Array<string>> => invoke("own_handles_list", {}),
+  ownHandlesSet: (handles: Array<string>): Promise<Array<string>> => invoke("own_handles_set", { handles }),
+  /**
+   * Starts listening for a query (`brand`, `competitor` or `industry`); due sources are checked at once.
+   */
+  queryAdd: (kind: string, query: string): Promise<ListeningQuery> => invoke("query_add", { kind, query }),
+  queryRemove: (id: number): Promise<void> => invoke("query_remove", { id }),
+  queryPreview: (query: string): Promise<QueryPreview> => invoke("query_preview", { query }),
+  sourcesList: (): Promise<Array<Source>> => invoke("sources_list", {}),
+  sourceAddFeed: (url: string): Promise<Source> => invoke("source_add_feed", { url }),
+  sourceAddHn: (query: string): Promise<Source> => invoke("source_add_hn", { query }),
+  sourceAddMastodonHashtag: (instance: string, hashtag: string): Promise<Source> => invoke("source_add_mastodon_hashtag", { instance, hashtag }),
+  /**
+   * Signs in to a Mastodon account in the browser (PKCE, loopback redirect).
+   */
+  sourceAddMastodonAccount: (instance: string): Promise<Source> => invoke("source_add_mastodon_account", { instance }),
+  /**
+   * Signs in to Bluesky with an app password. The password goes straight to Bluesky; only the session is
+   * kept (in the keychain), and nothing secret is ever sent back.
+   */
+  sourceAddBluesky: (handle: string, appPassword: string): Promise<Source> => invoke("source_add_bluesky", { handle, app_password: appPassword }),
+  sourceRemove: (id: number): Promise<void> => invoke("source_remove", { id }),
+  /**
+   * Checks one source now, even if it was paused or asked to wait.
+   */
+  sourceCheckNow: (id: number): Promise<void> => invoke("source_check_now", { id }),
+  mentionsList: (limit: number): Promise<Array<Mention>> => invoke("mentions_list", { limit }),
+  /**
+   * Captures a mention by hand; with no text, the page's own title and description are read.
+   */
+  mentionCapture: (url: string, text: string, author: string | null, network: string | null): Promise<Mention> => invoke("mention_capture", { url, text, author, network }),
+  mentionsInbox: (filter: InboxFilter): Promise<InboxPage> => invoke("mentions_inbox", { filter }),
+  mentionTriage: (input: TriageInput): Promise<TriageResult> => invoke("mention_triage", { input }),
+  mentionUndo: (): Promise<Undone | null> => invoke("mention_undo", {}),
+  /**
+   * Why the mention was read the way it was.
+   */
+  mentionExplain: (id: number): Promise<Explanation> => invoke("mention_explain", { id }),
+  mentionLink: (id: number, contactId: number): Promise<void> => invoke("mention_link", { id, contact_id: contactId }),
+  /**
+   * Makes the mention's author a contact; the new contact's id.
+   */
+  mentionCreateContact: (id: number): Promise<number> => invoke("mention_create_contact", { id }),
+  /**
+   * Queues a reply; it goes out at once when online.
+   */
+  mentionReply: (id: number, text: string): Promise<OutboxItem> => invoke("mention_reply", { id, text }),
+  mentionMarkReplied: (id: number): Promise<void> => invoke("mention_mark_replied", { id }),
+  mentionHideLike: (input: HideLikeInput): Promise<Rule> => invoke("mention_hide_like", { input }),
+  rulesList: (): Promise<Array<Rule>> => invoke("rules_list", {}),
+  ruleAdd: (input: RuleInput): Promise<Rule> => invoke("rule_add", { input }),
+  ruleRemove: (id: number): Promise<void> => invoke("rule_remove", { id }),
+  outboxList: (): Promise<Array<OutboxItem>> => invoke("outbox_list", {}),
+  outboxRetry: (id: number): Promise<OutboxItem> => invoke("outbox_retry", { id }),
+  peopleList: (): Promise<Array<Person>> => invoke("people_list", {}),
+  mentionSuggestContacts: (id: number): Promise<Array<Suggestion>> => invoke("mention_suggest_contacts", { id }),
+  alertsGet: (): Promise<Alerts> => invoke("alerts_get", {}),
+  /**
+   * Saves the alert settings; the tray's count follows at once.
+   */
+  alertsSet: (alerts: Alerts): Promise<Alerts> => invoke("alerts_set", { alerts }),
+  ordersPreview: (file: FileArg): Promise<OrdersPreview> => invoke("orders_preview", {}, file),
+  ordersImport: (file: FileArg, options: OrdersImportOptions): Promise<OrdersImported> => invoke("orders_import", { options }, file),
+  npsImport: (file: FileArg): Promise<NpsImported> => invoke("nps_import", {}, file),
+  npsRecord: (contactId: number, input: NpsInput): Promise<number> => invoke("nps_record", { contact_id: contactId, input }),
+  /**
+   * Buyers in imported orders that no contact matched: "who is this?".
+   */
+  ordersWaiting: (): Promise<Array<WaitingBuyer>> => invoke("orders_waiting", {}),
+  orderAssign: (orderId: number, contactId: number | null): Promise<number> => invoke("order_assign", { order_id: orderId, contact_id: contactId }),
+  orderDismiss: (orderId: number): Promise<number> => invoke("order_dismiss", { order_id: orderId }),
+  contactOrders: (contactId: number): Promise<Array<Order>> => invoke("contact_orders", { contact_id: contactId }),
+  /**
+   * The dashboard for a period (RFC 3339 bounds, `null` for the last year); values are recomputed
+   * first when they are stale.
+   */
+  metricsGet: (from: string | null, to: string | null): Promise<Dashboard> => invoke("metrics_get", { from, to }),
+  todayGet: (): Promise<Today> => invoke("today_get", {}),
+  contactBrief: (id: number): Promise<ContactBrief> => invoke("contact_brief", { id }),
+  caseClose: (id: number, closed: boolean): Promise<void> => invoke("case_close", { id, closed }),
+  segmentMembers: (segment: string): Promise<Array<SegmentMember>> => invoke("segment_members", { segment }),
+  valueConfigGet: (): Promise<ValueConfig> => invoke("value_config_get", {}),
+  valueConfigSet: (config: ValueConfig): Promise<ValueConfig> => invoke("value_config_set", { config }),
+} as const;
+
+export type CommandName = "workspace_info" | "workspace_start" | "workspace_replace_demo" | "guided_start_propose" | "guided_start_apply" | "guided_start_skip" | "contacts_page" | "contacts_search" | "contact_get" | "contact_photo" | "contact_create" | "contact_update" | "contact_delete" | "contact_restore" | "contact_tag" | "tags_list" | "note_add" | "note_edit" | "note_delete" | "activity_log" | "activity_delete" | "task_add" | "task_done" | "task_delete" | "tasks_open" | "keep_in_touch_set" | "reconnect_list" | "import_preview" | "import_run" | "import_undo" | "imports_list" | "merge_suggestions" | "contact_merge" | "merge_undo" | "merge_dismiss" | "export_save" | "file_save" | "url_open" | "secrets_status" | "diagnostics_get" | "queries_list" | "own_handles_list" | "own_handles_set" | "query_add" | "query_remove" | "query_preview" | "sources_list" | "source_add_feed" | "source_add_hn" | "source_add_mastodon_hashtag" | "source_add_mastodon_account" | "source_add_bluesky" | "source_remove" | "source_check_now" | "mentions_list" | "mention_capture" | "mentions_inbox" | "mention_triage" | "mention_undo" | "mention_explain" | "mention_link" | "mention_create_contact" | "mention_reply" | "mention_mark_replied" | "mention_hide_like" | "rules_list" | "rule_add" | "rule_remove" | "outbox_list" | "outbox_retry" | "people_list" | "mention_suggest_contacts" | "alerts_get" | "alerts_set" | "orders_preview" | "orders_import" | "nps_import" | "nps_record" | "orders_waiting" | "order_assign" | "order_dismiss" | "contact_orders" | "metrics_get" | "today_get" | "contact_brief" | "case_close" | "segment_members" | "value_config_get" | "value_config_set";
+
+export type EventName = "import-progress" | "listening";
+
+/**
+ * How far an import has got, between chunks of rows.
+ */
+export function onImportProgress(handler: (payload: ImportProgress) => void): Promise<Unlisten> {
+  return listen("import-progress", handler);
+}
+
+/**
+ * Live listening status: a source being checked, its result, the end of a round, replies sent.
+ */
+export function onListening(handler: (payload: EngineEvent) => void): Promise<Unlisten> {
+  return listen("listening", handler);
+}

@@ -1,0 +1,116 @@
+//! The handle on the background listening engine ([`crate::sync::run_engine`]): start it on the open
+//! workspace, stop it, ask it to check a source now or to send replies, and hear its status as
+//! [`Event::Listening`] through the [`Host`](crate::services::Host). After a round that brought new
+//! mentions, the inbox is re-scored and the owner told about urgent ones.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::registry::Event;
+use crate::services::Services;
+use crate::store_types::Source;
+use crate::sync::{run_engine, CancellationToken, EngineCommand, EngineEvent};
+use crate::{triage, ApiError, Ctx};
+
+/// How long [`Services::stop_listening`] waits for the engine to let go of the workspace.
+pub const STOP_WAIT: Duration = Duration::from_secs(1);
+
+/// The running engine: its mailbox, its stop switch, and the signal it sends once it has let go.
+pub(crate) struct Engine {
+    mailbox: tokio::sync::mpsc::Sender<EngineCommand>,
+    stop: CancellationToken,
+    stopped: std::sync::mpsc::Receiver<()>,
+}
+
+impl Services {
+    /// Starts listening on the open workspace (stopping an engine already running first). Nothing here
+    /// waits on the network or the keychain: the engine settles where secrets go on its own task.
+    pub fn start_listening(self: &Arc<Self>) {
+        self.stop_listening();
+        let Ok(ctx) = self.ctx() else { return };
+        let engine = self.spawn_engine(ctx);
+        *self.engine.lock().unwrap_or_else(|p| p.into_inner()) = Some(engine);
+    }
+
+    /// Stops the engine, even in the middle of a check or a reply (each is recorded before and after its
+    /// network call, so one cut short is simply due again, and a reply is looked for before it is resent).
+    /// Returns once the engine has let go of the workspace, or after [`STOP_WAIT`].
+    pub fn stop_listening(&self) {
+        let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(engine) = engine {
+            engine.stop.cancel();
+            let _ = engine.stopped.recv_timeout(STOP_WAIT);
+        }
+    }
+
+    /// Whether the engine is running.
+    pub fn is_listening(&self) -> bool {
+        self.engine.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    /// A source was just added: check it now.
+    pub fn checked_now(&self, added: Result<Source, ApiError>) -> Result<Source, ApiError> {
+        let source = added?;
+        self.check_now(Some(source.id));
+        Ok(source)
+    }
+
+    /// Checks one source now (every due source with `None`), even one paused or asked to wait.
+    pub fn check_now(&self, source: Option<i64>) {
+        self.tell_engine(EngineCommand::CheckNow(source));
+    }
+
+    /// Sends queued replies now (the engine sends them after every round anyway).
+    pub fn send_replies(&self) {
+        self.tell_engine(EngineCommand::SendReplies);
+    }
+
+    fn tell_engine(&self, command: EngineCommand) {
+        if let Some(engine) = self.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            let _ = engine.mailbox.try_send(command);
+        }
+    }
+
+    /// Re-scores the inbox with what the owner's decisions taught, then tells the owner about urgent news.
+    /// Blocking: call it off the async threads.
+    pub fn after_new_mentions(&self, ctx: &Ctx) {
+        if let Err(e) = triage::inbox_rescore(ctx) {
+            tracing::warn!(code = ?e.code, "new mentions could not be re-scored");
+        }
+        match triage::urgent_news(ctx) {
+            Ok(news) => self.host.tell_urgent(&news),
+            Err(e) => tracing::warn!(code = ?e.code, "urgent mentions could not be read"),
+        }
+    }
+
+    fn spawn_engine(self: &Arc<Self>, ctx: Arc<Ctx>) -> Engine {
+        let (mailbox, commands) = tokio::sync::mpsc::channel(16);
+        let (done, stopped) = std::sync::mpsc::channel();
+        let stop = CancellationToken::new();
+        let engine_stop = stop.clone();
+        let services = self.clone();
+        self.runtime().spawn(async move {
+            // The tray's count from the start; notifications only for what arrives from now on.
+            let (first, first_ctx) = (services.clone(), ctx.clone());
+            services.runtime().spawn_blocking(move || first.after_new_mentions(&first_ctx));
+            let secrets = tokio::select! {
+                _ = engine_stop.cancelled() => None,
+                secrets = services.secrets() => Some(secrets.store.clone()),
+            };
+            if let Some(secrets) = secrets {
+                let on_event = |event: EngineEvent| {
+                    if matches!(event, EngineEvent::Round { new_mentions, .. } if new_mentions > 0) {
+                        let (later, ctx) = (services.clone(), ctx.clone());
+                        services.runtime().spawn_blocking(move || later.after_new_mentions(&ctx));
+                    }
+                    services.host.emit(Event::Listening(event));
+                };
+                run_engine(&ctx, &services.fetcher, secrets.as_ref(), commands, &engine_stop, &on_event).await;
+            }
+            // The engine's own hold on the workspace ends here, before anyone hears it has stopped.
+            drop(ctx);
+            let _ = done.send(());
+        });
+        Engine { mailbox, stop, stopped }
+    }
+}
