@@ -33,11 +33,13 @@ test-rust:
 	cargo fmt --all -- --check
 	EARSHOT_REAL_KEYRING=1 scripts/with-keyring.sh scripts/with-atproto.sh cargo test --workspace --locked -- --include-ignored
 
+# The UI in Chromium against the real command handlers, served by earshot-host.
 test-ui:
 	npm run ui:check
 	npm run test:unit
 	npm run ui:build
-	npm run test:ui
+	cargo build -p earshot-host
+	HOST_BIN=$(TARGET_DIR)/debug/earshot-host npm run test:ui
 
 test-e2e:
 	scripts/e2e.sh

@@ -1,5 +1,5 @@
 // App commands are declared here so the ACL applies to them: a command not granted in a window's
-// capability file (capabilities/main.json) cannot be called from that window.
+// capability file (capabilities/main.toml, generated with the list) cannot be called from that window.
 include!("src/command_names.rs");
 
 fn main() {
