@@ -93,20 +93,17 @@ impl Services {
             // The tray's count from the start; notifications only for what arrives from now on.
             let (first, first_ctx) = (services.clone(), ctx.clone());
             services.runtime().spawn_blocking(move || first.after_new_mentions(&first_ctx));
-            let secrets = tokio::select! {
-                _ = engine_stop.cancelled() => None,
-                secrets = services.secrets() => Some(secrets.store.clone()),
+            // The keychain is chosen when a signed-in source first needs it, not before.
+            let secrets = services.secrets_on_demand();
+            let on_event = |event: EngineEvent| {
+                if matches!(event, EngineEvent::Round { new_mentions, .. } if new_mentions > 0) {
+                    let (later, ctx) = (services.clone(), ctx.clone());
+                    services.runtime().spawn_blocking(move || later.after_new_mentions(&ctx));
+                }
+                services.host.emit(Event::Listening(event));
             };
-            if let Some(secrets) = secrets {
-                let on_event = |event: EngineEvent| {
-                    if matches!(event, EngineEvent::Round { new_mentions, .. } if new_mentions > 0) {
-                        let (later, ctx) = (services.clone(), ctx.clone());
-                        services.runtime().spawn_blocking(move || later.after_new_mentions(&ctx));
-                    }
-                    services.host.emit(Event::Listening(event));
-                };
-                run_engine(&ctx, &services.fetcher, secrets.as_ref(), commands, &engine_stop, &on_event).await;
-            }
+            run_engine(&ctx, &services.fetcher, &secrets, commands, &engine_stop, &on_event).await;
+            drop(secrets);
             // The engine's own hold on the workspace ends here, before anyone hears it has stopped.
             drop(ctx);
             let _ = done.send(());

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use earshot_secrets::{Persistence, SecretStore};
+use earshot_secrets::{Persistence, SecretError, SecretStore, Sensitive};
 use earshot_sync::Fetcher;
 
 use crate::accounts::SecretsStatus;
@@ -108,7 +108,7 @@ pub struct Assembly {
 pub struct Services {
     workspace: OpenWorkspace,
     pub fetcher: Arc<Fetcher>,
-    secrets: Arc<tokio::sync::OnceCell<Secrets>>,
+    secrets: std::sync::OnceLock<Secrets>,
     fallback: SecretsFallback,
     given_secrets: Option<Arc<dyn SecretStore>>,
     pub urls: ServiceUrls,
@@ -133,7 +133,7 @@ impl Services {
         Ok(Arc::new(Services {
             workspace: OpenWorkspace::new(ctx),
             fetcher: Arc::new(fetcher),
-            secrets: Arc::new(tokio::sync::OnceCell::new()),
+            secrets: std::sync::OnceLock::new(),
             fallback: assembly.secrets,
             given_secrets: assembly.given_secrets,
             urls: assembly.urls,
@@ -190,31 +190,85 @@ impl Services {
         .await
     }
 
-    /// Where secrets go, chosen once by the keychain rule, off the caller's thread.
+    /// Where secrets go, chosen once by the keychain rule, off the caller's thread; a keychain that does
+    /// not answer within [`KEYCHAIN_TIMEOUT`] is passed over for this run.
     pub async fn secrets(&self) -> &Secrets {
-        self.secrets
-            .get_or_init(|| async {
-                if let (SecretsFallback::Given(persistence), Some(store)) = (self.fallback, &self.given_secrets) {
-                    return Secrets {
-                        store: store.clone(),
-                        status: SecretsStatus::new(persistence, given_problem(persistence)),
-                        may_sign_in: true,
-                    };
+        if let Some(chosen) = self.secrets.get() {
+            return chosen;
+        }
+        let opened = match self.given() {
+            Some(given) => given,
+            None => {
+                match tokio::time::timeout(KEYCHAIN_TIMEOUT, self.runtime.spawn_blocking(earshot_secrets::open)).await {
+                    Ok(Ok(opened)) => opened,
+                    _ => earshot_secrets::Opened {
+                        store: Box::new(earshot_secrets::MemorySecrets::default()),
+                        persistence: Persistence::Process,
+                        problem: Some("the system keychain did not answer (it may be locked)".into()),
+                    },
                 }
-                let opened = tokio::time::timeout(KEYCHAIN_TIMEOUT, self.runtime.spawn_blocking(earshot_secrets::open));
-                match opened.await {
-                    Ok(Ok(opened)) => Secrets::choose(opened, self.fallback),
-                    _ => Secrets::choose(
-                        earshot_secrets::Opened {
-                            store: Box::new(earshot_secrets::MemorySecrets::default()),
-                            persistence: Persistence::Process,
-                            problem: Some("the system keychain did not answer (it may be locked)".into()),
-                        },
-                        self.fallback,
-                    ),
-                }
-            })
-            .await
+            }
+        };
+        self.secrets.get_or_init(|| Secrets::choose(opened, self.fallback))
+    }
+
+    /// Where secrets go, chosen on this thread (it may wait for the keychain): for the command line.
+    pub fn secrets_now(&self) -> &Secrets {
+        self.secrets.get_or_init(|| {
+            let opened = self.given().unwrap_or_else(earshot_secrets::open);
+            Secrets::choose(opened, self.fallback)
+        })
+    }
+
+    /// A secret store that is chosen, with the keychain's self-test, only when a secret is first read or
+    /// written: a round of public feeds never touches the keychain.
+    pub fn secrets_on_demand(self: &Arc<Self>) -> OnDemandSecrets {
+        OnDemandSecrets(self.clone())
+    }
+
+    fn given(&self) -> Option<earshot_secrets::Opened> {
+        match (self.fallback, &self.given_secrets) {
+            (SecretsFallback::Given(persistence), Some(store)) => Some(earshot_secrets::Opened {
+                store: Box::new(SharedStore(store.clone())),
+                persistence,
+                problem: given_problem(persistence),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// See [`Services::secrets_on_demand`].
+pub struct OnDemandSecrets(Arc<Services>);
+
+impl SecretStore for OnDemandSecrets {
+    fn set(&self, id: &str, secret: &Sensitive<String>) -> Result<(), SecretError> {
+        self.0.secrets_now().store.set(id, secret)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Sensitive<String>>, SecretError> {
+        self.0.secrets_now().store.get(id)
+    }
+
+    fn delete(&self, id: &str) -> Result<(), SecretError> {
+        self.0.secrets_now().store.delete(id)
+    }
+}
+
+/// A store the program gave, shared with whoever else holds it.
+struct SharedStore(Arc<dyn SecretStore>);
+
+impl SecretStore for SharedStore {
+    fn set(&self, id: &str, secret: &Sensitive<String>) -> Result<(), SecretError> {
+        self.0.set(id, secret)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Sensitive<String>>, SecretError> {
+        self.0.get(id)
+    }
+
+    fn delete(&self, id: &str) -> Result<(), SecretError> {
+        self.0.delete(id)
     }
 }
 

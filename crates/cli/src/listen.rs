@@ -2,7 +2,6 @@
 
 use std::io::IsTerminal;
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use earshot_app::accounts;
@@ -10,6 +9,7 @@ use earshot_app::listening::{self, Capture};
 use earshot_app::sync::{self, SyncEvent, SyncSummary};
 use earshot_app::Ctx;
 
+use crate::terminal::Network;
 use crate::{api, print_json, AddSource, OwnCommand, QueriesCommand, SourcesCommand};
 
 pub fn queries(ctx: &Ctx, command: QueriesCommand) -> Result<()> {
@@ -67,7 +67,8 @@ pub fn own(ctx: &Ctx, command: OwnCommand) -> Result<()> {
     Ok(())
 }
 
-pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
+pub fn sources(net: &Network, command: SourcesCommand) -> Result<()> {
+    let ctx = net.ctx();
     match command {
         SourcesCommand::Add { source } => {
             let s = match source {
@@ -77,34 +78,19 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
                     api(accounts::source_add_mastodon_hashtag(ctx, &instance, &tag))?
                 }
                 AddSource::Bluesky { handle, service } => {
-                    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-                    let keychain = secret_store(true)?;
+                    let keychain = net.secrets_for_sign_in()?;
                     let password = read_app_password(&handle)?;
-                    api(runtime()?.block_on(accounts::source_add_bluesky(
-                        ctx,
-                        &fetcher,
-                        keychain.as_ref(),
-                        &handle,
-                        &password,
-                        &service,
-                    )))?
+                    let fetcher = &net.services.fetcher;
+                    api(net
+                        .block_on(accounts::source_add_bluesky(ctx, fetcher, keychain, &handle, &password, &service)))?
                 }
                 AddSource::Mastodon { instance, hashtag: None } => {
-                    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-                    let keychain = secret_store(true)?;
-                    let mut show = |url: &str| {
-                        eprintln!(
-                            "Sign in to {instance} in your browser (this window waits up to 5 minutes):\n\n  {url}\n"
-                        );
-                        Ok(())
-                    };
-                    api(runtime()?.block_on(accounts::source_add_mastodon_account(
-                        ctx,
-                        &fetcher,
-                        keychain.as_ref(),
-                        &instance,
-                        &mut show,
-                    )))?
+                    let keychain = net.secrets_for_sign_in()?;
+                    let host = net.services.host.clone();
+                    let mut open = move |url: &str| host.open_url(url);
+                    let fetcher = &net.services.fetcher;
+                    api(net
+                        .block_on(accounts::source_add_mastodon_account(ctx, fetcher, keychain, &instance, &mut open)))?
                 }
             };
             println!("Added source {} ({} {}); `earshot sync --once` checks it now", s.id, s.kind, s.name);
@@ -130,7 +116,7 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
             Ok(())
         }
         SourcesCommand::Remove { id } => {
-            api(listening::source_remove(ctx, secret_store(false)?.as_ref(), id))?;
+            api(listening::source_remove(ctx, &net.services.secrets_on_demand(), id))?;
             println!("Removed source {id}");
             Ok(())
         }
@@ -172,7 +158,7 @@ pub fn sources(ctx: &Ctx, command: SourcesCommand) -> Result<()> {
 }
 
 pub fn capture(
-    ctx: &Ctx,
+    net: &Network,
     url: String,
     text: Option<String>,
     author: Option<String>,
@@ -180,63 +166,12 @@ pub fn capture(
     json: bool,
 ) -> Result<()> {
     let capture = Capture { url, text: text.unwrap_or_default(), author, network };
-    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-    let m = api(runtime()?.block_on(listening::capture_link(ctx, &fetcher, &capture)))?;
+    let m = api(net.block_on(listening::capture_link(net.ctx(), &net.services.fetcher, &capture)))?;
     if json {
         return print_json(&m);
     }
     println!("Captured mention {} from {}", m.id, m.source_name);
     Ok(())
-}
-
-/// Where sign-ins are kept: the OS keychain, else the session keyring (with a warning). A command line
-/// process cannot keep them in its own memory: without either, signing in stops with the reason, and
-/// other commands keep using the keychain so that its errors (locked, missing) name the problem.
-fn secret_store(signing_in: bool) -> Result<Box<dyn earshot_secrets::SecretStore>> {
-    let opened = earshot_secrets::open();
-    let problem = opened.problem.unwrap_or_default();
-    match opened.persistence {
-        earshot_secrets::Persistence::Keychain => Ok(opened.store),
-        earshot_secrets::Persistence::Session => {
-            eprintln!("{problem}. Sign-ins are kept in the session keyring until you log out.");
-            Ok(opened.store)
-        }
-        earshot_secrets::Persistence::Process if signing_in => Err(anyhow!(
-            "{problem}. Earshot never keeps sign-ins in plain text; use the desktop app for a session-only sign-in"
-        )),
-        earshot_secrets::Persistence::Process => Ok(Box::new(earshot_secrets::Keychain::new())),
-    }
-}
-
-/// The secret store for commands that may not need one (a sync of public feeds): it is only chosen, with
-/// its keychain self-test, when a secret is first asked for.
-pub(crate) struct OnDemandSecrets(std::sync::OnceLock<Result<Box<dyn earshot_secrets::SecretStore>, String>>);
-
-impl OnDemandSecrets {
-    pub(crate) fn new() -> Self {
-        OnDemandSecrets(std::sync::OnceLock::new())
-    }
-
-    fn store(&self) -> Result<&dyn earshot_secrets::SecretStore, earshot_secrets::SecretError> {
-        match self.0.get_or_init(|| secret_store(false).map_err(|e| e.to_string())) {
-            Ok(store) => Ok(store.as_ref()),
-            Err(e) => Err(earshot_secrets::SecretError::Unavailable(e.clone())),
-        }
-    }
-}
-
-impl earshot_secrets::SecretStore for OnDemandSecrets {
-    fn set(&self, id: &str, secret: &earshot_secrets::Sensitive<String>) -> Result<(), earshot_secrets::SecretError> {
-        self.store()?.set(id, secret)
-    }
-
-    fn get(&self, id: &str) -> Result<Option<earshot_secrets::Sensitive<String>>, earshot_secrets::SecretError> {
-        self.store()?.get(id)
-    }
-
-    fn delete(&self, id: &str) -> Result<(), earshot_secrets::SecretError> {
-        self.store()?.delete(id)
-    }
 }
 
 /// Asks for an app password without echoing it, or reads one line from stdin when it is not a terminal.
@@ -249,10 +184,6 @@ fn read_app_password(handle: &str) -> Result<earshot_secrets::Sensitive<String>>
         line.trim_end_matches(['\r', '\n']).to_string()
     };
     Ok(earshot_secrets::Sensitive::new(password))
-}
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the network runtime")
 }
 
 fn print_summary(summary: &SyncSummary) {
@@ -274,51 +205,36 @@ fn print_summary(summary: &SyncSummary) {
     }
 }
 
-pub fn sync(ctx: &Ctx, watch: bool, json: bool) -> Result<()> {
-    let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-    let keychain = OnDemandSecrets::new();
-    let rt = runtime()?;
+/// One round now (`--once`, with the replies that are due), or the listening engine until Ctrl-C (`--watch`).
+pub fn sync(net: &Network, watch: bool, json: bool) -> Result<()> {
+    let (ctx, services) = (net.ctx(), &net.services);
+    if watch {
+        services.start_listening();
+        net.block_on(tokio::signal::ctrl_c()).context("cannot wait for Ctrl-C")?;
+        services.stop_listening();
+        eprintln!("Stopped.");
+        return Ok(());
+    }
+    let keychain = services.secrets_on_demand();
     let mut on_event = |e: SyncEvent| {
         if let SyncEvent::Checking { name, .. } = e {
             eprintln!("Checking {name}...");
         }
     };
-    if !watch {
-        let mut summary =
-            rt.block_on(sync::sync_now(ctx, &fetcher, &keychain, &mut on_event)).map_err(|e| anyhow!(e.message))?;
-        if !summary.offline {
-            let run = rt
-                .block_on(earshot_app::outbox::outbox_send_due(ctx, &fetcher, &keychain))
-                .map_err(|e| anyhow!(e.message))?;
-            summary.outbox = Some(run);
-        }
-        if json {
-            return print_json(&summary);
-        }
-        print_summary(&summary);
-        return Ok(());
+    let mut summary = net
+        .block_on(sync::sync_now(ctx, &services.fetcher, &keychain, &mut on_event))
+        .map_err(|e| anyhow!(e.message))?;
+    if !summary.offline {
+        let run = net
+            .block_on(earshot_app::outbox::outbox_send_due(ctx, &services.fetcher, &keychain))
+            .map_err(|e| anyhow!(e.message))?;
+        summary.outbox = Some(run);
     }
-    rt.block_on(async {
-        loop {
-            let summary =
-                sync::sync_once(ctx, &fetcher, &keychain, &mut on_event).await.map_err(|e| anyhow!(e.message))?;
-            if summary.checked > 0 {
-                print_summary(&summary);
-            }
-            // Sleep until the next source is due, at most a minute (new sources are picked up quickly).
-            let wait = api(sync::next_due_at(ctx))?
-                .map(|at| (at - ctx.now()).to_std().unwrap_or(Duration::ZERO))
-                .unwrap_or(Duration::from_secs(60))
-                .clamp(Duration::from_secs(1), Duration::from_secs(60));
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = tokio::signal::ctrl_c() => {
-                    eprintln!("Stopped.");
-                    return Ok(());
-                }
-            }
-        }
-    })
+    if json {
+        return print_json(&summary);
+    }
+    print_summary(&summary);
+    Ok(())
 }
 
 /// Reads a file, refusing one larger than `cap` without reading it all.

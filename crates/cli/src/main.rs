@@ -7,6 +7,7 @@ mod bench_listening;
 mod bench_triage;
 mod bench_value;
 mod listen;
+mod terminal;
 mod triage;
 mod value;
 
@@ -540,6 +541,11 @@ fn open(db: Option<PathBuf>) -> Result<Ctx> {
     Ctx::open(&path).map_err(|e| anyhow!("{}", e.message)).with_context(|| format!("cannot open {}", path.display()))
 }
 
+/// The workspace with Earshot's services around it, for commands that reach the network or the keychain.
+fn network(db: Option<PathBuf>) -> Result<terminal::Network> {
+    terminal::Network::assemble(open(db)?, earshot_app::services::ServiceUrls::default())
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
@@ -587,17 +593,17 @@ fn run(cli: Cli) -> Result<()> {
             contacts_command(&ctx, command)
         }
         Command::Queries { command } => listen::queries(&open(cli.db)?, command),
-        Command::Sources { command } => listen::sources(&open(cli.db)?, command),
+        Command::Sources { command } => listen::sources(&network(cli.db)?, command),
         Command::Own { command } => listen::own(&open(cli.db)?, command),
         Command::Mentions { command } => triage::mentions(&open(cli.db)?, command),
         Command::Reply { id, text, json } => triage::reply(&open(cli.db)?, id, &text, json),
-        Command::Outbox { command } => triage::outbox(&open(cli.db)?, command),
+        Command::Outbox { command } => triage::outbox(&network(cli.db)?, command),
         Command::Rules { command } => triage::rules(&open(cli.db)?, command),
         Command::People { json } => triage::people(&open(cli.db)?, json),
         Command::Capture { url, text, author, network, json } => {
-            listen::capture(&open(cli.db)?, url, text, author, network, json)
+            listen::capture(&self::network(cli.db)?, url, text, author, network, json)
         }
-        Command::Sync { once: _, watch, json } => listen::sync(&open(cli.db)?, watch, json),
+        Command::Sync { once: _, watch, json } => listen::sync(&network(cli.db)?, watch, json),
         Command::Feed { command: FeedCommand::Parse { file } } => listen::feed_parse(&file),
         Command::Analyze { evaluate: None, explain, .. } => analyze::run(explain),
         Command::Analyze { evaluate: Some(file), json, .. } => analyze::evaluate(&file, json),

@@ -6,7 +6,7 @@ use earshot_app::Ctx;
 use earshot_core::triage::Decision;
 use earshot_store::inbox::InboxFilter;
 
-use crate::listen::{runtime, OnDemandSecrets};
+use crate::terminal::Network;
 use crate::{api, print_json, MentionsCommand, OutboxCommand, RulesCommand};
 
 pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
@@ -140,7 +140,8 @@ pub fn reply(ctx: &Ctx, id: i64, text: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn outbox(ctx: &Ctx, command: OutboxCommand) -> Result<()> {
+pub fn outbox(net: &Network, command: OutboxCommand) -> Result<()> {
+    let ctx = net.ctx();
     match command {
         OutboxCommand::List { json } => {
             let items = api(triage::outbox_list(ctx))?;
@@ -160,10 +161,9 @@ pub fn outbox(ctx: &Ctx, command: OutboxCommand) -> Result<()> {
             Ok(())
         }
         OutboxCommand::Send { json } => {
-            let fetcher = earshot_sync::Fetcher::new().context("cannot set up the HTTP client")?;
-            let keychain = OnDemandSecrets::new();
-            let run = runtime()?
-                .block_on(earshot_app::outbox::outbox_send_due(ctx, &fetcher, &keychain))
+            let keychain = net.services.secrets_on_demand();
+            let run = net
+                .block_on(earshot_app::outbox::outbox_send_due(ctx, &net.services.fetcher, &keychain))
                 .map_err(|e| anyhow!(e.message))?;
             if json {
                 return print_json(&run);
