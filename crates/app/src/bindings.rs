@@ -14,6 +14,10 @@ pub fn declarations() -> Vec<String> {
     vec![
         decl::<crate::ApiErrorCode>(&cfg),
         decl::<crate::ApiError>(&cfg),
+        decl::<earshot_core::mention::SourceKind>(&cfg),
+        decl::<earshot_core::triage::MentionState>(&cfg),
+        decl::<earshot_core::query::QueryKind>(&cfg),
+        decl::<earshot_core::ActivityKind>(&cfg),
         decl::<crate::workspace::WorkspaceInfo>(&cfg),
         decl::<crate::workspace::WorkspaceStart>(&cfg),
         decl::<crate::open_workspace::DemoReplaced>(&cfg),

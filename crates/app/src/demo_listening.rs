@@ -265,7 +265,11 @@ mod tests {
         // First reply: complaints and questions (as the analysis read them) answered, in minutes.
         let mut replies: Vec<f64> = stored
             .iter()
-            .filter(|m| m.intents.iter().any(|i| i == "complaint" || i == "question"))
+            .filter(|m| {
+                m.intents.iter().any(|i| {
+                    matches!(i, earshot_core::analysis::Intent::Complaint | earshot_core::analysis::Intent::Question)
+                })
+            })
             .filter_map(|m| {
                 let i: usize = m.external_id.strip_prefix("demo-")?.parse().ok()?;
                 said[i].reply.map(|(_, hours)| (hours * 60) as f64)

@@ -3,7 +3,7 @@
 //! if it matches one (or is addressed to the owner). When the queries change, every stored mention is
 //! matched again, so its list of matched queries stays true.
 
-use earshot_core::mention::{clean_url, NewMention};
+use earshot_core::mention::{clean_url, NewMention, SourceKind};
 use earshot_core::query::{MatchText, Query};
 use earshot_core::text::fold;
 use earshot_store::listening_queries::{self, ListeningQuery};
@@ -224,7 +224,7 @@ pub fn sources_import_opml(ctx: &Ctx, file_name: &str, bytes: &[u8]) -> Result<O
 /// Every feed source as an OPML 2.0 file, for another feed reader.
 pub fn sources_export_opml(ctx: &Ctx) -> Result<String, ApiError> {
     let feeds: Vec<(String, String)> =
-        sources_list(ctx)?.into_iter().filter(|s| s.kind == "feed").map(|s| (s.name, s.url)).collect();
+        sources_list(ctx)?.into_iter().filter(|s| s.kind == SourceKind::Feed).map(|s| (s.name, s.url)).collect();
     Ok(earshot_sync::opml::write("Earshot feeds", &feeds))
 }
 

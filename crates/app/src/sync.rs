@@ -102,7 +102,8 @@ async fn round(
         on_event(SyncEvent::Checking { source_id: s.id, name: s.name.clone() });
     }
     let checks = futures_util::stream::iter(due.into_iter().map(|source| async move {
-        let spec = SourceSpec { kind: &source.kind, url: &source.url, config: &source.config, searches, relevant };
+        let spec =
+            SourceSpec { kind: source.kind.as_str(), url: &source.url, config: &source.config, searches, relevant };
         let started = std::time::Instant::now();
         let outcome = contained(check_source(ctx, fetcher, secrets, &source, spec, now)).await;
         (source, outcome, started.elapsed())
@@ -221,7 +222,7 @@ fn record(
         error: None,
     };
     let next_check = |min_interval: Option<chrono::Duration>| {
-        let regular = schedule::interval(&source.kind);
+        let regular = schedule::interval(source.kind.as_str());
         timestamp(now + min_interval.map_or(regular, |m| m.max(regular)))
     };
     match outcome {
@@ -236,14 +237,14 @@ fn record(
             let (own_posts, items): (Vec<_>, Vec<_>) = items
                 .into_iter()
                 .filter(|m| ids.insert(m.external_id.clone()))
-                .partition(|m| own.is_own(&source.kind, &m.author));
+                .partition(|m| own.is_own(source.kind.as_str(), &m.author));
             let paired = matcher.keep_relevant(items);
             let counts = ctx.store.write_refetchable(|tx| {
                 let counts = mentions::ingest(tx, source.id, &paired, &now_text)?;
                 for post in &own_posts {
                     if let Some(parent) = &post.thread {
                         let at = post.published_at.map_or_else(|| now_text.clone(), timestamp);
-                        triage::answered_by_owner(tx, &source.kind, &source.url, parent, &at)?;
+                        triage::answered_by_owner(tx, source.kind.as_str(), &source.url, parent, &at)?;
                     }
                 }
                 sources::record_success(

@@ -397,7 +397,8 @@ pub const NOTIFY_AT_MOST: i64 = 3;
 /// fetch an image.
 pub fn urgent_notification(m: &Mention) -> (String, String) {
     let who = m.author_name.as_deref().or(m.author_handle.as_deref()).unwrap_or("Someone");
-    let what = if m.intents.iter().any(|i| i == "complaint") { "complaint" } else { "urgent mention" };
+    let what =
+        if m.intents.contains(&earshot_core::analysis::Intent::Complaint) { "complaint" } else { "urgent mention" };
     let customer = m.contact_name.as_deref().map(|n| format!(" (customer {n})")).unwrap_or_default();
     let body = earshot_core::triage::snippet(m.title.as_deref().unwrap_or(&m.text), 160);
     (format!("Earshot: {what} from {who}{customer}"), notification_markup_escaped(&body))
@@ -483,7 +484,7 @@ mod tests {
         queries_add(&ctx, "brand", "spokes").unwrap();
         let open = heard(&ctx, "spokes brake bleed special this month");
         let intents = |ctx: &Ctx| ctx.store.read(|c| earshot_store::mentions::get(c, open)).unwrap().intents;
-        assert!(!intents(&ctx).contains(&"lead".to_owned()), "{:?}", intents(&ctx));
+        assert!(!intents(&ctx).contains(&earshot_core::analysis::Intent::Lead), "{:?}", intents(&ctx));
         let taught: Vec<i64> = [
             "spokes brake bleed special",
             "spokes: the brake bleed special please",
@@ -498,13 +499,13 @@ mod tests {
         let lead = TriageInput { ids: taught, decision: Some(Decision::Lead), ..Default::default() };
         mention_triage(&ctx, &lead).unwrap();
         assert!(inbox_rescore(&ctx).unwrap() >= 1);
-        assert!(intents(&ctx).contains(&"lead".to_owned()), "{:?}", intents(&ctx));
+        assert!(intents(&ctx).contains(&earshot_core::analysis::Intent::Lead), "{:?}", intents(&ctx));
         let page = mentions_inbox(&ctx, &InboxFilter::default()).unwrap();
         assert_eq!(page.learned_from, 6);
 
         mention_undo(&ctx).unwrap();
         inbox_rescore(&ctx).unwrap();
-        assert!(!intents(&ctx).contains(&"lead".to_owned()), "the lesson left with the decisions");
+        assert!(!intents(&ctx).contains(&earshot_core::analysis::Intent::Lead), "the lesson left with the decisions");
     }
 
     #[test]

@@ -35,9 +35,9 @@ pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
                     "{}\t{}\t{}\t{:+.2} {}\t{}\t{}\t{}",
                     m.id,
                     m.published_at.as_deref().unwrap_or(&m.fetched_at),
-                    m.filed_as.as_deref().unwrap_or(&m.state),
+                    m.filed_as.as_deref().unwrap_or(m.state.as_str()),
                     m.sentiment,
-                    m.intents.join(","),
+                    m.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(","),
                     m.source_name,
                     m.author_name.as_deref().unwrap_or("-"),
                     earshot_core::text::truncate_chars(first_line, 100),
@@ -62,7 +62,8 @@ pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
                 return print_json(&result);
             }
             for d in &result.decided {
-                let mut line = format!("Mention {}: {}", d.mention_id, d.filed_as.as_deref().unwrap_or(&d.state));
+                let mut line =
+                    format!("Mention {}: {}", d.mention_id, d.filed_as.as_deref().unwrap_or(d.state.as_str()));
                 if let Some(t) = d.task_id {
                     line.push_str(&format!(", follow-up task {t}"));
                 }

@@ -122,44 +122,16 @@ impl ContactDraft {
     }
 }
 
-/// What kind of touch an activity is. Every kind counts as a touch for keep-in-touch purposes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ActivityKind {
-    Call,
-    Email,
-    Meeting,
-    Visit,
-    Social,
-    Service,
-    Purchase,
-}
-
-impl ActivityKind {
-    pub const ALL: [ActivityKind; 7] = [
-        ActivityKind::Call,
-        ActivityKind::Email,
-        ActivityKind::Meeting,
-        ActivityKind::Visit,
-        ActivityKind::Social,
-        ActivityKind::Service,
-        ActivityKind::Purchase,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityKind::Call => "call",
-            ActivityKind::Email => "email",
-            ActivityKind::Meeting => "meeting",
-            ActivityKind::Visit => "visit",
-            ActivityKind::Social => "social",
-            ActivityKind::Service => "service",
-            ActivityKind::Purchase => "purchase",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ActivityKind> {
-        ActivityKind::ALL.into_iter().find(|k| k.as_str() == s.trim().to_lowercase())
+crate::closed_set::closed_set! {
+    /// What kind of touch an activity is. Every kind counts as a touch for keep-in-touch purposes.
+    pub enum ActivityKind("kind of activity") {
+        Call = "call",
+        Email = "email",
+        Meeting = "meeting",
+        Visit = "visit",
+        Social = "social",
+        Service = "service",
+        Purchase = "purchase",
     }
 }
 
@@ -215,7 +187,7 @@ mod tests {
     #[test]
     fn activity_kinds_round_trip_through_text() {
         for k in ActivityKind::ALL {
-            assert_eq!(ActivityKind::parse(k.as_str()), Some(k));
+            assert_eq!(ActivityKind::parse(k.as_str()), Some(*k));
         }
         assert_eq!(ActivityKind::parse("tweet"), None);
     }

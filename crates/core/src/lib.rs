@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod cadence;
+mod closed_set;
 pub mod contact;
 pub mod csv_export;
 pub mod dedupe;

@@ -6,6 +6,20 @@ use serde::Serialize;
 
 use crate::text::truncate_chars;
 
+crate::closed_set::closed_set! {
+    /// Where a mention was heard.
+    pub enum SourceKind("kind of source") {
+        /// RSS, Atom or JSON Feed (Google Alerts, YouTube, Reddit searches, blogs).
+        Feed = "feed",
+        Mastodon = "mastodon",
+        Bluesky = "bluesky",
+        /// Hacker News search.
+        Hn = "hn",
+        /// Captured by hand from a network with no usable API.
+        Manual = "manual",
+    }
+}
+
 /// Field caps (in characters) applied before anything is stored.
 pub const TITLE_CAP: usize = 2_048;
 pub const TEXT_CAP: usize = 64 * 1024;

@@ -12,6 +12,16 @@
 //! letter or digit, so `spokeandchain.com`, `@spokeandchain` and `#SpokeAndChain` are phrases of their
 //! pieces and find the same pieces in a text. Matching is linear in the text; nothing here backtracks.
 
+crate::closed_set::closed_set! {
+    /// What a listening query is about.
+    pub enum QueryKind("kind of query") {
+        /// The owner's own business.
+        Brand = "brand",
+        Competitor = "competitor",
+        Industry = "industry",
+    }
+}
+
 use std::fmt;
 
 use crate::text::fold;

@@ -7,6 +7,20 @@ use ts_rs::TS;
 
 use crate::text::truncate_chars;
 
+crate::closed_set::closed_set! {
+    /// Where a mention stands with the owner.
+    pub enum MentionState("mention state") {
+        /// Not looked at yet.
+        New = "new",
+        /// Filed as a lead, issue, praise, idea or question (`filed_as` says which).
+        Filed = "filed",
+        Done = "done",
+        Ignored = "ignored",
+        /// Back in the inbox when its time comes.
+        Snoozed = "snoozed",
+    }
+}
+
 /// One keystroke's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -51,14 +65,14 @@ impl Decision {
     }
 
     /// The mention's state after this decision, and what it is filed as.
-    pub fn state(self) -> (&'static str, Option<&'static str>) {
+    pub fn state(self) -> (MentionState, Option<&'static str>) {
         match self {
             Decision::Lead | Decision::Issue | Decision::Praise | Decision::Idea | Decision::Question => {
-                ("filed", Some(self.as_str()))
+                (MentionState::Filed, Some(self.as_str()))
             }
-            Decision::Done => ("done", None),
-            Decision::Ignore => ("ignored", None),
-            Decision::Snooze => ("snoozed", None),
+            Decision::Done => (MentionState::Done, None),
+            Decision::Ignore => (MentionState::Ignored, None),
+            Decision::Snooze => (MentionState::Snoozed, None),
         }
     }
 
@@ -76,7 +90,7 @@ impl Decision {
 }
 
 /// Mention states the inbox shows as open.
-pub const OPEN_STATES: [&str; 2] = ["new", "snoozed"];
+pub const OPEN_STATES: [MentionState; 2] = [MentionState::New, MentionState::Snoozed];
 
 /// A service case's priority from the urgency of the mention that opened it.
 pub fn case_priority(urgency: f64) -> &'static str {
@@ -125,9 +139,9 @@ mod tests {
 
     #[test]
     fn filing_decisions_file_and_the_others_set_their_state() {
-        assert_eq!(Decision::Lead.state(), ("filed", Some("lead")));
-        assert_eq!(Decision::Done.state(), ("done", None));
-        assert_eq!(Decision::Ignore.state(), ("ignored", None));
+        assert_eq!(Decision::Lead.state(), (MentionState::Filed, Some("lead")));
+        assert_eq!(Decision::Done.state(), (MentionState::Done, None));
+        assert_eq!(Decision::Ignore.state(), (MentionState::Ignored, None));
         assert_eq!(Decision::parse("snooze"), Some(Decision::Snooze));
         assert_eq!(Decision::parse("later"), None);
     }

@@ -12,8 +12,7 @@ use crate::{contacts, orders, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ActivityInput {
-    /// call, email, meeting, visit, social, service or purchase
-    pub kind: String,
+    pub kind: ActivityKind,
     pub summary: String,
     /// RFC 3339; now when absent.
     pub occurred_at: Option<String>,
@@ -27,7 +26,7 @@ pub struct ActivityInput {
 pub struct Activity {
     #[ts(type = "number")]
     pub id: i64,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub summary: String,
     pub occurred_at: String,
     /// Decimal text, exact ("1299.00").
@@ -49,12 +48,7 @@ pub struct NewActivity {
 impl NewActivity {
     /// Checks an activity typed by the owner; `default_currency` is the workspace's.
     pub fn from_input(input: &ActivityInput, now: &str, default_currency: &str) -> Result<NewActivity> {
-        let kind = ActivityKind::parse(&input.kind).ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "\"{}\" is not an activity kind; use one of call, email, meeting, visit, social, service, purchase",
-                input.kind
-            ))
-        })?;
+        let kind = input.kind;
         let occurred_at = match input.occurred_at.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(s) => crate::timestamp(crate::parse_timestamp(s).ok_or_else(|| {
                 StoreError::Invalid(format!("\"{s}\" is not a date and time (expected e.g. 2026-11-25T09:30:00Z)"))
@@ -136,7 +130,7 @@ pub fn of_contact(conn: &Connection, contact_id: i64) -> Result<Vec<Activity>> {
         let fmt = |v: Option<i64>| v.zip(currency.as_deref()).map(|(v, c)| earshot_core::money::format_minor(v, c));
         Ok(Activity {
             id: r.get(0)?,
-            kind: r.get(1)?,
+            kind: crate::named(r, 1)?,
             summary: r.get(2)?,
             occurred_at: r.get(3)?,
             amount: fmt(r.get(4)?),

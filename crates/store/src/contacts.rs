@@ -531,7 +531,7 @@ mod tests {
         assert!(due[0].days_overdue > 250);
         let call = crate::activities::NewActivity::from_input(
             &crate::activities::ActivityInput {
-                kind: "call".into(),
+                kind: earshot_core::ActivityKind::Call,
                 summary: "Checked in".into(),
                 occurred_at: Some("2026-11-20T10:00:00Z".into()),
                 amount: None,

@@ -67,6 +67,14 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A column holding one name of a closed set (`SourceKind`, `MentionState`…), read as its enum; a name this
+/// version does not know is an error naming the column's value, never a silent default.
+pub(crate) fn named<T: std::str::FromStr<Err = String>>(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(idx)?;
+    text.parse()
+        .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e.into()))
+}
+
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
     stored_timestamp(s).or_else(|| DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc)))
 }

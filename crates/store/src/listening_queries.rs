@@ -1,6 +1,7 @@
 //! Listening queries: what the owner listens for, each of a kind (their brand, a competitor, the industry).
 //! The text is stored as typed and parsed by `earshot_core::query` wherever it is matched.
 
+use earshot_core::query::QueryKind;
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
@@ -13,7 +14,7 @@ pub const KINDS: [&str; 3] = ["brand", "competitor", "industry"];
 pub struct ListeningQuery {
     #[ts(type = "number")]
     pub id: i64,
-    pub kind: String,
+    pub kind: QueryKind,
     pub query: String,
     pub created_at: String,
     /// Mentions this query matched.
@@ -64,7 +65,7 @@ pub fn list(conn: &Connection) -> Result<Vec<ListeningQuery>> {
     let rows = stmt.query_map([], |r| {
         Ok(ListeningQuery {
             id: r.get(0)?,
-            kind: r.get(1)?,
+            kind: crate::named(r, 1)?,
             query: r.get(2)?,
             created_at: r.get(3)?,
             mentions: r.get(4)?,

@@ -10,13 +10,18 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
+use earshot_core::analysis::Intent;
+use earshot_core::mention::SourceKind;
+use earshot_core::query::QueryKind;
+use earshot_core::triage::MentionState;
+
 use crate::{triage, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MatchedQuery {
     #[ts(type = "number")]
     pub id: i64,
-    pub kind: String,
+    pub kind: QueryKind,
     pub query: String,
 }
 
@@ -26,7 +31,7 @@ pub struct Mention {
     pub id: i64,
     #[ts(type = "number")]
     pub source_id: i64,
-    pub source_kind: String,
+    pub source_kind: SourceKind,
     pub source_name: String,
     pub external_id: String,
     pub url: Option<String>,
@@ -45,14 +50,14 @@ pub struct Mention {
     pub reposts: Option<i64>,
     #[ts(type = "number | null")]
     pub replies: Option<i64>,
-    pub state: String,
+    pub state: MentionState,
     /// What a filed mention was filed as: lead, issue, praise, idea, question.
     pub filed_as: Option<String>,
     pub snoozed_until: Option<String>,
     /// Compound sentiment in [-1, 1] and its label.
     pub sentiment: f64,
     pub sentiment_label: String,
-    pub intents: Vec<String>,
+    pub intents: Vec<Intent>,
     pub lang: String,
     pub urgency: f64,
     pub priority: f64,
@@ -288,7 +293,7 @@ pub(crate) fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mentio
     Ok(Mention {
         id: r.get(0)?,
         source_id: r.get(1)?,
-        source_kind: r.get(2)?,
+        source_kind: crate::named(r, 2)?,
         source_name: r.get(3)?,
         external_id: r.get(4)?,
         url: r.get(5)?,
@@ -303,12 +308,12 @@ pub(crate) fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mentio
         likes: r.get(14)?,
         reposts: r.get(15)?,
         replies: r.get(16)?,
-        state: r.get(17)?,
+        state: crate::named(r, 17)?,
         filed_as: r.get(18)?,
         snoozed_until: r.get(19)?,
         sentiment,
         sentiment_label: Sentiment::of(sentiment).as_str().to_owned(),
-        intents: intents.split(',').filter(|i| !i.is_empty()).map(str::to_owned).collect(),
+        intents: intents.split(',').filter_map(Intent::parse).collect(),
         lang: r.get(22)?,
         urgency: r.get(23)?,
         priority: r.get(24)?,
@@ -326,7 +331,7 @@ pub(crate) fn with_queries(conn: &Connection, mut mentions: Vec<Mention>) -> Res
     )?;
     for m in &mut mentions {
         m.queries = queries
-            .query_map([m.id], |r| Ok(MatchedQuery { id: r.get(0)?, kind: r.get(1)?, query: r.get(2)? }))?
+            .query_map([m.id], |r| Ok(MatchedQuery { id: r.get(0)?, kind: crate::named(r, 1)?, query: r.get(2)? }))?
             .collect::<rusqlite::Result<_>>()?;
     }
     Ok(mentions)

@@ -1,5 +1,7 @@
 //! Embedded, numbered, forward-only migrations. `PRAGMA user_version` is the number applied so far; each
 //! migration runs in its own transaction together with the version bump, then foreign keys are checked.
+//! Foreign keys are not enforced while a migration runs (SQLite's way of rebuilding a table others refer
+//! to); the check before each commit refuses any migration that would leave a broken reference.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -16,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_contact_search_rebuild.sql"),
     include_str!("migrations/0008_outbox_maybe_sent.sql"),
     include_str!("migrations/0009_demo_sources.sql"),
+    include_str!("migrations/0010_source_kinds_in_code.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
@@ -30,6 +33,22 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 /// Applies migrations up to `target` (tests build every earlier schema with it).
 pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<()> {
     let current = current_version(conn)? as usize;
+    if current >= target {
+        return Ok(());
+    }
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let migrated = apply(conn, current, target);
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    migrated?;
+    let now = current_version(conn)? as usize;
+    if now > current {
+        tracing::info!(from = current, to = now, "schema migrated");
+    }
+    Ok(())
+}
+
+fn apply(conn: &mut Connection, current: usize, target: usize) -> Result<()> {
     for (idx, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
@@ -42,10 +61,6 @@ pub fn migrate_to(conn: &mut Connection, target: usize) -> Result<()> {
             )));
         }
         tx.commit()?;
-    }
-    let now = current_version(conn)? as usize;
-    if now > current {
-        tracing::info!(from = current, to = now, "schema migrated");
     }
     Ok(())
 }
@@ -114,6 +129,64 @@ mod tests {
             })
             .unwrap();
         assert_eq!(flags, vec![1, 0, 1]);
+    }
+
+    #[test]
+    fn sources_rebuilt_without_their_kind_list_keep_their_state_mentions_and_replies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            crate::db::register_functions(&conn).unwrap();
+            conn.pragma_update(None, "foreign_keys", true).unwrap();
+            migrate_to(&mut conn, 9).unwrap();
+            conn.execute_batch(
+                "INSERT INTO sources (id, kind, name, url, config, created_at, failures, etag, demo)
+                 VALUES (7, 'feed', 'Local news', 'https://news.example/feed', '{}', 'x', 2, 'W/\"1\"', 1);
+                 INSERT INTO mentions (id, source_id, external_id, text, fetched_at) VALUES (1, 7, 'e1', 'hello', 'x');
+                 INSERT INTO outbox (id, source_id, network, text, target, idempotency_key, state, next_attempt_at, created_at)
+                 VALUES (1, 7, 'mastodon', 'a', '{}', 'k1', 'queued', 'x', 'x');",
+            )
+            .unwrap();
+            migrate(&mut conn).unwrap();
+            let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+            assert!(enforced, "foreign keys are enforced again after migrating");
+        }
+        let store = Store::open(&path).unwrap();
+        store
+            .read(|c| {
+                let kept: (String, i64, String, i64) =
+                    c.query_row("SELECT kind, failures, etag, demo FROM sources WHERE id = 7", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })?;
+                assert_eq!(kept, ("feed".into(), 2, "W/\"1\"".into(), 1));
+                let source: i64 = c.query_row("SELECT source_id FROM mentions WHERE id = 1", [], |r| r.get(0))?;
+                assert_eq!(source, 7);
+                Ok(())
+            })
+            .unwrap();
+        // A kind this version does not know yet can be stored without a rebuild...
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO sources (id, kind, name, url, created_at) VALUES (8, 'lemmy', 'l', 'https://l.example', 'x')",
+                    [],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        // ...and reading it says which kind it is, rather than passing it off as another.
+        let read = store.read(|c| crate::sources::get(c, 8, "x"));
+        assert!(read.unwrap_err().to_string().contains("lemmy"));
+        // Broken references are still refused.
+        let orphan = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO mentions (source_id, external_id, text, fetched_at) VALUES (99, 'e2', 't', 'x')",
+                [],
+            )?;
+            Ok(())
+        });
+        assert!(orphan.is_err(), "a mention of a missing source is refused");
     }
 
     #[test]

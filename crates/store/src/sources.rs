@@ -1,6 +1,7 @@
 //! Sources: the places Earshot checks (a feed, a Mastodon instance, a Bluesky account, a Hacker News search,
 //! manual capture), with the sync state of each. A failure is recorded beside the last success, never over it.
 
+use earshot_core::mention::SourceKind;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
@@ -13,7 +14,7 @@ pub const KINDS: [&str; 5] = ["feed", "mastodon", "bluesky", "hn", "manual"];
 pub struct Source {
     #[ts(type = "number")]
     pub id: i64,
-    pub kind: String,
+    pub kind: SourceKind,
     pub name: String,
     pub url: String,
     /// What the kind needs beyond the URL, as JSON (a hashtag, a handle, a search).
@@ -85,7 +86,7 @@ fn from_row(r: &Row<'_>, now: &str) -> rusqlite::Result<Source> {
     };
     Ok(Source {
         id: r.get(0)?,
-        kind: r.get(1)?,
+        kind: crate::named(r, 1)?,
         name: r.get(2)?,
         url: r.get(3)?,
         config: r.get(4)?,

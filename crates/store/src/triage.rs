@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use earshot_core::analysis::{self, Speaker};
 use earshot_core::mention::NewMention;
+use earshot_core::triage::MentionState;
 use earshot_core::triage::{self as rules, Decision};
 use earshot_core::{ContactDraft, IdentityDraft};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -50,7 +51,7 @@ pub struct Created {
 pub struct Decided {
     #[ts(type = "number")]
     pub mention_id: i64,
-    pub state: String,
+    pub state: MentionState,
     pub filed_as: Option<String>,
     #[ts(type = "number | null")]
     pub contact_id: Option<i64>,
@@ -220,7 +221,15 @@ pub fn decide(
                 first_action_at = CASE WHEN ?7 THEN coalesce(first_action_at, ?6) ELSE first_action_at END
           WHERE id = ?1",
     )?
-    .execute(params![mention_id, state, filed_as, snoozed_until, contact_id, at, decision != Decision::Snooze])?;
+    .execute(params![
+        mention_id,
+        state.as_str(),
+        filed_as,
+        snoozed_until,
+        contact_id,
+        at,
+        decision != Decision::Snooze
+    ])?;
     log(tx, batch, mention_id, decision.as_str(), &s.before, &created, &at)?;
     if decision == Decision::Lead {
         // Who became a lead, on the log row itself: lead conversion reads the log without the mentions.
@@ -863,7 +872,7 @@ mod tests {
 
         fn state(&self, id: i64) -> (String, Option<String>) {
             let m = self.store.read(|c| mentions::get(c, id)).unwrap();
-            (m.state, m.filed_as)
+            (m.state.to_string(), m.filed_as)
         }
 
         fn count(&self, sql: &str) -> i64 {
@@ -881,7 +890,7 @@ mod tests {
         let id = w.add(toot("1", "@ann", "Still waiting for my refund from Spokes, terrible service"));
         let m = w.store.read(|c| mentions::get(c, id)).unwrap();
         assert_eq!(m.sentiment_label, "negative");
-        assert!(m.intents.contains(&"complaint".to_string()));
+        assert!(m.intents.contains(&earshot_core::analysis::Intent::Complaint));
         assert_eq!(m.lang, "en");
         assert!(m.urgency >= 0.5 && m.priority > 0.0);
     }

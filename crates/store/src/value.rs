@@ -395,7 +395,7 @@ mod tests {
                 }
                 let buy = |tx: &Transaction<'_>, id: i64, amount: &str, when: &str| -> Result<()> {
                     let input = ActivityInput {
-                        kind: "purchase".into(),
+                        kind: earshot_core::ActivityKind::Purchase,
                         summary: "beans".into(),
                         occurred_at: Some(when.into()),
                         amount: Some(amount.into()),

@@ -5,6 +5,7 @@
 use earshot_core::analysis::Explanation;
 use earshot_core::guided_start::{self as proposals, BusinessProfile, StartProposal};
 use earshot_core::orders::OrdersPreview;
+use earshot_core::query::QueryKind;
 use earshot_secrets::Sensitive;
 
 use crate::accounts::{self, SecretsStatus};
@@ -207,8 +208,8 @@ commands! {
     }
 
     /// Starts listening for a query (`brand`, `competitor` or `industry`); due sources are checked at once.
-    query_add(s, kind: String, query: String) -> ListeningQuery {
-        let added = s.blocking(move |c| listening::queries_add(c, &kind, &query)).await?;
+    query_add(s, kind: QueryKind, query: String) -> ListeningQuery {
+        let added = s.blocking(move |c| listening::queries_add(c, kind.as_str(), &query)).await?;
         s.check_now(None);
         Ok(added)
     }

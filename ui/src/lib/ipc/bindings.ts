@@ -7,6 +7,14 @@ export type ApiErrorCode = "not_found" | "invalid_input" | "storage" | "newer_sc
 
 export type ApiError = { code: ApiErrorCode, message: string, };
 
+export type SourceKind = "feed" | "mastodon" | "bluesky" | "hn" | "manual";
+
+export type MentionState = "new" | "filed" | "done" | "ignored" | "snoozed";
+
+export type QueryKind = "brand" | "competitor" | "industry";
+
+export type ActivityKind = "call" | "email" | "meeting" | "visit" | "social" | "service" | "purchase";
+
 export type WorkspaceInfo = { path: string, contacts: number, 
 /**
  * "demo" or "empty"; `null` until the owner has chosen on first launch.
@@ -136,17 +144,13 @@ export type TagCount = { name: string, contacts: number, };
 
 export type Note = { id: number, body: string, created_at: string, updated_at: string, };
 
-export type Activity = { id: number, kind: string, summary: string, occurred_at: string, 
+export type Activity = { id: number, kind: ActivityKind, summary: string, occurred_at: string, 
 /**
  * Decimal text, exact ("1299.00").
  */
 amount: string | null, cost: string | null, currency: string | null, };
 
-export type ActivityInput = { 
-/**
- * call, email, meeting, visit, social, service or purchase
- */
-kind: string, summary: string, 
+export type ActivityInput = { kind: ActivityKind, summary: string, 
 /**
  * RFC 3339; now when absent.
  */
@@ -216,7 +220,7 @@ export type MergeSuggestion = { keep: ContactSummary, merge: ContactSummary, evi
 
 export type ExportFormat = "vcard" | "csv" | "json";
 
-export type ListeningQuery = { id: number, kind: string, query: string, created_at: string, 
+export type ListeningQuery = { id: number, kind: QueryKind, query: string, created_at: string, 
 /**
  * Mentions this query matched.
  */
@@ -226,7 +230,7 @@ export type QueryPreview = { understood_as: string, matching: number, examples: 
 
 export type PreviewItem = { mention_id: number, title: string | null, text: string, };
 
-export type Source = { id: number, kind: string, name: string, url: string, 
+export type Source = { id: number, kind: SourceKind, name: string, url: string, 
 /**
  * What the kind needs beyond the URL, as JSON (a hashtag, a handle, a search).
  */
@@ -257,9 +261,9 @@ notice: string | null,
  */
 demo: boolean, };
 
-export type MatchedQuery = { id: number, kind: string, query: string, };
+export type MatchedQuery = { id: number, kind: QueryKind, query: string, };
 
-export type Mention = { id: number, source_id: number, source_kind: string, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: string, 
+export type Mention = { id: number, source_id: number, source_kind: SourceKind, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: MentionState, 
 /**
  * What a filed mention was filed as: lead, issue, praise, idea, question.
  */
@@ -267,7 +271,7 @@ filed_as: string | null, snoozed_until: string | null,
 /**
  * Compound sentiment in [-1, 1] and its label.
  */
-sentiment: number, sentiment_label: string, intents: Array<string>, lang: string, urgency: number, priority: number, 
+sentiment: number, sentiment_label: string, intents: Array<Intent>, lang: string, urgency: number, priority: number, 
 /**
  * Probability, learned from the owner's decisions, that items like this are not relevant.
  */
@@ -357,7 +361,7 @@ export type InboxItem = {
 /**
  * What the owner's past decisions say this is, and how sure that is.
  */
-learned: Prediction | null, id: number, source_id: number, source_kind: string, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: string, 
+learned: Prediction | null, id: number, source_id: number, source_kind: SourceKind, source_name: string, external_id: string, url: string | null, author_name: string | null, author_handle: string | null, author_url: string | null, author_followers: number | null, title: string | null, text: string, published_at: string | null, fetched_at: string, likes: number | null, reposts: number | null, replies: number | null, state: MentionState, 
 /**
  * What a filed mention was filed as: lead, issue, praise, idea, question.
  */
@@ -365,7 +369,7 @@ filed_as: string | null, snoozed_until: string | null,
 /**
  * Compound sentiment in [-1, 1] and its label.
  */
-sentiment: number, sentiment_label: string, intents: Array<string>, lang: string, urgency: number, priority: number, 
+sentiment: number, sentiment_label: string, intents: Array<Intent>, lang: string, urgency: number, priority: number, 
 /**
  * Probability, learned from the owner's decisions, that items like this are not relevant.
  */
@@ -387,7 +391,7 @@ due_at: string | null,
  */
 until: string | null, };
 
-export type Decided = { mention_id: number, state: string, filed_as: string | null, contact_id: number | null, task_id: number | null, case_id: number | null, idea_id: number | null, };
+export type Decided = { mention_id: number, state: MentionState, filed_as: string | null, contact_id: number | null, task_id: number | null, case_id: number | null, idea_id: number | null, };
 
 export type TriageResult = { batch: number, decided: Array<Decided>, };
 
@@ -848,7 +852,7 @@ export const api = {
   /**
    * Starts listening for a query (`brand`, `competitor` or `industry`); due sources are checked at once.
    */
-  queryAdd: (kind: string, query: string): Promise<ListeningQuery> => invoke("query_add", { kind, query }),
+  queryAdd: (kind: QueryKind, query: string): Promise<ListeningQuery> => invoke("query_add", { kind, query }),
   queryRemove: (id: number): Promise<void> => invoke("query_remove", { id }),
   queryPreview: (query: string): Promise<QueryPreview> => invoke("query_preview", { query }),
   sourcesList: (): Promise<Array<Source>> => invoke("sources_list", {}),
