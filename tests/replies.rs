@@ -170,7 +170,9 @@ fn mastodon_workspace(db: &std::path::Path, base: &str, secrets: &MemorySecrets)
                 },
                 "2026-11-25T12:00:00Z",
             )?;
-            mentions::ingest(tx, source, &[(NewMention { direct: true, ..m }, vec![])], "2026-11-25T12:00:00Z")?;
+            let m = NewMention { direct: true, ..m };
+            let item = earshot_store::arrivals::plan(tx, source, &[&m])?.assess(source, vec![(m, vec![])]);
+            mentions::ingest(tx, source, &item, "2026-11-25T12:00:00Z")?;
             Ok(())
         })
         .unwrap();
@@ -398,7 +400,9 @@ async fn a_bluesky_reply_keeps_its_record_key_and_is_found_after_a_lost_answer()
                 },
                 "2026-11-25T12:00:00Z",
             )?;
-            mentions::ingest(tx, source, &[(NewMention { direct: true, ..m }, vec![])], "2026-11-25T12:00:00Z")?;
+            let m = NewMention { direct: true, ..m };
+            let item = earshot_store::arrivals::plan(tx, source, &[&m])?.assess(source, vec![(m, vec![])]);
+            mentions::ingest(tx, source, &item, "2026-11-25T12:00:00Z")?;
             Ok(())
         })
         .unwrap();

@@ -79,7 +79,7 @@ pub fn declarations() -> Vec<String> {
         decl::<triage::Decided>(&cfg),
         decl::<crate::triage::TriageResult>(&cfg),
         decl::<triage::Undone>(&cfg),
-        decl::<triage::Rule>(&cfg),
+        decl::<rules::Rule>(&cfg),
         decl::<crate::triage::RuleInput>(&cfg),
         decl::<crate::triage::HideLikeInput>(&cfg),
         decl::<outbox::OutboxItem>(&cfg),

@@ -11,7 +11,9 @@ use earshot_core::mention::{Engagement, MentionAuthor, NewMention};
 use earshot_core::triage::Decision;
 use earshot_store::activities::{self, NewActivity};
 use earshot_store::sources::{self, NewSource};
-use earshot_store::{cases, listening_queries, mentions, outbox, settings, timestamp, triage, StoreError};
+use earshot_store::{
+    arrivals, cases, listening_queries, mentions, outbox, rules, settings, timestamp, triage, StoreError,
+};
 
 use crate::listening::Matcher;
 use crate::{ApiError, Ctx};
@@ -28,7 +30,7 @@ pub fn create(ctx: &Ctx, customers: &[(i64, String)]) -> Result<(), ApiError> {
             listening_queries::add(tx, kind, query, &set_up_at)?;
         }
         for (field, value, action) in script::RULES {
-            triage::rule_add(tx, field, value, action, None, &set_up_at)?;
+            rules::rule_add(tx, field, value, action, None, &set_up_at)?;
         }
         let mut channels = Vec::new();
         for (channel, kind, name, url, config) in script::SOURCES {
@@ -52,11 +54,16 @@ pub fn create(ctx: &Ctx, customers: &[(i64, String)]) -> Result<(), ApiError> {
                 Channel::Captured(network) => {
                     let source = sources::manual(tx, network, &set_up_at)?;
                     sources::mark_demo(tx, source)?;
-                    mentions::capture(tx, source, &mention, &query_ids, &fetched_at)?
+                    // The demo is written in one transaction with its sources, so it is assessed inside it.
+                    let item =
+                        arrivals::plan(tx, source, &[&mention])?.assess(source, vec![(mention.clone(), query_ids)]);
+                    mentions::capture(tx, source, &item[0], &fetched_at)?
                 }
                 channel => {
                     let source = channels.iter().find(|(c, _)| *c == channel).map(|(_, id)| *id).unwrap_or_default();
-                    mentions::ingest(tx, source, &[(mention.clone(), query_ids)], &fetched_at)?;
+                    let item =
+                        arrivals::plan(tx, source, &[&mention])?.assess(source, vec![(mention.clone(), query_ids)]);
+                    mentions::ingest(tx, source, &item, &fetched_at)?;
                     mentions::id_of(tx, source, &mention.external_id)?
                         .ok_or_else(|| StoreError::Invalid(format!("demo mention {i} was not stored")))?
                 }

@@ -55,10 +55,11 @@ pub mod store_types {
     pub use earshot_store::orders::{Order, WaitingBuyer};
     pub use earshot_store::outbox::OutboxItem;
     pub use earshot_store::people::{Person, Suggestion};
+    pub use earshot_store::rules::Rule;
     pub use earshot_store::sources::Source;
     pub use earshot_store::tags::TagCount;
     pub use earshot_store::tasks::Task;
-    pub use earshot_store::triage::{Rule, Undone};
+    pub use earshot_store::triage::Undone;
 }
 
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

@@ -6,6 +6,7 @@
 use earshot_core::mention::{clean_url, NewMention, SourceKind};
 use earshot_core::query::{MatchText, Query};
 use earshot_core::text::fold;
+use earshot_store::arrivals::{self, Arriving};
 use earshot_store::listening_queries::{self, ListeningQuery};
 use earshot_store::mentions::{self, Mention};
 use earshot_store::sources::{self, NewSource, Source};
@@ -402,11 +403,19 @@ pub fn capture(ctx: &Ctx, c: &Capture, title: Option<String>) -> Result<Mention,
     let matcher = Matcher::load(ctx)?;
     let ids = matcher.matches(mention.title.as_deref(), &mention.text);
     let now_text = ctx.now_text();
-    let id = ctx.store.write(|tx| {
-        let source = sources::manual(tx, &network, &now_text)?;
-        mentions::capture(tx, source, &mention, &ids, &now_text)
-    })?;
+    let source = ctx.store.write(|tx| sources::manual(tx, &network, &now_text))?;
+    let item = assessed(ctx, source, vec![(mention, ids)])?.remove(0);
+    let id = ctx.store.write(|tx| mentions::capture(tx, source, &item, &now_text))?;
     Ok(ctx.store.read(|c| mentions::get(c, id))?)
+}
+
+/// Items about to be stored from `source_id`, assessed: what the assessment needs is read first, then each
+/// item is read and scored (pure, [`earshot_core::triage::assess`]) outside any write, so the write that
+/// follows only stores.
+pub fn assessed(ctx: &Ctx, source_id: i64, items: Vec<(NewMention, Vec<i64>)>) -> Result<Vec<Arriving>, ApiError> {
+    let mentions: Vec<&NewMention> = items.iter().map(|(m, _)| m).collect();
+    let plan = earshot_sync::off_worker(|| ctx.store.read(|c| arrivals::plan(c, source_id, &mentions)))?;
+    Ok(plan.assess(source_id, items))
 }
 
 /// Guesses the network of a captured link from its host.

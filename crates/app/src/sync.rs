@@ -238,9 +238,9 @@ fn record(
                 .into_iter()
                 .filter(|m| ids.insert(m.external_id.clone()))
                 .partition(|m| own.is_own(source.kind.as_str(), &m.author));
-            let paired = matcher.keep_relevant(items);
+            let arriving = crate::listening::assessed(ctx, source.id, matcher.keep_relevant(items))?;
             let counts = ctx.store.write_refetchable(|tx| {
-                let counts = mentions::ingest(tx, source.id, &paired, &now_text)?;
+                let counts = mentions::ingest(tx, source.id, &arriving, &now_text)?;
                 for post in &own_posts {
                     if let Some(parent) = &post.thread {
                         let at = post.published_at.map_or_else(|| now_text.clone(), timestamp);

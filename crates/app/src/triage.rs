@@ -13,7 +13,9 @@ use earshot_core::triage::Decision;
 use earshot_store::inbox::{self, InboxFilter};
 use earshot_store::mentions::Mention;
 use earshot_store::outbox::{self, OutboxItem};
-use earshot_store::triage::{self, Decided, DecisionOptions, Rule, Undone};
+use earshot_store::rescoring;
+use earshot_store::rules::{self, Rule};
+use earshot_store::triage::{self, Decided, DecisionOptions, Undone};
 use earshot_store::{Connection, StoreError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -72,7 +74,7 @@ pub(crate) type LearnedCache = std::sync::Mutex<Option<(i64, std::sync::Arc<Lear
 
 /// What the decisions taught, from the cache when no decision was made since.
 pub(crate) fn learned_cached(ctx: &Ctx, conn: &Connection) -> Result<std::sync::Arc<Learned>, StoreError> {
-    let version = triage::log_version(conn)?;
+    let version = rescoring::log_version(conn)?;
     let mut cache = ctx.learned.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((v, l)) = cache.as_ref() {
         if *v == version {
@@ -90,7 +92,7 @@ pub fn learned(conn: &Connection) -> Result<Learned, StoreError> {
     let mut relevance = Classifier::default();
     let mut filed = Vec::new();
     // Oldest first, so the correction learns in the order the owner decided.
-    for (text, state, filed_as) in triage::decided_texts(conn, LEARN_FROM)?.into_iter().rev() {
+    for (text, state, filed_as) in rescoring::decided_texts(conn, LEARN_FROM)?.into_iter().rev() {
         relevance.learn(if state == "ignored" { "irrelevant" } else { "relevant" }, &text);
         if let Some(label) = filed_as.as_deref().and_then(Decision::parse).and_then(Decision::intent_label) {
             intent.learn(label, &text);
@@ -252,13 +254,13 @@ pub fn mention_hide_like(ctx: &Ctx, input: &HideLikeInput) -> Result<Rule, ApiEr
     let id = ctx.store.write(|tx| {
         let batch = triage::next_batch(tx)?;
         triage::decide(tx, batch, input.mention_id, Decision::Ignore, &DecisionOptions::default(), now)?;
-        triage::rule_from_mention(tx, batch, input.mention_id, &input.field, input.phrase.as_deref(), now)
+        rules::rule_from_mention(tx, batch, input.mention_id, &input.field, input.phrase.as_deref(), now)
     })?;
     rules_list(ctx)?.into_iter().find(|r| r.id == id).ok_or_else(|| ApiError::invalid("the rule was not saved"))
 }
 
 pub fn rules_list(ctx: &Ctx) -> Result<Vec<Rule>, ApiError> {
-    Ok(ctx.store.read(triage::rules_list)?)
+    Ok(ctx.store.read(rules::rules_list)?)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -274,13 +276,13 @@ pub fn rule_add(ctx: &Ctx, input: &RuleInput) -> Result<Rule, ApiError> {
     let now = ctx.now_text();
     let id = ctx
         .store
-        .write(|tx| triage::rule_add(tx, &input.field, &input.value, &input.action, input.tag.as_deref(), &now))?;
+        .write(|tx| rules::rule_add(tx, &input.field, &input.value, &input.action, input.tag.as_deref(), &now))?;
     rules_list(ctx)?.into_iter().find(|r| r.id == id).ok_or_else(|| ApiError::invalid("the rule was not saved"))
 }
 
 pub fn rule_remove(ctx: &Ctx, id: i64) -> Result<(), ApiError> {
     let now = ctx.now_text();
-    Ok(ctx.store.write(|tx| triage::rule_remove(tx, id, &now))?)
+    Ok(ctx.store.write(|tx| rules::rule_remove(tx, id, &now))?)
 }
 
 /// Contacts the author of a mention may be, with the evidence: offered when linking, never applied alone.
@@ -318,8 +320,8 @@ pub fn outbox_retry(ctx: &Ctx, id: i64) -> Result<OutboxItem, ApiError> {
 pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
     let taught = ctx.store.read(|c| learned_cached(ctx, c))?;
     let learned_enough = taught.relevance.examples() >= analysis::learn::MIN_EXAMPLES;
-    let open = ctx.store.read(|c| triage::open_items(c, RESCORE_LIMIT))?;
-    let changes: Vec<triage::Rescored> = open
+    let open = ctx.store.read(|c| rescoring::open_items(c, RESCORE_LIMIT))?;
+    let changes: Vec<rescoring::Rescored> = open
         .into_iter()
         .filter_map(|item| {
             let irrelevance = if learned_enough {
@@ -345,10 +347,10 @@ pub fn inbox_rescore(ctx: &Ctx) -> Result<usize, ApiError> {
             let changed = intents != item.intents
                 || (irrelevance - item.irrelevance).abs() > 1e-6
                 || (priority - item.priority).abs() > 1e-6;
-            changed.then_some(triage::Rescored { id: item.id, intents, urgency, irrelevance, priority })
+            changed.then_some(rescoring::Rescored { id: item.id, intents, urgency, irrelevance, priority })
         })
         .collect();
-    ctx.store.write(|tx| triage::set_scores(tx, &changes))?;
+    ctx.store.write(|tx| rescoring::set_scores(tx, &changes))?;
     Ok(changes.len())
 }
 

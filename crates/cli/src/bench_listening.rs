@@ -159,7 +159,8 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
     eprintln!("Ingesting {} entries ({corpus_mb:.1} MB of RSS)...", feeds_count * per_feed);
     let now = ctx.now();
     let now_text = ctx.now_text();
-    let (mut parse, mut matching, mut store) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut parse, mut matching, mut assess, mut store) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut matched = 0;
     for (body, source_id) in corpus.iter().zip(&source_ids) {
         let t = Instant::now();
@@ -176,10 +177,13 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
         matched += paired.len();
         matching += t.elapsed();
         let t = Instant::now();
-        ctx.store.write_refetchable(|tx| earshot_store::mentions::ingest(tx, *source_id, &paired, &now_text))?;
+        let arriving = earshot_app::listening::assessed(&ctx, *source_id, paired).map_err(|e| anyhow!(e.message))?;
+        assess += t.elapsed();
+        let t = Instant::now();
+        ctx.store.write_refetchable(|tx| earshot_store::mentions::ingest(tx, *source_id, &arriving, &now_text))?;
         store += t.elapsed();
     }
-    let total = parse + matching + store;
+    let total = parse + matching + assess + store;
     let entries_total = feeds_count * per_feed;
     let per_second = entries_total as f64 / total.as_secs_f64();
     drop(ctx);
@@ -227,6 +231,12 @@ pub fn run(entries: usize, sources: usize) -> Result<()> {
             target: "",
         },
         Row { what: "of which: list the queries each kept entry matches".into(), samples: vec![matching], target: "" },
+        Row {
+            what: "of which: assess the matching ones (read their authors and rules, then analyse, outside the write)"
+                .into(),
+            samples: vec![assess],
+            target: "",
+        },
         Row { what: "of which: store the matching ones (one transaction per feed)".into(), samples: vec![store], target: "" },
         Row {
             what: format!("sync round: {sources} feeds on 127.0.0.1, {} new mentions", first.new_mentions),

@@ -104,7 +104,7 @@ pub fn run(mentions: usize, contacts: usize) -> Result<()> {
     settle(&db)?;
 
     let open_ids: Vec<i64> =
-        ctx.store.read(|c| Ok(earshot_store::triage::open_items(c, 5_000)?.into_iter().map(|i| i.id).collect()))?;
+        ctx.store.read(|c| Ok(earshot_store::rescoring::open_items(c, 5_000)?.into_iter().map(|i| i.id).collect()))?;
 
     eprintln!("Timing decisions...");
     let decisions =

@@ -5,6 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::analysis::{self, Speaker};
+use crate::mention::NewMention;
 use crate::text::truncate_chars;
 
 crate::closed_set::closed_set! {
@@ -120,6 +122,87 @@ pub fn network_of(source_kind: &str) -> Option<&'static str> {
         "bluesky" => Some("bluesky"),
         "hn" => Some("hackernews"),
         _ => None,
+    }
+}
+
+/// What the owner's workspace says about an arriving item's author, read before the item is assessed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AuthorFacts {
+    /// The one live contact with the author's identity on the source's network.
+    pub contact: Option<i64>,
+    /// That customer's weight (value percentile and segment), once values are known.
+    pub customer_weight: Option<f64>,
+}
+
+/// One of the owner's rules, as arrival tests it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuleTest<'a> {
+    pub id: i64,
+    pub field: &'a str,
+    pub value: &'a str,
+}
+
+/// What Earshot makes of an item as it arrives, computed before anything is written: how it reads, how
+/// urgent and important it is, whose it is, and which of the owner's rules it meets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub compound: f64,
+    pub intents: Vec<crate::analysis::Intent>,
+    pub lang: &'static str,
+    pub urgency: f64,
+    pub priority: f64,
+    pub contact: Option<i64>,
+    /// Ids of the rules the item meets, in the order they were given.
+    pub rules: Vec<i64>,
+}
+
+impl Assessment {
+    /// The intents as stored: comma-separated names.
+    pub fn intents_text(&self) -> String {
+        self.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Assesses an arriving item from its text, its author's facts and the owner's rules. Pure: the caller
+/// reads the facts and rules first and stores the result after.
+pub fn assess(m: &NewMention, source_id: i64, author: &AuthorFacts, rules: &[RuleTest<'_>]) -> Assessment {
+    let speaker = Speaker {
+        followers: m.author.followers,
+        known_customer: author.contact.is_some(),
+        value_percentile: author.customer_weight,
+    };
+    let a = analysis::read_adjusted(&analysis::titled(m.title.as_deref(), &m.text), None).spoken_by(&speaker);
+    let priority = analysis::priority(a.urgency, &speaker, 0.0);
+    let rules = rules.iter().filter(|r| rule_matches(r, m, source_id, &a)).map(|r| r.id).collect();
+    Assessment {
+        compound: a.compound,
+        intents: a.intents,
+        lang: a.lang,
+        urgency: a.urgency,
+        priority,
+        contact: author.contact,
+        rules,
+    }
+}
+
+/// Whether an arriving item meets a rule: a keyword query on its title and text, its author's handle or
+/// name, its source, its language or its sentiment.
+pub fn rule_matches(rule: &RuleTest<'_>, m: &NewMention, source_id: i64, a: &analysis::Analysis) -> bool {
+    let v = rule.value;
+    match rule.field {
+        "keyword" => {
+            let q = crate::query::Query::parse(v);
+            q.is_ok_and(|q| q.matches(&crate::query::MatchText::of(m.title.as_deref(), &m.text)))
+        }
+        "author" => {
+            let key = crate::text::handle_key(v);
+            m.author.handle.as_deref().is_some_and(|h| crate::text::handle_key(h) == key)
+                || m.author.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(v))
+        }
+        "source" => v.parse::<i64>().is_ok_and(|id| id == source_id),
+        "language" => a.lang.eq_ignore_ascii_case(v),
+        "sentiment" => a.sentiment.as_str() == v,
+        _ => false,
     }
 }
 

@@ -9,6 +9,7 @@
 //! [`migrations::MIGRATIONS`], and give it a module with its row type, reads and writes, and tests.
 
 pub mod activities;
+pub mod arrivals;
 pub mod cases;
 pub mod channels;
 pub mod checkpoint;
@@ -29,6 +30,8 @@ pub mod orders;
 pub mod organizations;
 pub mod outbox;
 pub mod people;
+pub mod rescoring;
+pub mod rules;
 pub mod sales_digest;
 pub mod search;
 pub mod settings;

@@ -5,7 +5,7 @@
 //! the same page heard through two sources is stored under both but linked, and shown once.
 
 use earshot_core::analysis::Sentiment;
-use earshot_core::mention::{url_key, NewMention};
+use earshot_core::mention::url_key;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
@@ -15,7 +15,8 @@ use earshot_core::mention::SourceKind;
 use earshot_core::query::QueryKind;
 use earshot_core::triage::MentionState;
 
-use crate::{triage, Result, StoreError};
+use crate::arrivals::{self, Arriving};
+use crate::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MatchedQuery {
@@ -83,14 +84,10 @@ pub struct IngestCounts {
     pub tombstoned: usize,
 }
 
-/// Stores fetched items with the ids of the queries each matched. Call it in the same transaction as the
-/// source's new sync state, so the cursor never gets ahead of the items it covers.
-pub fn ingest(
-    tx: &Transaction<'_>,
-    source_id: i64,
-    items: &[(NewMention, Vec<i64>)],
-    fetched_at: &str,
-) -> Result<IngestCounts> {
+/// Stores fetched items, each with the ids of the queries it matched and the assessment made of it before
+/// the write ([`arrivals::plan`], then [`arrivals::ArrivalPlan::assess`]). Call it in the same transaction as
+/// the source's new sync state, so the cursor never gets ahead of the items it covers.
+pub fn ingest(tx: &Transaction<'_>, source_id: i64, items: &[Arriving], fetched_at: &str) -> Result<IngestCounts> {
     let mut counts = IngestCounts::default();
     // One lookup per item: was it removed by the owner, and is it stored already?
     let mut seen = tx.prepare_cached(
@@ -110,7 +107,7 @@ pub fn ingest(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
                  ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
     )?;
-    let arrivals = triage::Arrivals::load(tx, source_id)?;
+    let live_rules = crate::rules::rules_list(tx)?;
     // Only what a source may change is compared and rewritten; `IS NOT` treats two NULLs as equal.
     let mut update = tx.prepare_cached(
         "UPDATE mentions SET url = ?2, url_key = ?3, author_name = ?4, author_handle = ?5, author_url = ?6,
@@ -120,7 +117,7 @@ pub fn ingest(
                 OR author_followers IS NOT ?7 OR title IS NOT ?8 OR text IS NOT ?9 OR html IS NOT ?10
                 OR published_at IS NOT ?12 OR likes IS NOT ?13 OR reposts IS NOT ?14 OR replies IS NOT ?15)",
     )?;
-    for (m, query_ids) in items {
+    for Arriving { mention: m, query_ids, assessment } in items {
         let (removed, found): (bool, Option<i64>) =
             seen.query_row(params![source_id, m.external_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         if removed {
@@ -135,7 +132,14 @@ pub fn ingest(
                     Some(k) => same_page.query_row(params![k, source_id], |r| r.get(0)).optional()?,
                     None => None,
                 };
-                let arrival = arrivals.assess(tx, m)?;
+                let unread;
+                let a = match assessment {
+                    Some(a) => a,
+                    None => {
+                        unread = arrivals::unread();
+                        &unread
+                    }
+                };
                 insert.execute(params![
                     source_id,
                     m.external_id,
@@ -158,12 +162,12 @@ pub fn ingest(
                     m.raw,
                     query_ids.len() as i64,
                     m.direct,
-                    arrival.analysis.compound,
-                    arrival.intents,
-                    arrival.analysis.lang,
-                    arrival.analysis.urgency,
-                    arrival.priority,
-                    arrival.contact,
+                    a.compound,
+                    a.intents_text(),
+                    a.lang,
+                    a.urgency,
+                    a.priority,
+                    a.contact,
                     m.thread,
                     m.reply_ref,
                 ])?;
@@ -172,7 +176,7 @@ pub fn ingest(
                 for q in query_ids {
                     add_match.execute(params![id, q])?;
                 }
-                arrivals.settle(tx, id, m, &arrival, fetched_at)?;
+                arrivals::settle(tx, source_id, id, m, &a.rules, &live_rules, fetched_at)?;
                 counts.new += 1;
                 if (m.direct || !query_ids.is_empty()) && duplicate_of.is_none() {
                     counts.new_mentions += 1;
@@ -200,7 +204,10 @@ pub fn ingest(
                 ])?;
                 if changed > 0 {
                     set_matches(tx, id, query_ids)?;
-                    arrivals.reassess(tx, id, m)?;
+                    // Only an edit of what the item is read by brings an assessment; new counts alone do not.
+                    if let Some(a) = assessment {
+                        arrivals::reassessed(tx, id, m, a)?;
+                    }
                     counts.updated += 1;
                 } else {
                     counts.unchanged += 1;
@@ -250,12 +257,13 @@ pub fn remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
 
 /// Stores an item the owner captured by hand and returns its id. It is shown in the inbox even when no
 /// query matches it: the owner chose it. Capturing the same link again updates it.
-pub fn capture(tx: &Transaction<'_>, source_id: i64, m: &NewMention, query_ids: &[i64], now: &str) -> Result<i64> {
+pub fn capture(tx: &Transaction<'_>, source_id: i64, item: &Arriving, now: &str) -> Result<i64> {
+    let m = &item.mention;
     tx.execute(
         "DELETE FROM mention_tombstones WHERE source_id = ?1 AND external_id = ?2",
         params![source_id, m.external_id],
     )?;
-    ingest(tx, source_id, &[(m.clone(), query_ids.to_vec())], now)?;
+    ingest(tx, source_id, std::slice::from_ref(item), now)?;
     let id: i64 = tx.query_row(
         "SELECT id FROM mentions WHERE source_id = ?1 AND external_id = ?2",
         params![source_id, m.external_id],
@@ -372,6 +380,7 @@ mod tests {
     use crate::sources::{self, NewSource};
     use crate::test_support::{store, NOW};
     use crate::{listening_queries, Store};
+    use earshot_core::mention::NewMention;
 
     fn item(id: &str, url: &str, text: &str) -> NewMention {
         NewMention { external_id: id.into(), url: Some(url.into()), text: text.into(), ..Default::default() }
@@ -399,9 +408,9 @@ mod tests {
             (item("1", "https://x.example/1", "spoke rocks"), vec![q]),
             (item("2", "https://x.example/2", "meh"), vec![]),
         ];
-        let first = store.write(|tx| ingest(tx, a, &items, NOW)).unwrap();
+        let first = store.write(|tx| ingest(tx, a, &crate::test_support::arriving(tx, a, items.clone()), NOW)).unwrap();
         assert_eq!((first.new, first.new_mentions), (2, 1));
-        let again = store.write(|tx| ingest(tx, a, &items, NOW)).unwrap();
+        let again = store.write(|tx| ingest(tx, a, &crate::test_support::arriving(tx, a, items.clone()), NOW)).unwrap();
         assert_eq!((again.new, again.unchanged), (0, 2));
         let listed = store.read(|c| list(c, 50)).unwrap();
         assert_eq!(listed.len(), 1, "only the matching item is a mention");
@@ -411,23 +420,48 @@ mod tests {
     #[test]
     fn an_edited_item_is_rewritten_but_keeps_the_owners_state() {
         let (_dir, store, a, _b, q) = setup();
-        store.write(|tx| ingest(tx, a, &[(item("1", "https://x.example/1", "spoke"), vec![q])], NOW)).unwrap();
-        store.write(|tx| Ok(tx.execute("UPDATE mentions SET state = 'lead'", [])?)).unwrap();
-        let edited =
-            store.write(|tx| ingest(tx, a, &[(item("1", "https://x.example/1", "spoke, edited"), vec![q])], NOW));
+        store
+            .write(|tx| {
+                ingest(
+                    tx,
+                    a,
+                    &crate::test_support::arriving(tx, a, vec![(item("1", "https://x.example/1", "spoke"), vec![q])]),
+                    NOW,
+                )
+            })
+            .unwrap();
+        store.write(|tx| Ok(tx.execute("UPDATE mentions SET state = 'filed'", [])?)).unwrap();
+        let edited = store.write(|tx| {
+            ingest(
+                tx,
+                a,
+                &crate::test_support::arriving(
+                    tx,
+                    a,
+                    vec![(item("1", "https://x.example/1", "spoke, edited"), vec![q])],
+                ),
+                NOW,
+            )
+        });
         assert_eq!(edited.unwrap().updated, 1);
         let m = &store.read(|c| list(c, 50)).unwrap()[0];
-        assert_eq!((m.text.as_str(), m.state.as_str()), ("spoke, edited", "lead"));
+        assert_eq!((m.text.as_str(), m.state.as_str()), ("spoke, edited", "filed"));
     }
 
     #[test]
     fn a_removed_mention_never_comes_back() {
         let (_dir, store, a, _b, q) = setup();
         let items = vec![(item("1", "https://x.example/1", "spoke"), vec![q])];
-        store.write(|tx| ingest(tx, a, &items, NOW)).unwrap();
+        store.write(|tx| ingest(tx, a, &crate::test_support::arriving(tx, a, items.clone()), NOW)).unwrap();
         let id = store.read(|c| list(c, 50)).unwrap()[0].id;
         store.write(|tx| remove(tx, id, NOW)).unwrap();
-        assert_eq!(store.write(|tx| ingest(tx, a, &items, NOW)).unwrap().tombstoned, 1);
+        assert_eq!(
+            store
+                .write(|tx| ingest(tx, a, &crate::test_support::arriving(tx, a, items.clone()), NOW))
+                .unwrap()
+                .tombstoned,
+            1
+        );
         assert!(store.read(|c| list(c, 50)).unwrap().is_empty());
     }
 
@@ -435,10 +469,32 @@ mod tests {
     fn the_same_page_from_two_sources_is_shown_once() {
         let (_dir, store, a, b, q) = setup();
         store
-            .write(|tx| ingest(tx, a, &[(item("a1", "https://www.news.example/story/", "spoke"), vec![q])], NOW))
+            .write(|tx| {
+                ingest(
+                    tx,
+                    a,
+                    &crate::test_support::arriving(
+                        tx,
+                        a,
+                        vec![(item("a1", "https://www.news.example/story/", "spoke"), vec![q])],
+                    ),
+                    NOW,
+                )
+            })
             .unwrap();
         let second = store
-            .write(|tx| ingest(tx, b, &[(item("b1", "https://news.example/story", "spoke"), vec![q])], NOW))
+            .write(|tx| {
+                ingest(
+                    tx,
+                    b,
+                    &crate::test_support::arriving(
+                        tx,
+                        b,
+                        vec![(item("b1", "https://news.example/story", "spoke"), vec![q])],
+                    ),
+                    NOW,
+                )
+            })
             .unwrap();
         assert_eq!((second.new, second.new_mentions), (1, 0));
         let listed = store.read(|c| list(c, 50)).unwrap();

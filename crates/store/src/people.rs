@@ -192,7 +192,7 @@ mod tests {
                     (toot("2", "@Ann", "spokes again, love it"), vec![q]),
                     (toot("3", "@bo", "spokes is awful"), vec![q]),
                 ];
-                mentions::ingest(tx, source, &items, NOW)?;
+                mentions::ingest(tx, source, &crate::test_support::arriving(tx, source, items), NOW)?;
                 Ok(())
             })
             .unwrap();
@@ -236,7 +236,7 @@ mod tests {
                     text: "spokes".into(),
                     ..Default::default()
                 };
-                mentions::ingest(tx, source, &[(m, vec![q])], NOW)?;
+                mentions::ingest(tx, source, &crate::test_support::arriving(tx, source, vec![(m, vec![q])]), NOW)?;
                 let id: i64 = tx.query_row("SELECT id FROM mentions", [], |r| r.get(0))?;
                 Ok((ann, other, id))
             })

@@ -16,3 +16,13 @@ pub fn person(name: &str, email: Option<&str>) -> earshot_core::ContactDraft {
         ..Default::default()
     }
 }
+
+/// Fetched items as the app stores them: planned and assessed before the write.
+pub fn arriving(
+    conn: &rusqlite::Connection,
+    source_id: i64,
+    items: Vec<(earshot_core::mention::NewMention, Vec<i64>)>,
+) -> Vec<crate::arrivals::Arriving> {
+    let mentions: Vec<_> = items.iter().map(|(m, _)| m).collect();
+    crate::arrivals::plan(conn, source_id, &mentions).expect("plan").assess(source_id, items)
+}

@@ -1,14 +1,12 @@
-//! Triage: what happens to a mention when it arrives (analysis, the author matched to a contact by identity,
-//! the owner's rules, reopening a conversation) and when the owner decides on it (state, follow-up work, the
-//! triage log) and takes a decision back (undo).
+//! Triage: what happens to a mention when the owner decides on it (state, follow-up work, the triage log)
+//! and takes a decision back (undo). What happens when it arrives is in [`crate::arrivals`], the owner's
+//! rules in [`crate::rules`], what learning reads in [`crate::rescoring`].
 //!
 //! Every decision runs inside the caller's one transaction: the mention's state, the log row and the
 //! follow-up rows (task, case, idea, contact) commit together or not at all. Undo restores the state saved
 //! in the log and withdraws (soft-deletes) what the decision created; the log keeps both.
 
 use chrono::{DateTime, Utc};
-use earshot_core::analysis::{self, Speaker};
-use earshot_core::mention::NewMention;
 use earshot_core::triage::MentionState;
 use earshot_core::triage::{self as rules, Decision};
 use earshot_core::{ContactDraft, IdentityDraft};
@@ -20,13 +18,13 @@ use crate::{contacts, tasks, Result, StoreError};
 
 /// What a decision changes on a mention and its contact, kept in the log to be restored by undo.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Before {
-    state: String,
-    filed_as: Option<String>,
-    snoozed_until: Option<String>,
-    contact_id: Option<i64>,
-    lead_stage: Option<String>,
-    advocate_since: Option<String>,
+pub(crate) struct Before {
+    pub(crate) state: String,
+    pub(crate) filed_as: Option<String>,
+    pub(crate) snoozed_until: Option<String>,
+    pub(crate) contact_id: Option<i64>,
+    pub(crate) lead_stage: Option<String>,
+    pub(crate) advocate_since: Option<String>,
 }
 
 /// Rows a decision created, withdrawn by undo.
@@ -90,19 +88,19 @@ pub fn next_batch(tx: &Transaction<'_>) -> Result<i64> {
     Ok(tx.query_row("SELECT coalesce(max(batch), 0) + 1 FROM triage_log", [], |r| r.get(0))?)
 }
 
-struct Subject {
+pub(crate) struct Subject {
     text: String,
     title: Option<String>,
     urgency: f64,
     source_kind: String,
-    author_name: Option<String>,
-    author_handle: Option<String>,
+    pub(crate) author_name: Option<String>,
+    pub(crate) author_handle: Option<String>,
     author_url: Option<String>,
     author_followers: Option<i64>,
-    before: Before,
+    pub(crate) before: Before,
 }
 
-fn subject(tx: &Transaction<'_>, id: i64) -> Result<Subject> {
+pub(crate) fn subject(tx: &Transaction<'_>, id: i64) -> Result<Subject> {
     tx.prepare_cached(
         "SELECT m.text, m.title, m.urgency, s.kind, m.author_name, m.author_handle, m.author_url,
                 m.author_followers, m.state, m.filed_as, m.snoozed_until, m.contact_id, c.lead_stage,
@@ -134,7 +132,7 @@ fn subject(tx: &Transaction<'_>, id: i64) -> Result<Subject> {
     .ok_or(StoreError::NotFound { what: "mention", id })
 }
 
-fn log(
+pub(crate) fn log(
     tx: &Transaction<'_>,
     batch: i64,
     mention_id: i64,
@@ -459,337 +457,6 @@ fn withdraw(tx: &Transaction<'_>, created: &Created, at: &str, undone: &mut Undo
     Ok(())
 }
 
-/// What one ingest needs for every item's arrival, read once: the source's network and the owner's rules.
-pub struct Arrivals {
-    source_id: i64,
-    network: Option<&'static str>,
-    rules: Vec<Rule>,
-}
-
-/// What arrival decides about one item before it is stored: its analysis, its author's contact when an
-/// identity matches exactly, and its priority.
-pub struct Arrival {
-    pub analysis: analysis::Analysis,
-    pub intents: String,
-    pub contact: Option<i64>,
-    pub priority: f64,
-}
-
-impl Arrivals {
-    pub fn load(tx: &Transaction<'_>, source_id: i64) -> Result<Arrivals> {
-        let kind: String =
-            tx.prepare_cached("SELECT kind FROM sources WHERE id = ?1")?.query_row([source_id], |r| r.get(0))?;
-        Ok(Arrivals { source_id, network: rules::network_of(&kind), rules: rules_list(tx)? })
-    }
-
-    /// Analyses an item as it arrives.
-    pub fn assess(&self, tx: &Transaction<'_>, m: &NewMention) -> Result<Arrival> {
-        let contact = match (self.network, &m.author.handle) {
-            (Some(network), Some(handle)) => identity_contact(tx, network, handle)?,
-            _ => None,
-        };
-        let value_percentile = match contact {
-            Some(id) => crate::value::customer_weight(tx, id)?,
-            None => None,
-        };
-        let speaker = Speaker { followers: m.author.followers, known_customer: contact.is_some(), value_percentile };
-        let a = analysis::analyze(&analysis::titled(m.title.as_deref(), &m.text), &speaker);
-        let intents = a.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(",");
-        let priority = analysis::priority(a.urgency, &speaker, 0.0);
-        Ok(Arrival { analysis: a, intents, contact, priority })
-    }
-
-    /// After a new item is stored: the owner's rules, and reopening the conversation it answers.
-    pub fn settle(&self, tx: &Transaction<'_>, mention_id: i64, m: &NewMention, a: &Arrival, now: &str) -> Result<()> {
-        for rule in self.rules.iter().filter(|r| rule_matches(r, m, self.source_id, &a.analysis)) {
-            apply_rule(tx, rule, mention_id, now)?;
-        }
-        if let Some(thread) = &m.thread {
-            reopen_thread(tx, mention_id, self.source_id, thread, now)?;
-        }
-        Ok(())
-    }
-
-    /// After an item already stored changed (an edit): its analysis again; the owner's decisions stay.
-    pub fn reassess(&self, tx: &Transaction<'_>, mention_id: i64, m: &NewMention) -> Result<()> {
-        let a = self.assess(tx, m)?;
-        tx.prepare_cached(
-            "UPDATE mentions SET sentiment = ?2, intents = ?3, lang = ?4, urgency = ?5,
-                    priority = ?6 * (1.0 - irrelevance), contact_id = coalesce(contact_id, ?7), thread = ?8,
-                    reply_ref = ?9
-              WHERE id = ?1",
-        )?
-        .execute(params![
-            mention_id,
-            a.analysis.compound,
-            a.intents,
-            a.analysis.lang,
-            a.analysis.urgency,
-            a.priority,
-            a.contact,
-            m.thread,
-            m.reply_ref
-        ])?;
-        Ok(())
-    }
-}
-
-/// The live contact with this identity on this network, if exactly one has it.
-pub fn identity_contact(conn: &Connection, network: &str, handle: &str) -> Result<Option<i64>> {
-    let key = earshot_core::text::handle_key(handle);
-    let ids: Vec<i64> = conn
-        .prepare_cached(
-            "SELECT DISTINCT i.contact_id FROM identities i JOIN contacts c ON c.id = i.contact_id
-              WHERE i.network = ?1 AND i.handle_key = ?2 AND c.deleted_at IS NULL LIMIT 2",
-        )?
-        .query_map(params![network, key], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(if ids.len() == 1 { Some(ids[0]) } else { None })
-}
-
-fn reopen_thread(tx: &Transaction<'_>, mention_id: i64, source_id: i64, thread: &str, now: &str) -> Result<()> {
-    let reopened: Vec<(i64, String, Option<String>, Option<i64>)> = tx
-        .prepare_cached(
-            "SELECT id, state, filed_as, contact_id FROM mentions
-              WHERE source_id = ?1 AND id != ?3 AND state IN ('filed', 'done') AND (reply_ref = ?2 OR thread = ?2)",
-        )?
-        .query_map(params![source_id, thread, mention_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    if reopened.is_empty() {
-        return Ok(());
-    }
-    let batch = next_batch(tx)?;
-    for (id, state, filed_as, contact_id) in reopened {
-        // Reopened items keep what they were filed as, so the owner sees what the conversation was about.
-        tx.execute("UPDATE mentions SET state = 'new', snoozed_until = NULL WHERE id = ?1", [id])?;
-        let before = Before { state, filed_as, contact_id, ..Default::default() };
-        log(tx, batch, id, "reopen", &before, &Created::default(), now)?;
-    }
-    Ok(())
-}
-
-/// A rule the owner set: when `field` matches `value`, new mentions get `action`.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Rule {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub field: String,
-    pub value: String,
-    pub action: String,
-    pub tag: Option<String>,
-    pub created_at: String,
-}
-
-pub const RULE_FIELDS: [&str; 5] = ["keyword", "author", "source", "language", "sentiment"];
-pub const RULE_ACTIONS: [&str; 3] = ["ignore", "done", "tag"];
-
-pub fn rule_add(
-    tx: &Transaction<'_>,
-    field: &str,
-    value: &str,
-    action: &str,
-    tag: Option<&str>,
-    now: &str,
-) -> Result<i64> {
-    if !RULE_FIELDS.contains(&field) {
-        return Err(StoreError::Invalid(format!("rule field \"{field}\" is not one of {}", RULE_FIELDS.join(", "))));
-    }
-    if !RULE_ACTIONS.contains(&action) {
-        return Err(StoreError::Invalid(format!("rule action \"{action}\" is not one of {}", RULE_ACTIONS.join(", "))));
-    }
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(StoreError::Invalid("a rule needs a value to match".into()));
-    }
-    if field == "sentiment" && !["positive", "neutral", "negative"].contains(&value) {
-        return Err(StoreError::Invalid(format!("sentiment \"{value}\" is not positive, neutral or negative")));
-    }
-    let tag = tag.map(str::trim).filter(|t| !t.is_empty());
-    if action == "tag" && tag.is_none() {
-        return Err(StoreError::Invalid("a tag rule needs a tag".into()));
-    }
-    tx.execute(
-        "INSERT INTO triage_rules (field, value, action, tag, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![field, value, action, tag, now],
-    )?;
-    Ok(tx.last_insert_rowid())
-}
-
-pub fn rule_remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
-    let n =
-        tx.execute("UPDATE triage_rules SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL", params![id, now])?;
-    if n == 0 {
-        return Err(StoreError::NotFound { what: "rule", id });
-    }
-    Ok(())
-}
-
-pub fn rules_list(conn: &Connection) -> Result<Vec<Rule>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, field, value, action, tag, created_at FROM triage_rules WHERE deleted_at IS NULL ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Rule {
-            id: r.get(0)?,
-            field: r.get(1)?,
-            value: r.get(2)?,
-            action: r.get(3)?,
-            tag: r.get(4)?,
-            created_at: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// "Hide mentions like this": an ignore rule from a mention, on its author or on a phrase it contains,
-/// logged in `batch` so undo takes the rule back too.
-pub fn rule_from_mention(
-    tx: &Transaction<'_>,
-    batch: i64,
-    mention_id: i64,
-    field: &str,
-    phrase: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<i64> {
-    let s = subject(tx, mention_id)?;
-    let at = crate::timestamp(now);
-    let value = match field {
-        "author" => s
-            .author_handle
-            .clone()
-            .or(s.author_name.clone())
-            .ok_or_else(|| StoreError::Invalid("this mention has no author to make a rule from".into()))?,
-        "keyword" => phrase.map(str::to_owned).ok_or_else(|| StoreError::Invalid("say which phrase to hide".into()))?,
-        other => {
-            return Err(StoreError::Invalid(format!(
-                "a rule from a mention is on its author or a keyword, not \"{other}\""
-            )))
-        }
-    };
-    let id = rule_add(tx, field, &value, "ignore", None, &at)?;
-    log(tx, batch, mention_id, "rule", &s.before, &Created { rule: Some(id), ..Default::default() }, &at)?;
-    Ok(id)
-}
-
-fn rule_matches(rule: &Rule, m: &NewMention, source_id: i64, a: &analysis::Analysis) -> bool {
-    let v = rule.value.as_str();
-    match rule.field.as_str() {
-        "keyword" => {
-            let q = earshot_core::query::Query::parse(v);
-            q.is_ok_and(|q| q.matches(&earshot_core::query::MatchText::of(m.title.as_deref(), &m.text)))
-        }
-        "author" => {
-            let key = earshot_core::text::handle_key(v);
-            m.author.handle.as_deref().is_some_and(|h| earshot_core::text::handle_key(h) == key)
-                || m.author.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(v))
-        }
-        "source" => v.parse::<i64>().is_ok_and(|id| id == source_id),
-        "language" => a.lang.eq_ignore_ascii_case(v),
-        "sentiment" => a.sentiment.as_str() == v,
-        _ => false,
-    }
-}
-
-fn apply_rule(tx: &Transaction<'_>, rule: &Rule, mention_id: i64, now: &str) -> Result<()> {
-    match rule.action.as_str() {
-        "ignore" | "done" => {
-            let state = if rule.action == "ignore" { "ignored" } else { "done" };
-            tx.execute(
-                "UPDATE mentions SET state = ?3, decided_at = ?2 WHERE id = ?1 AND state = 'new'",
-                params![mention_id, now, state],
-            )?;
-        }
-        _ => {
-            let contact: Option<i64> =
-                tx.query_row("SELECT contact_id FROM mentions WHERE id = ?1", [mention_id], |r| r.get(0))?;
-            if let (Some(cid), Some(tag)) = (contact, &rule.tag) {
-                crate::tags::add(tx, cid, tag, None)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Changes whenever a decision is made or undone: the newest triage-log row.
-pub fn log_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT coalesce(max(id), 0) FROM triage_log")?.query_row([], |r| r.get(0))?)
-}
-
-/// Each decided mention's text with its decision (state, filed as), newest decisions first: what the
-/// learning learns from.
-pub fn decided_texts(conn: &Connection, limit: i64) -> Result<Vec<(String, String, Option<String>)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(title || ' ', '') || text, state, filed_as FROM mentions
-          WHERE state IN ('filed', 'done', 'ignored') ORDER BY decided_at DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// An open mention as re-scoring sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenItem {
-    pub id: i64,
-    pub text: String,
-    pub urgency: f64,
-    pub followers: Option<i64>,
-    pub known_customer: bool,
-    /// The author's customer weight (value percentile and segment), when computed.
-    pub customer_weight: Option<f64>,
-    pub irrelevance: f64,
-    pub priority: f64,
-    /// As stored: comma-separated intent names.
-    pub intents: String,
-}
-
-/// The newest open mentions, for re-scoring with what the owner's decisions taught.
-pub fn open_items(conn: &Connection, limit: i64) -> Result<Vec<OpenItem>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.id, coalesce(m.title || ' ', '') || m.text, m.urgency, m.author_followers, m.contact_id IS NOT NULL,
-                m.irrelevance, v.value_percentile, v.segment, m.priority, m.intents
-           FROM mentions m LEFT JOIN contact_values v ON v.contact_id = m.contact_id
-          WHERE m.state IN ('new', 'snoozed') AND (m.matches > 0 OR m.direct = 1) ORDER BY m.id DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(OpenItem {
-            id: r.get(0)?,
-            text: r.get(1)?,
-            urgency: r.get(2)?,
-            followers: r.get(3)?,
-            known_customer: r.get(4)?,
-            irrelevance: r.get(5)?,
-            customer_weight: match (r.get::<_, Option<i64>>(6)?, r.get::<_, Option<String>>(7)?) {
-                (Some(pct), Some(segment)) => Some(crate::value::weight_of(pct, &segment)),
-                _ => None,
-            },
-            priority: r.get(8)?,
-            intents: r.get(9)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// An open mention's scores after re-scoring.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rescored {
-    pub id: i64,
-    pub intents: String,
-    pub urgency: f64,
-    pub irrelevance: f64,
-    pub priority: f64,
-}
-
-/// Saves re-scored intents, urgency, relevance and priority.
-pub fn set_scores(tx: &Transaction<'_>, scores: &[Rescored]) -> Result<()> {
-    let mut update = tx.prepare_cached(
-        "UPDATE mentions SET intents = ?2, urgency = ?3, irrelevance = ?4, priority = ?5 WHERE id = ?1",
-    )?;
-    for r in scores {
-        update.execute(params![r.id, r.intents, r.urgency, r.irrelevance, r.priority])?;
-    }
-    Ok(())
-}
-
 /// What a reply to a mention needs: its source kind and the item as the source sent it.
 pub fn reply_context(conn: &Connection, mention_id: i64) -> Result<(String, Option<String>)> {
     conn.prepare_cached("SELECT s.kind, m.raw FROM mentions m JOIN sources s ON s.id = m.source_id WHERE m.id = ?1")?
@@ -806,6 +473,7 @@ mod tests {
     use crate::test_support::{store, NOW};
     use crate::{listening_queries, mentions, Store};
     use earshot_core::mention::MentionAuthor;
+    use earshot_core::mention::NewMention;
 
     fn now() -> DateTime<Utc> {
         crate::parse_timestamp(NOW).unwrap()
@@ -855,7 +523,12 @@ mod tests {
     impl World {
         fn add(&self, m: NewMention) -> i64 {
             let id = m.external_id.clone();
-            self.store.write(|tx| mentions::ingest(tx, self.source, &[(m, vec![self.query])], NOW)).unwrap();
+            self.store
+                .write(|tx| {
+                    let items = crate::test_support::arriving(tx, self.source, vec![(m, vec![self.query])]);
+                    mentions::ingest(tx, self.source, &items, NOW)
+                })
+                .unwrap();
             self.store
                 .read(|c| Ok(c.query_row("SELECT id FROM mentions WHERE external_id = ?1", [&id], |r| r.get(0))?))
                 .unwrap()
@@ -1017,15 +690,15 @@ mod tests {
     #[test]
     fn rules_decide_new_mentions_on_arrival() {
         let w = world();
-        w.store.write(|tx| rule_add(tx, "author", "@spam", "ignore", None, NOW)).unwrap();
-        w.store.write(|tx| rule_add(tx, "keyword", "\"apple pie\"", "done", None, NOW)).unwrap();
+        w.store.write(|tx| crate::rules::rule_add(tx, "author", "@spam", "ignore", None, NOW)).unwrap();
+        w.store.write(|tx| crate::rules::rule_add(tx, "keyword", "\"apple pie\"", "done", None, NOW)).unwrap();
         let spam = w.add(toot("1", "@SPAM", "buy spokes followers"));
         let pie = w.add(toot("2", "@f", "spokes bakes the best apple pie"));
         let kept = w.add(toot("3", "@g", "spokes is great"));
         assert_eq!(w.state(spam).0, "ignored");
         assert_eq!(w.state(pie).0, "done");
         assert_eq!(w.state(kept).0, "new");
-        assert!(w.store.write(|tx| rule_add(tx, "colour", "x", "ignore", None, NOW)).is_err());
+        assert!(w.store.write(|tx| crate::rules::rule_add(tx, "colour", "x", "ignore", None, NOW)).is_err());
     }
 
     #[test]
@@ -1036,12 +709,12 @@ mod tests {
             .write(|tx| {
                 let batch = next_batch(tx)?;
                 decide(tx, batch, id, Decision::Ignore, &DecisionOptions::default(), now())?;
-                rule_from_mention(tx, batch, id, "author", None, now())
+                crate::rules::rule_from_mention(tx, batch, id, "author", None, now())
             })
             .unwrap();
-        assert_eq!(w.store.read(rules_list).unwrap().len(), 1);
+        assert_eq!(w.store.read(crate::rules::rules_list).unwrap().len(), 1);
         w.undo();
-        assert!(w.store.read(rules_list).unwrap().is_empty());
+        assert!(w.store.read(crate::rules::rules_list).unwrap().is_empty());
         assert_eq!(w.state(id).0, "new");
     }
 

@@ -77,6 +77,20 @@ pub fn analyze(text: &str, speaker: &Speaker) -> Analysis {
 
 /// Analyses one text with the workspace's corrections to the model's intents (see [`learn::Adjustment`]).
 pub fn analyze_adjusted(text: &str, speaker: &Speaker, adjustment: Option<&learn::Adjustment>) -> Analysis {
+    read_adjusted(text, adjustment).spoken_by(speaker)
+}
+
+/// What the text alone says: the costly part of an analysis, which does not depend on who said it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub compound: f64,
+    pub intents: Vec<Intent>,
+    pub lang: &'static str,
+    pub lexicon: bool,
+}
+
+/// Reads one text (sentiment, intents, language), with the workspace's corrections to the model's intents.
+pub fn read_adjusted(text: &str, adjustment: Option<&learn::Adjustment>) -> Reading {
     let reading = sentiment::read(text);
     let lang = lang::detect_with(text, &reading);
     let lexicon = lang == lang::UNDETERMINED || lang::has_lexicon(lang);
@@ -97,8 +111,22 @@ pub fn analyze_adjusted(text: &str, speaker: &Speaker, adjustment: Option<&learn
             (compound, symbol_intents(text))
         }
     };
-    let urgency = urgency(&intents, compound, speaker);
-    Analysis { compound, sentiment: Sentiment::of(compound), intents, urgency, lang, lexicon }
+    Reading { compound, intents, lang, lexicon }
+}
+
+impl Reading {
+    /// The whole analysis, once it is known who said it (their reach and custom make it more urgent).
+    pub fn spoken_by(self, speaker: &Speaker) -> Analysis {
+        let urgency = urgency(&self.intents, self.compound, speaker);
+        Analysis {
+            compound: self.compound,
+            sentiment: Sentiment::of(self.compound),
+            intents: self.intents,
+            urgency,
+            lang: self.lang,
+            lexicon: self.lexicon,
+        }
+    }
 }
 
 /// Why the model read a text as it did: the inputs that moved its sentiment and each intent it found.
