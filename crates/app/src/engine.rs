@@ -34,13 +34,17 @@ impl Services {
 
     /// Stops the engine, even in the middle of a check or a reply (each is recorded before and after its
     /// network call, so one cut short is simply due again, and a reply is looked for before it is resent).
-    /// Returns once the engine has let go of the workspace, or after [`STOP_WAIT`].
-    pub fn stop_listening(&self) {
+    /// Returns once the engine has let go of the workspace (`true`), or after [`STOP_WAIT`] (`false`, and
+    /// logged). Blocking: call it off the async threads.
+    pub fn stop_listening(&self) -> bool {
         let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(engine) = engine {
-            engine.stop.cancel();
-            let _ = engine.stopped.recv_timeout(STOP_WAIT);
+        let Some(engine) = engine else { return true };
+        engine.stop.cancel();
+        let stopped = engine.stopped.recv_timeout(STOP_WAIT).is_ok();
+        if !stopped {
+            tracing::warn!("listening did not stop in time; it stops on its own when its current step ends");
         }
+        stopped
     }
 
     /// Whether the engine is running.
@@ -109,5 +113,67 @@ impl Services {
             let _ = done.send(());
         });
         Engine { mailbox, stop, stopped }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::{Assembly, Host, SecretsFallback, ServiceUrls};
+
+    /// A host that passes the engine's events to the test.
+    struct Recorder(std::sync::Mutex<tokio::sync::mpsc::UnboundedSender<EngineEvent>>);
+
+    impl Host for Recorder {
+        fn emit(&self, event: Event) {
+            if let Event::Listening(e) = event {
+                let _ = self.0.lock().unwrap().send(e);
+            }
+        }
+        fn open_url(&self, _: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn choose_save_path(&self, _: &str) -> Option<std::path::PathBuf> {
+            None
+        }
+        fn tell_urgent(&self, _: &crate::triage::UrgentNews) {}
+    }
+
+    /// Quitting or leaving the demo stops listening at once, even while a check waits on a server that never
+    /// answers, and the engine lets go of the workspace.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn listening_stops_and_lets_go_of_the_workspace_while_a_check_waits_on_a_silent_server() {
+        let (_dir, ctx) = crate::test_support::ctx();
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = silent.local_addr().unwrap();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                open.push(socket);
+            }
+        });
+        crate::listening::source_add_feed(&ctx, &format!("http://{address}/feed.xml"), None).unwrap();
+        let (events, mut heard) = tokio::sync::mpsc::unbounded_channel();
+        let assembly = Assembly {
+            urls: ServiceUrls::default(),
+            secrets: SecretsFallback::Given(earshot_secrets::Persistence::Keychain),
+            given_secrets: Some(Arc::new(earshot_secrets::MemorySecrets::default())),
+        };
+        let host = Arc::new(Recorder(std::sync::Mutex::new(events)));
+        let services = Services::new(ctx, assembly, host, tokio::runtime::Handle::current()).unwrap();
+        services.start_listening();
+        assert!(services.is_listening());
+        loop {
+            let event = tokio::time::timeout(Duration::from_secs(10), heard.recv()).await;
+            match event.expect("the engine reports what it checks").expect("the engine is running") {
+                EngineEvent::Checking { .. } => break,
+                _ => continue,
+            }
+        }
+        let stopping = services.clone();
+        let stopped = tokio::task::spawn_blocking(move || stopping.stop_listening()).await.unwrap();
+        assert!(stopped, "the engine let go of the workspace while its check still waited");
+        assert!(!services.is_listening());
+        held.abort();
     }
 }

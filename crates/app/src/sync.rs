@@ -562,6 +562,109 @@ mod tests {
         held.abort();
     }
 
+    /// A server on 127.0.0.1 that accepts connections and never answers; dropped with the returned task.
+    async fn silent_server() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = silent.local_addr().unwrap();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                open.push(socket);
+            }
+        });
+        (address, held)
+    }
+
+    /// A server on 127.0.0.1 that answers every request with one RSS item about spokes.
+    async fn feed_server() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let served = tokio::spawn(async move {
+            let mut n = 0;
+            while let Ok((mut socket, _)) = listener.accept().await {
+                n += 1;
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let body = format!(
+                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>News</title><item><title>Spokes \
+                     news {n}</title><link>https://news.example/{n}</link><guid>item-{n}</guid><description>New \
+                     spokes in town</description></item></channel></rss>"
+                );
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        (address, served)
+    }
+
+    /// A reply stuck on a server that does not answer must not hold up listening: while it waits, a check
+    /// asked for still runs and its mentions arrive.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn new_mentions_arrive_while_a_reply_waits_on_a_silent_server() {
+        let (_dir, ctx) = crate::test_support::ctx();
+        let (silent, silent_task) = silent_server().await;
+        let (feed, feed_task) = feed_server().await;
+        crate::listening::queries_add(&ctx, "brand", "spokes").unwrap();
+        let feed_source = crate::listening::source_add_feed(&ctx, &format!("http://{feed}/feed.xml"), None).unwrap();
+        let now = ctx.now_text();
+        ctx.store
+            .write(|tx| {
+                let account = earshot_store::sources::NewSource {
+                    kind: "mastodon",
+                    name: "@shop",
+                    url: &format!("http://{silent}"),
+                    config: "{}",
+                    credential_id: Some("mastodon:silent"),
+                };
+                let source = sources::add(tx, &account, &now)?;
+                // The account itself is not due: only its reply goes out.
+                tx.execute("UPDATE sources SET next_check_at = '2100-01-01T00:00:00Z' WHERE id = ?1", [source])?;
+                tx.execute(
+                    "INSERT INTO outbox (source_id, network, text, target, idempotency_key, state, next_attempt_at,
+                                         created_at)
+                     VALUES (?1, 'mastodon', 'Thanks!', '{\"status_id\":\"1\",\"acct\":\"ann\"}', 'k1', 'queued',
+                             '2000-01-01T00:00:00Z', ?2)",
+                    earshot_store::rusqlite::params![source, now],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let secrets = earshot_secrets::MemorySecrets::default();
+        secrets.set("mastodon:silent", &earshot_secrets::Sensitive::new("token".into())).unwrap();
+        let fetcher = Fetcher::new().unwrap();
+        let (commands, rx) = tokio::sync::mpsc::channel(4);
+        let stop = CancellationToken::new();
+        let (rounds_tx, mut rounds) = tokio::sync::mpsc::unbounded_channel();
+        let on_event = move |e: EngineEvent| {
+            if let EngineEvent::Round { new_mentions, .. } = e {
+                let _ = rounds_tx.send(new_mentions);
+            }
+        };
+        let engine = run_engine(&ctx, &fetcher, &secrets, rx, &stop, &on_event);
+        let driver = async {
+            // The first round brings the feed's item, and sets the reply off toward the silent server.
+            assert_eq!(rounds.recv().await, Some(1));
+            commands.send(EngineCommand::CheckNow(Some(feed_source.id))).await.unwrap();
+            // The reply waits 20 s for its answer; the check asked for does not wait for it.
+            let second = rounds.recv().await;
+            stop.cancel();
+            second
+        };
+        let ran =
+            tokio::time::timeout(std::time::Duration::from_secs(15), async { tokio::join!(engine, driver) }).await;
+        let (_, second) = ran.expect("the second round waited for the reply");
+        assert_eq!(second, Some(1), "the check asked for brought its new item");
+        let reply: String = ctx.store.read(|c| Ok(c.query_row("SELECT state FROM outbox", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(reply, "sending", "the reply was still on its way, and will be looked for before it is resent");
+        silent_task.abort();
+        feed_task.abort();
+    }
+
     /// The desktop runs the engine on a multi-threaded runtime: its future must be `Send`.
     #[test]
     fn the_engine_can_run_on_any_runtime_thread() {
