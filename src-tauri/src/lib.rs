@@ -1,6 +1,10 @@
 //! The desktop shell: opens the workspace, assembles Earshot's services around it with the desktop's
 //! [`host::DesktopHost`], hands the webview's calls to the one registry of commands, and keeps the webview
 //! on the app's own pages. All behaviour lives in `earshot-app`; nothing here touches SQL.
+//!
+//! Adding a command touches nothing here: it is declared in `earshot-app`'s registry, and the list in
+//! `command_names.rs` and the capability in `capabilities/main.toml` are generated from it. A new screen is a
+//! Svelte component under `ui/src/lib/components` that calls the generated `api`.
 
 mod host;
 mod ipc;

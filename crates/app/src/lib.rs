@@ -1,13 +1,23 @@
 //! Earshot's use cases: what the desktop app and the command line can do, as plain functions
 //! `fn(&Ctx, input) -> Result<output, ApiError>` over the store. Nothing here knows Tauri or the terminal.
+//! Around them: [`registry`], the one declaration of every command and event the UI can use;
+//! [`services`], the one assembly (workspace, HTTP client, keychain rule, service addresses, [`engine`]
+//! handle, and the program's [`services::Host`]) that the desktop shell, the command line and `earshot-host`
+//! all build.
 //!
 //! Invariants: every input from outside is checked here before it reaches the store; every error that
 //! leaves is an [`ApiError`] with a code the UI can branch on and a message a person can act on; the types
-//! that cross to the UI derive `ts_rs::TS` and are listed in [`bindings`], which writes the TypeScript the UI
-//! imports (a test fails when the committed file is stale).
+//! that cross to the UI derive `ts_rs::TS` and are listed in [`bindings`]; the UI's typed client, the desktop's
+//! command list and its window capability are generated from the declarations ([`registry::generate`]; a test
+//! fails when a committed file is stale). Pure work (reading a text, scoring it) is done before a write, so
+//! the store's write transactions only write.
 //!
-//! To add a use case: a function in the module of its noun (`contacts::contact_create`), its input and
-//! output types beside it, their names in [`bindings::declarations`], and a command in `src-tauri`.
+//! To add a command: a function in the module of its noun (`contacts::contact_create`), its input and output
+//! types beside it, their names in [`bindings::declarations`], one declaration in `registry/commands.rs`, then
+//! `EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app generated`. The UI calls it as `api.contactCreate(…)`;
+//! nothing else names it. An event: a line in `registry/events.rs`, emitted with `services.host.emit(…)`.
+//! A source kind: a name in `earshot_core::mention::SourceKind`, its adapter in `earshot-sync`, its `add`
+//! use case in [`listening`] or [`accounts`] and a command for it; no migration.
 
 pub mod accounts;
 pub mod bindings;

@@ -1,5 +1,7 @@
 //! `earshot`: the command line over the same use cases as the desktop app, for scripting, imports,
 //! exports and benchmarks. Errors go to stderr with a non-zero exit; `--json` output is stable (README).
+//! Commands that reach the network or the keychain assemble the same services as the desktop
+//! ([`terminal::Network`]), with the terminal as host; `sync --watch` runs the same listening engine.
 
 mod analyze;
 mod bench;

@@ -7,7 +7,10 @@
 //! line and the reason, and the good records around them are still returned.
 //!
 //! To add a new import format, add a module that turns bytes into `Vec<Result<ContactDraft, RecordError>>`
-//! and teach [`import::detect`] to recognise it.
+//! and teach [`import::detect`] to recognise it. To add a kind, state or other closed set of names the UI
+//! sees, declare it with `closed_set!` (it becomes a TypeScript string union) and list it in the app's
+//! bindings. What an arriving mention is worth ([`triage::assess`]) is decided here, from facts the caller
+//! reads first.
 
 pub mod analysis;
 pub mod cadence;

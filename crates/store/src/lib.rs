@@ -5,8 +5,15 @@
 //! forward-only, and a database newer than the app is refused; the full-text index holds live contacts only
 //! and is refreshed in the same transaction as any write that changes what it indexes ([`search::reindex`]).
 //!
+//! The store persists; it does not judge. What an arriving item is worth is read before the write
+//! ([`arrivals::plan`]), assessed by pure code in `earshot-core`, and only stored here ([`mentions::ingest`]).
+//! Closed sets (source kinds, mention states…) are `earshot-core` enums stored as text without a `CHECK`,
+//! read back with their parser so an unknown name is an error naming it.
+//!
 //! To add a table: add a numbered file under `migrations/` (never edit a shipped one), list it in
-//! [`migrations::MIGRATIONS`], and give it a module with its row type, reads and writes, and tests.
+//! [`migrations::MIGRATIONS`], and give it a module with its row type, reads and writes, and tests. Foreign
+//! keys are off while a migration runs (so a table others refer to can be rebuilt) and every reference is
+//! checked before it commits.
 
 pub mod activities;
 pub mod arrivals;

@@ -1,4 +1,5 @@
 // Short messages at the bottom of the window, with an Undo button when the action can be undone.
+import { describeError } from "./errors";
 
 export interface Toast {
   id: number;
@@ -30,7 +31,7 @@ export function notify(text: string, undo?: Toast["undo"]): void {
 
 export function fail(error: unknown): void {
   const id = next++;
-  const text = error instanceof Error ? error.message : String(error);
+  const { text, shownFor } = describeError(error);
   show({ id, text, tone: "error" });
-  setTimeout(() => dismiss(id), 8_000);
+  setTimeout(() => dismiss(id), shownFor);
 }
