@@ -8,8 +8,9 @@
 //! Invariants: no request runs without a timeout; no body larger than its cap is ever held in memory;
 //! only http and https are fetched, and never a URL with credentials in it; tokens travel only in the
 //! `Authorization` header; nothing here touches the store: callers save a check's items and its new sync
-//! state together. To add a source kind: a module with its URLs and its parser into `NewMention`, a branch
-//! in [`check::check`], and a fake server in `tests/` that speaks its protocol.
+//! state together. To add a source kind: its name in `earshot_core::mention::SourceKind` (no migration), a
+//! module with its URLs and its parser into `NewMention`, a branch in [`check::check`], and a fake server in
+//! `tests/` that speaks its protocol.
 
 pub mod bluesky;
 pub mod breaker;
