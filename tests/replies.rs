@@ -223,7 +223,7 @@ async fn lost_then(after: Fault) -> (Arc<Mutex<Instance>>, Vec<String>) {
     let mut states = Vec::new();
     for minute in [0, 2] {
         outbox_send_due(&at(&db, minute), &impatient(), &secrets).await.unwrap();
-        states.push(outbox_list(&at(&db, minute)).unwrap()[0].state.clone());
+        states.push(outbox_list(&at(&db, minute)).unwrap()[0].state.to_string());
     }
     if states[1] == "failed" {
         // The owner signs in again and puts the reply back in the queue.
@@ -231,7 +231,7 @@ async fn lost_then(after: Fault) -> (Arc<Mutex<Instance>>, Vec<String>) {
     }
     state.lock().unwrap().keys_forgotten = true;
     outbox_send_due(&at(&db, 90), &impatient(), &secrets).await.unwrap();
-    states.push(outbox_list(&at(&db, 90)).unwrap()[0].state.clone());
+    states.push(outbox_list(&at(&db, 90)).unwrap()[0].state.to_string());
     (state, states)
 }
 

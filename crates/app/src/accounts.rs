@@ -18,20 +18,14 @@ use crate::{ApiError, Ctx};
 /// Where sign-ins are kept, for the UI to warn when they will not survive a restart.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SecretsStatus {
-    /// `keychain`, `session` (until logout) or `process` (while Earshot runs).
-    pub persistence: String,
+    pub persistence: Persistence,
     /// Why the OS keychain is not used, when it is not.
     pub problem: Option<String>,
 }
 
 impl SecretsStatus {
     pub fn new(persistence: Persistence, problem: Option<String>) -> SecretsStatus {
-        let persistence = match persistence {
-            Persistence::Keychain => "keychain",
-            Persistence::Session => "session",
-            Persistence::Process => "process",
-        };
-        SecretsStatus { persistence: persistence.into(), problem }
+        SecretsStatus { persistence, problem }
     }
 }
 

@@ -51,7 +51,7 @@ pub fn diagnostics(ctx: &Ctx, secrets: Option<&SecretsStatus>) -> Result<Diagnos
     line(format!("Sources ({}):", sources.len()));
     for s in &sources {
         let host = url::Url::parse(&s.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
-        let mut state = s.status.clone();
+        let mut state = s.status.to_string();
         if let Some(since) = &s.failing_since {
             state.push_str(&format!(" since {since}"));
         }

@@ -301,7 +301,7 @@ mod tests {
     fn without_a_keychain_the_desktop_keeps_sign_ins_while_it_runs_and_says_so() {
         let secrets = Secrets::choose(opened(Persistence::Process), SecretsFallback::ProcessMemory);
         assert!(secrets.for_sign_in().is_ok());
-        assert_eq!(secrets.status.persistence, "process");
+        assert_eq!(secrets.status.persistence, Persistence::Process);
         assert_eq!(secrets.status.problem.as_deref(), Some("the system keychain is locked"));
     }
 
@@ -310,7 +310,7 @@ mod tests {
         for fallback in [SecretsFallback::Refuse, SecretsFallback::ProcessMemory] {
             let secrets = Secrets::choose(opened(Persistence::Session), fallback);
             assert!(secrets.for_sign_in().is_ok());
-            assert_eq!(secrets.status.persistence, "session");
+            assert_eq!(secrets.status.persistence, Persistence::Session);
         }
     }
 }

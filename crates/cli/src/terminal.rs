@@ -87,7 +87,7 @@ impl Network {
     pub fn secrets_for_sign_in(&self) -> Result<&dyn earshot_secrets::SecretStore> {
         let secrets = self.services.secrets_now();
         let store = secrets.for_sign_in().map_err(|e| anyhow!(e.message))?;
-        if secrets.status.persistence == "session" {
+        if secrets.status.persistence == earshot_secrets::Persistence::Session {
             let problem = secrets.status.problem.as_deref().unwrap_or("the system keychain is not available");
             eprintln!("{problem}. Sign-ins are kept in the session keyring until you log out.");
         }

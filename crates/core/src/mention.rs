@@ -20,6 +20,23 @@ crate::closed_set::closed_set! {
     }
 }
 
+crate::closed_set::closed_set! {
+    /// Where a source stands, as the owner sees it.
+    pub enum SourceStatus("source status") {
+        /// Not checked yet.
+        New = "new",
+        Ok = "ok",
+        /// The last checks failed; the last success is kept.
+        Failing = "failing",
+        /// The service asked Earshot to wait.
+        RateLimited = "rate_limited",
+        /// Stopped until the owner acts (sign in again, fix the address).
+        Paused = "paused",
+        /// Part of the demo: listed, never fetched.
+        Demo = "demo",
+    }
+}
+
 /// Field caps (in characters) applied before anything is stored.
 pub const TITLE_CAP: usize = 2_048;
 pub const TEXT_CAP: usize = 64 * 1024;

@@ -23,6 +23,19 @@ crate::closed_set::closed_set! {
     }
 }
 
+crate::closed_set::closed_set! {
+    /// Where a reply stands in the outbox.
+    pub enum OutboxState("reply state") {
+        Queued = "queued",
+        /// On its way; if Earshot stopped meanwhile, it is looked for on the server before it is sent again.
+        Sending = "sending",
+        Sent = "sent",
+        /// Needs the owner (sign in again, edit the reply).
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
+}
+
 /// One keystroke's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]

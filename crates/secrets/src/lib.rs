@@ -151,7 +151,7 @@ impl SecretStore for Keychain {
 }
 
 /// How long secrets kept by the chosen store last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Persistence {
     /// The OS keychain: sign-ins survive restarts.
@@ -160,6 +160,16 @@ pub enum Persistence {
     Session,
     /// This process only: sign-ins last while Earshot runs.
     Process,
+}
+
+impl std::fmt::Display for Persistence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Persistence::Keychain => "keychain",
+            Persistence::Session => "session",
+            Persistence::Process => "process",
+        })
+    }
 }
 
 /// The secret store Earshot will use, how long it keeps things, and why it is not the keychain if not.

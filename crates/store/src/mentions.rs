@@ -57,7 +57,7 @@ pub struct Mention {
     pub snoozed_until: Option<String>,
     /// Compound sentiment in [-1, 1] and its label.
     pub sentiment: f64,
-    pub sentiment_label: String,
+    pub sentiment_label: Sentiment,
     pub intents: Vec<Intent>,
     pub lang: String,
     pub urgency: f64,
@@ -320,7 +320,7 @@ pub(crate) fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mentio
         filed_as: r.get(18)?,
         snoozed_until: r.get(19)?,
         sentiment,
-        sentiment_label: Sentiment::of(sentiment).as_str().to_owned(),
+        sentiment_label: Sentiment::of(sentiment),
         intents: intents.split(',').filter_map(Intent::parse).collect(),
         lang: r.get(22)?,
         urgency: r.get(23)?,

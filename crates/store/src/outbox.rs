@@ -24,7 +24,7 @@ pub struct OutboxItem {
     pub source_id: i64,
     pub network: String,
     pub text: String,
-    pub state: String,
+    pub state: earshot_core::triage::OutboxState,
     #[ts(type = "number")]
     pub attempts: i64,
     pub next_attempt_at: String,
@@ -107,7 +107,7 @@ fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
         source_id: r.get(2)?,
         network: r.get(3)?,
         text: r.get(4)?,
-        state: r.get(5)?,
+        state: crate::named(r, 5)?,
         attempts: r.get(6)?,
         next_attempt_at: r.get(7)?,
         last_error: r.get(8)?,

@@ -1,7 +1,7 @@
 //! Sources: the places Earshot checks (a feed, a Mastodon instance, a Bluesky account, a Hacker News search,
 //! manual capture), with the sync state of each. A failure is recorded beside the last success, never over it.
 
-use earshot_core::mention::SourceKind;
+use earshot_core::mention::{SourceKind, SourceStatus};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
@@ -24,7 +24,7 @@ pub struct Source {
     #[ts(skip)]
     pub credential_id: Option<String>,
     /// `new`, `ok`, `failing`, `rate_limited`, `paused`, or `demo` (a demo source, never fetched).
-    pub status: String,
+    pub status: SourceStatus,
     pub paused_reason: Option<String>,
     pub next_check_at: Option<String>,
     /// Not checked before this time (a server asked to wait).
@@ -72,17 +72,17 @@ fn from_row(r: &Row<'_>, now: &str) -> rusqlite::Result<Source> {
     let failures: i64 = r.get(13)?;
     let demo: bool = r.get(18)?;
     let status = if demo {
-        "demo"
+        SourceStatus::Demo
     } else if paused_reason.is_some() {
-        "paused"
+        SourceStatus::Paused
     } else if not_before.as_deref().is_some_and(|t| t > now) {
-        "rate_limited"
+        SourceStatus::RateLimited
     } else if failures > 0 {
-        "failing"
+        SourceStatus::Failing
     } else if last_success_at.is_some() {
-        "ok"
+        SourceStatus::Ok
     } else {
-        "new"
+        SourceStatus::New
     };
     Ok(Source {
         id: r.get(0)?,
@@ -91,7 +91,7 @@ fn from_row(r: &Row<'_>, now: &str) -> rusqlite::Result<Source> {
         url: r.get(3)?,
         config: r.get(4)?,
         credential_id: r.get(5)?,
-        status: status.to_string(),
+        status,
         paused_reason,
         next_check_at: r.get(7)?,
         not_before,

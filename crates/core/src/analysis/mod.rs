@@ -21,12 +21,13 @@ pub use intent::Intent;
 /// Compound scores within this distance of zero are neutral (the lexicon's published threshold).
 pub const NEUTRAL_BAND: f64 = 0.05;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Sentiment {
-    Positive,
-    Neutral,
-    Negative,
+crate::closed_set::closed_set! {
+    /// How a text reads: its compound score against [`NEUTRAL_BAND`].
+    pub enum Sentiment("sentiment") {
+        Positive = "positive",
+        Neutral = "neutral",
+        Negative = "negative",
+    }
 }
 
 impl Sentiment {
@@ -37,14 +38,6 @@ impl Sentiment {
             Sentiment::Negative
         } else {
             Sentiment::Neutral
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sentiment::Positive => "positive",
-            Sentiment::Neutral => "neutral",
-            Sentiment::Negative => "negative",
         }
     }
 }

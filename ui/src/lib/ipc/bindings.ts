@@ -15,6 +15,14 @@ export type QueryKind = "brand" | "competitor" | "industry";
 
 export type ActivityKind = "call" | "email" | "meeting" | "visit" | "social" | "service" | "purchase";
 
+export type SourceStatus = "new" | "ok" | "failing" | "rate_limited" | "paused" | "demo";
+
+export type OutboxState = "queued" | "sending" | "sent" | "failed" | "cancelled";
+
+export type Sentiment = "positive" | "neutral" | "negative";
+
+export type Persistence = "keychain" | "session" | "process";
+
 export type WorkspaceInfo = { path: string, contacts: number, 
 /**
  * "demo" or "empty"; `null` until the owner has chosen on first launch.
@@ -238,7 +246,7 @@ config: string,
 /**
  * `new`, `ok`, `failing`, `rate_limited`, `paused`, or `demo` (a demo source, never fetched).
  */
-status: string, paused_reason: string | null, next_check_at: string | null, 
+status: SourceStatus, paused_reason: string | null, next_check_at: string | null, 
 /**
  * Not checked before this time (a server asked to wait).
  */
@@ -271,17 +279,13 @@ filed_as: string | null, snoozed_until: string | null,
 /**
  * Compound sentiment in [-1, 1] and its label.
  */
-sentiment: number, sentiment_label: string, intents: Array<Intent>, lang: string, urgency: number, priority: number, 
+sentiment: number, sentiment_label: Sentiment, intents: Array<Intent>, lang: string, urgency: number, priority: number, 
 /**
  * Probability, learned from the owner's decisions, that items like this are not relevant.
  */
 irrelevance: number, contact_id: number | null, contact_name: string | null, queries: Array<MatchedQuery>, };
 
-export type SecretsStatus = { 
-/**
- * `keychain`, `session` (until logout) or `process` (while Earshot runs).
- */
-persistence: string, 
+export type SecretsStatus = { persistence: Persistence, 
 /**
  * Why the OS keychain is not used, when it is not.
  */
@@ -369,7 +373,7 @@ filed_as: string | null, snoozed_until: string | null,
 /**
  * Compound sentiment in [-1, 1] and its label.
  */
-sentiment: number, sentiment_label: string, intents: Array<Intent>, lang: string, urgency: number, priority: number, 
+sentiment: number, sentiment_label: Sentiment, intents: Array<Intent>, lang: string, urgency: number, priority: number, 
 /**
  * Probability, learned from the owner's decisions, that items like this are not relevant.
  */
@@ -411,7 +415,7 @@ export type HideLikeInput = { mention_id: number,
  */
 field: string, phrase: string | null, };
 
-export type OutboxItem = { id: number, mention_id: number | null, source_id: number, network: string, text: string, state: string, attempts: number, next_attempt_at: string, last_error: string | null, remote_id: string | null, remote_url: string | null, created_at: string, sent_at: string | null, 
+export type OutboxItem = { id: number, mention_id: number | null, source_id: number, network: string, text: string, state: OutboxState, attempts: number, next_attempt_at: string, last_error: string | null, remote_id: string | null, remote_url: string | null, created_at: string, sent_at: string | null, 
 /**
  * Who is being answered.
  */
