@@ -36,7 +36,11 @@ async function host(...extra) {
   const dir = await mkdtemp(join(tmpdir(), "earshot-ui-"));
   const saved = join(dir, "saved");
   await mkdir(saved);
-  const child = spawn(HOST_BIN, ["--db", join(dir, "w.db"), "--ui", dist, "--save-dir", saved, "--no-listening", ...extra], {
+  // The engine runs only where a test asks for it (`--listening`): nothing else is checked on its own.
+  const listening = extra.includes("--listening");
+  const args = extra.filter((a) => a !== "--listening");
+  if (!listening) args.push("--no-listening");
+  const child = spawn(HOST_BIN, ["--db", join(dir, "w.db"), "--ui", dist, "--save-dir", saved, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, EARSHOT_LOG_DIR: join(dir, "logs") },
   });
@@ -234,6 +238,39 @@ test("a Bluesky app password goes to Bluesky once and is cleared from the window
   assert.ok(!JSON.stringify(source).includes("abcd-efgh"), "nothing secret comes back to the window");
   assert.deepEqual(errors, []);
   bluesky.close();
+  await p.close();
+});
+
+/** A feed on 127.0.0.1 with one item about spokes. */
+async function feedServer() {
+  const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Town news</title>
+    <item><title>Spoke and Chain opens a second shop</title><link>https://news.example/spokes</link>
+    <guid>spokes-1</guid><description>The bike shop Spoke and Chain opens on the high street.</description></item>
+    </channel></rss>`;
+  const server = createServer((req, res) => res.writeHead(200, { "content-type": "application/rss+xml" }).end(rss));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/feed.xml`, close: () => server.close() };
+}
+
+test("a feed added in the window is checked by the running engine, and its status arrives as live events", async () => {
+  const feed = await feedServer();
+  const h = await host("--listening");
+  await h.call("workspace_start", { start: "empty" });
+  await h.call("guided_start_skip");
+  const { p, errors } = await page(h);
+  await p.click("#nav-listening");
+  await p.fill("#query-text", "\"Spoke and Chain\"");
+  await p.locator("text=Understood as").waitFor();
+  await p.click("#add-query");
+  await p.selectOption("#source-kind", "feed");
+  await p.fill("#source-address", feed.url);
+  await p.click("#add-source");
+  // Only the engine's "checked" event makes the window read the source again.
+  await p.locator(".source-row[data-status=ok]", { hasText: "Town news" }).waitFor();
+  const [query] = await h.call("queries_list");
+  assert.equal(query.mentions, 1);
+  assert.deepEqual(errors, []);
+  feed.close();
   await p.close();
 });
 
