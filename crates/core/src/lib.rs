@@ -34,6 +34,7 @@ pub mod same_person;
 pub mod sheet;
 pub mod survey;
 pub mod table;
+pub mod team;
 pub mod text;
 pub mod tid;
 pub mod triage;
