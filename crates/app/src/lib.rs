@@ -39,6 +39,7 @@ pub mod outbox;
 pub mod registry;
 pub mod services;
 pub mod sync;
+pub mod team;
 pub mod today;
 pub mod triage;
 pub mod value;

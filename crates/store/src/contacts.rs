@@ -168,6 +168,7 @@ pub fn insert(tx: &Transaction<'_>, d: &ContactDraft, import_id: Option<i64>, no
         crate::notes::insert(tx, id, n, now, import_id)?;
     }
     search::index_new(tx, id, d)?;
+    crate::team::record_contact(tx, id, None, d, now)?;
     Ok(id)
 }
 
@@ -175,6 +176,7 @@ pub fn insert(tx: &Transaction<'_>, d: &ContactDraft, import_id: Option<i64>, no
 /// identities and tags are replaced by what the owner typed. Notes, photo and history are untouched.
 pub fn update(tx: &Transaction<'_>, id: i64, d: &ContactDraft, now: &str) -> Result<()> {
     ensure_live(tx, id)?;
+    let before = if crate::team::is_shared(tx)? { Some(draft_of(tx, id)?) } else { None };
     let org = organizations::ensure(tx, d.organization.as_deref(), now)?;
     tx.execute(
         "UPDATE contacts SET given_name = ?2, family_name = ?3, display_name = ?4, sort_key = ?5, organization_id = ?6,
@@ -202,6 +204,9 @@ pub fn update(tx: &Transaction<'_>, id: i64, d: &ContactDraft, now: &str) -> Res
     }
     for t in &d.tags {
         tags::add(tx, id, t, None)?;
+    }
+    if let Some(before) = &before {
+        crate::team::record_contact(tx, id, Some(before), d, now)?;
     }
     search::reindex(tx, id)
 }

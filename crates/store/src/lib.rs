@@ -45,6 +45,7 @@ pub mod settings;
 pub mod sources;
 pub mod tags;
 pub mod tasks;
+pub mod team;
 pub mod triage;
 pub mod untangle;
 pub mod value;

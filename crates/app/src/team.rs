@@ -1,0 +1,294 @@
+//! Sharing the workspace with a team through its PostgreSQL server: sharing it first, joining it from
+//! another desktop, and one sync (push everything waiting, then pull until nothing is left, each page applied
+//! with its cursor in one local transaction). The connection is the caller's ([`earshot_team::server`]).
+
+use earshot_store::team::{self, FieldOp, Team};
+use earshot_team::server::{self, Op, ServerError};
+use serde::Serialize;
+use tokio_postgres::Client;
+use uuid::Uuid;
+
+use crate::{ApiError, ApiErrorCode, Ctx};
+
+/// Changes pushed and pulled per round trip.
+const PAGE: i64 = 1000;
+
+fn server_error(e: ServerError) -> ApiError {
+    let code = match e {
+        ServerError::NewerSchema { .. } => ApiErrorCode::NewerSchema,
+        ServerError::UnknownWorkspace(_) => ApiErrorCode::NotFound,
+        _ => ApiErrorCode::Storage,
+    };
+    ApiError { code, message: e.to_string() }
+}
+
+fn random_device() -> String {
+    format!("{:016x}", fastrand::u64(1..))
+}
+
+/// Where the team's server is, as shown and stored (never with a password).
+pub struct ServerAddress {
+    pub shown: String,
+    pub credential_id: Option<String>,
+}
+
+/// Shares this workspace on the team's server: installs Earshot's schema there when needed, names this
+/// desktop and its member, and records every contact for the first push.
+pub async fn create(
+    ctx: &Ctx,
+    client: &mut Client,
+    address: &ServerAddress,
+    member: &str,
+    name: &str,
+) -> Result<Team, ApiError> {
+    let member = member_name(member)?;
+    server::install(client).await.map_err(server_error)?;
+    let (workspace, epoch) = (Uuid::new_v4(), Uuid::new_v4());
+    server::create_workspace(client, workspace, name, epoch).await.map_err(server_error)?;
+    let team = Team {
+        workspace: workspace.to_string(),
+        server: address.shown.clone(),
+        credential_id: address.credential_id.clone(),
+        device: random_device(),
+        member,
+        epoch: epoch.to_string(),
+        cursor: 0,
+        last_sync_at: None,
+        last_error: None,
+    };
+    let now = ctx.now_text();
+    ctx.store.write(|tx| {
+        team::join(tx, &team)?;
+        team::share_everything(tx, &now)
+    })?;
+    Ok(team)
+}
+
+/// Joins the workspace shared on the team's server from this desktop; the next sync brings it in.
+pub async fn join(
+    ctx: &Ctx,
+    client: &Client,
+    address: &ServerAddress,
+    member: &str,
+    workspace: Option<Uuid>,
+) -> Result<Team, ApiError> {
+    let member = member_name(member)?;
+    let shared = client
+        .query("SELECT id, epoch FROM earshot_workspaces ORDER BY created_at", &[])
+        .await
+        .map_err(|e| server_error(e.into()))?;
+    let (id, epoch): (Uuid, Uuid) = match (workspace, shared.as_slice()) {
+        (Some(wanted), rows) => {
+            rows.iter().map(|r| (r.get(0), r.get(1))).find(|(id, _)| *id == wanted).ok_or_else(|| ApiError {
+                code: ApiErrorCode::NotFound,
+                message: format!("workspace {wanted} is not shared on {}", address.shown),
+            })?
+        }
+        (None, [one]) => (one.get(0), one.get(1)),
+        (None, []) => {
+            return Err(ApiError::invalid(format!(
+                "no workspace is shared on {} yet: share one first with `earshot team create`",
+                address.shown
+            )))
+        }
+        (None, _) => return Err(ApiError::invalid(format!("{} shares several workspaces: name one", address.shown))),
+    };
+    let team = Team {
+        workspace: id.to_string(),
+        server: address.shown.clone(),
+        credential_id: address.credential_id.clone(),
+        device: random_device(),
+        member,
+        epoch: epoch.to_string(),
+        cursor: 0,
+        last_sync_at: None,
+        last_error: None,
+    };
+    ctx.store.write(|tx| team::join(tx, &team))?;
+    Ok(team)
+}
+
+fn member_name(member: &str) -> Result<String, ApiError> {
+    let member = member.trim();
+    if member.is_empty() {
+        return Err(ApiError::invalid("say who this desktop belongs to: a member name (--member NAME)"));
+    }
+    Ok(member.to_string())
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Synced {
+    pub pushed: usize,
+    pub pulled: usize,
+    pub cursor: i64,
+}
+
+fn shared_team(ctx: &Ctx) -> Result<Team, ApiError> {
+    ctx.store
+        .read(team::get)?
+        .ok_or_else(|| ApiError::invalid("this workspace is not shared with a team (earshot team create or join)"))
+}
+
+/// Pushes every change waiting here, then pulls and applies everything the server has after this desktop's
+/// cursor, page by page.
+pub async fn sync_once(ctx: &Ctx, client: &mut Client) -> Result<Synced, ApiError> {
+    let joined = shared_team(ctx)?;
+    let workspace: Uuid = joined
+        .workspace
+        .parse()
+        .map_err(|_| ApiError::invalid(format!("the team workspace id {} is not valid", joined.workspace)))?;
+    let mut synced = Synced::default();
+    loop {
+        let waiting = ctx.store.read(|c| team::pending(c, PAGE))?;
+        if waiting.is_empty() {
+            break;
+        }
+        let ops: Vec<Op> = waiting.iter().map(to_server).collect::<Result<_, _>>()?;
+        let accepted = server::push(client, workspace, &ops).await.map_err(server_error)?;
+        let now = ctx.now_text();
+        let done: Vec<(String, earshot_core::team::Stamp)> =
+            accepted.iter().map(|a| (a.op_id.to_string(), a.stamp)).collect();
+        ctx.store.write(|tx| team::accepted(tx, &done, &now))?;
+        synced.pushed += accepted.len();
+    }
+    let mut cursor = joined.cursor;
+    loop {
+        let page = server::pull(client, workspace, cursor, PAGE).await.map_err(server_error)?;
+        let ops: Vec<FieldOp> = page
+            .ops
+            .iter()
+            .map(|p| FieldOp {
+                op_id: p.op.op_id.to_string(),
+                stamp: p.op.stamp,
+                entity: p.op.entity.clone(),
+                row_uid: p.op.row_id.to_string(),
+                field: p.op.field.clone(),
+                value: p.op.value.clone(),
+            })
+            .collect();
+        let now = ctx.now_text();
+        ctx.store.write(|tx| team::apply(tx, &ops, page.cursor, &now))?;
+        synced.pulled += ops.len();
+        cursor = page.cursor;
+        if ops.is_empty() {
+            break;
+        }
+    }
+    synced.cursor = cursor;
+    Ok(synced)
+}
+
+fn to_server(op: &FieldOp) -> Result<Op, ApiError> {
+    let uuid = |text: &str| text.parse::<Uuid>().map_err(|_| ApiError::invalid(format!("{text} is not a team id")));
+    Ok(Op {
+        op_id: uuid(&op.op_id)?,
+        stamp: op.stamp,
+        entity: op.entity.clone(),
+        row_id: uuid(&op.row_uid)?,
+        field: op.field.clone(),
+        value: op.value.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, Utc};
+    use earshot_store::contacts;
+    use earshot_team::test_cluster::{connect, Cluster};
+
+    fn desktop(dir: &std::path::Path, name: &str, clock_offset: Duration) -> Ctx {
+        let store = earshot_store::Store::open_with(
+            dir.join(format!("{name}.db")),
+            earshot_store::OpenOptions { backups: false },
+        )
+        .unwrap();
+        Ctx::with_clock(store, Utc::now() + clock_offset)
+    }
+
+    fn rename(ctx: &Ctx, to: &str) {
+        let now = ctx.now_text();
+        ctx.store
+            .write(|tx| {
+                let id = contacts::live_ids(tx)?[0];
+                let mut draft = contacts::draft_of(tx, id)?;
+                draft.display_name = to.into();
+                contacts::update(tx, id, &draft, &now)
+            })
+            .unwrap();
+    }
+
+    fn name_and_losers(ctx: &Ctx) -> (String, Vec<String>) {
+        ctx.store
+            .read(|c| {
+                let ids = contacts::live_ids(c)?;
+                assert_eq!(ids.len(), 1, "one contact on every desktop");
+                let name = contacts::get(c, ids[0])?.display_name;
+                let mut losers: Vec<String> = team::contact_history(c, ids[0])?
+                    .into_iter()
+                    .filter(|r| r.field == "display_name")
+                    .filter_map(|r| r.value.as_str().map(str::to_string))
+                    .collect();
+                losers.sort();
+                Ok((name, losers))
+            })
+            .unwrap()
+    }
+
+    /// Three desktops, one a day fast and one a day slow, rename the same customer while offline. After
+    /// they sync, all three show the same name, and the two other names are in the contact's history.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn three_desktops_renaming_one_customer_offline_with_clocks_a_day_apart_converge_and_keep_the_losers() {
+        let cluster = Cluster::start();
+        let url = cluster.database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let counter = desktop(dir.path(), "counter", Duration::zero());
+        let laptop = desktop(dir.path(), "laptop", Duration::hours(24));
+        let staff = desktop(dir.path(), "staff", -Duration::hours(24));
+        let address = ServerAddress { shown: url.clone(), credential_id: None };
+        let now = counter.now_text();
+        let draft = earshot_core::ContactDraft { display_name: "Ann Lee".into(), ..Default::default() };
+        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+
+        let mut on_counter = connect(&url).await;
+        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
+        assert_eq!(sync_once(&counter, &mut on_counter).await.unwrap().pushed, 8, "every shared field of Ann");
+        let mut on_laptop = connect(&url).await;
+        join(&laptop, &on_laptop, &address, "Ann at home", None).await.unwrap();
+        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        let mut on_staff = connect(&url).await;
+        join(&staff, &on_staff, &address, "Sam", None).await.unwrap();
+        sync_once(&staff, &mut on_staff).await.unwrap();
+        assert_eq!(name_and_losers(&staff), ("Ann Lee".to_string(), vec![]));
+
+        rename(&counter, "Ann Lee-Smith");
+        rename(&laptop, "Anne Lee");
+        rename(&staff, "Ann L.");
+        for _ in 0..2 {
+            sync_once(&counter, &mut on_counter).await.unwrap();
+            sync_once(&laptop, &mut on_laptop).await.unwrap();
+            sync_once(&staff, &mut on_staff).await.unwrap();
+        }
+        let seen = [name_and_losers(&counter), name_and_losers(&laptop), name_and_losers(&staff)];
+        assert_eq!(seen[0], seen[1]);
+        assert_eq!(seen[1], seen[2]);
+        let (name, losers) = &seen[0];
+        let mut all = vec!["Ann L.", "Ann Lee", "Ann Lee-Smith", "Anne Lee"];
+        all.retain(|n| n != name);
+        assert_eq!(losers, &all, "every other name is in the history");
+        // The laptop's change, stamped a day ahead, was stamped again by the server when it arrived: the
+        // laptop's fast clock cannot make its changes win for a day.
+        let laptop_stamp: String = counter
+            .store
+            .read(
+                |c| Ok(c.query_row("SELECT stamp FROM team_versions WHERE value = '\"Anne Lee\"'", [], |r| r.get(0))?),
+            )
+            .unwrap();
+        let stamp = earshot_core::team::Stamp::decode(&laptop_stamp).unwrap();
+        assert!(stamp.millis < (Utc::now() + Duration::minutes(5)).timestamp_millis(), "{laptop_stamp}");
+        for ctx in [&counter, &laptop, &staff] {
+            assert_eq!(ctx.store.read(team::waiting).unwrap(), 0);
+        }
+    }
+}

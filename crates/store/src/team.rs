@@ -1,0 +1,373 @@
+//! Team sharing on this desktop's side: while the workspace is shared, every change to a shared field is
+//! recorded, in the same transaction as the change itself, as a stamped operation waiting to be pushed; and
+//! operations pulled from the team's server are applied field by field, the newer stamp winning
+//! ([`earshot_core::team`]), every value kept so the losers can be shown.
+//!
+//! Shared so far: a contact's names, organization, title, city, website and birthday.
+
+use std::collections::BTreeSet;
+
+use earshot_core::team::{self as rules, Clock, DeviceId, Stamp};
+use earshot_core::ContactDraft;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::{organizations, search, Result, StoreError};
+
+/// A contact's fields shared with the team, as operations name them.
+pub const CONTACT_FIELDS: [&str; 8] =
+    ["given_name", "family_name", "display_name", "organization", "title", "city", "website", "birthday"];
+
+pub const CONTACT: &str = "contact";
+
+/// The team this workspace is shared with.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Team {
+    pub workspace: String,
+    pub server: String,
+    pub credential_id: Option<String>,
+    pub device: String,
+    pub member: String,
+    pub epoch: String,
+    pub cursor: i64,
+    pub last_sync_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+pub fn get(conn: &Connection) -> Result<Option<Team>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT workspace, server, credential_id, device, member, epoch, cursor, last_sync_at, last_error
+               FROM team WHERE id = 1",
+        )?
+        .query_row([], |r| {
+            Ok(Team {
+                workspace: r.get(0)?,
+                server: r.get(1)?,
+                credential_id: r.get(2)?,
+                device: r.get(3)?,
+                member: r.get(4)?,
+                epoch: r.get(5)?,
+                cursor: r.get(6)?,
+                last_sync_at: r.get(7)?,
+                last_error: r.get(8)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(crate) fn is_shared(conn: &Connection) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM team)")?.query_row([], |r| r.get(0))?)
+}
+
+/// Shares this workspace: from now on its changes are recorded for the team.
+pub fn join(tx: &Transaction<'_>, team: &Team) -> Result<()> {
+    if is_shared(tx)? {
+        return Err(StoreError::Invalid("this workspace is already shared with a team; leave it first".into()));
+    }
+    tx.execute(
+        "INSERT INTO team (id, workspace, server, credential_id, device, member, epoch, cursor)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![team.workspace, team.server, team.credential_id, team.device, team.member, team.epoch, team.cursor],
+    )?;
+    Ok(())
+}
+
+/// Stops sharing: everything in the workspace stays as it is; changes not pushed yet stay local.
+pub fn leave(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch("DELETE FROM team; DELETE FROM team_outbox;")?;
+    Ok(())
+}
+
+/// Records every shared field of every live contact, as the first desktop does when it shares the
+/// workspace.
+pub fn share_everything(tx: &Transaction<'_>, now: &str) -> Result<usize> {
+    let ids = crate::contacts::live_ids(tx)?;
+    for id in &ids {
+        let draft = crate::contacts::draft_of(tx, *id)?;
+        record_contact(tx, *id, None, &draft, now)?;
+    }
+    Ok(ids.len())
+}
+
+fn millis(now: &str) -> Result<i64> {
+    crate::parse_timestamp(now)
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| StoreError::Invalid(format!("\"{now}\" is not a time")))
+}
+
+fn next_stamp(tx: &Transaction<'_>, now: &str) -> Result<Stamp> {
+    let (device, last): (String, Option<String>) =
+        tx.query_row("SELECT device, clock FROM team WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let device = u64::from_str_radix(&device, 16)
+        .map_err(|_| StoreError::Invalid(format!("the team device id \"{device}\" is not valid")))?;
+    let mut clock = Clock::new(DeviceId(device), last.as_deref().and_then(Stamp::decode));
+    let stamp = clock.tick(millis(now)?);
+    tx.execute("UPDATE team SET clock = ?1 WHERE id = 1", [stamp.encode()])?;
+    Ok(stamp)
+}
+
+/// The team-wide id of a local row, given one if it has none yet.
+fn uid_of(tx: &Transaction<'_>, entity: &str, local_id: i64, now: &str) -> Result<String> {
+    let found: Option<String> = tx
+        .prepare_cached("SELECT uid FROM team_ids WHERE entity = ?1 AND local_id = ?2")?
+        .query_row(params![entity, local_id], |r| r.get(0))
+        .optional()?;
+    if let Some(uid) = found {
+        return Ok(uid);
+    }
+    let mut random = [0u8; 10];
+    random.iter_mut().for_each(|b| *b = fastrand::u8(..));
+    let uid = rules::row_id(millis(now)?, random).to_string();
+    tx.execute("INSERT INTO team_ids (entity, local_id, uid) VALUES (?1, ?2, ?3)", params![entity, local_id, uid])?;
+    Ok(uid)
+}
+
+fn contact_value(d: &ContactDraft, field: &str) -> serde_json::Value {
+    let text = match field {
+        "given_name" => Some(d.given_name.as_str()),
+        "family_name" => Some(d.family_name.as_str()),
+        "display_name" => Some(d.display_name.as_str()),
+        "organization" => d.organization.as_deref(),
+        "title" => d.title.as_deref(),
+        "city" => d.city.as_deref(),
+        "website" => d.website.as_deref(),
+        "birthday" => d.birthday.as_deref(),
+        _ => None,
+    };
+    text.map_or(serde_json::Value::Null, |t| serde_json::Value::String(t.to_string()))
+}
+
+/// Records the shared fields of a contact that changed (all of them for a new contact), when the workspace
+/// is shared; does nothing otherwise.
+pub fn record_contact(
+    tx: &Transaction<'_>,
+    id: i64,
+    before: Option<&ContactDraft>,
+    after: &ContactDraft,
+    now: &str,
+) -> Result<()> {
+    if !is_shared(tx)? {
+        return Ok(());
+    }
+    let mut uid = None;
+    for field in CONTACT_FIELDS {
+        let value = contact_value(after, field);
+        if before.is_some_and(|b| contact_value(b, field) == value) {
+            continue;
+        }
+        let row_uid = match &uid {
+            Some(u) => u,
+            None => uid.insert(uid_of(tx, CONTACT, id, now)?),
+        };
+        let stamp = next_stamp(tx, now)?;
+        let mut random = [0u8; 10];
+        random.iter_mut().for_each(|b| *b = fastrand::u8(..));
+        let op_id = rules::row_id(stamp.millis, random).to_string();
+        let value = value.to_string();
+        tx.execute(
+            "INSERT INTO team_outbox (op_id, stamp, entity, row_uid, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![op_id, stamp.encode(), CONTACT, row_uid, field, value],
+        )?;
+        tx.execute(
+            "INSERT INTO team_versions (entity, row_uid, field, stamp, op_id, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![CONTACT, row_uid, field, stamp.encode(), op_id, value],
+        )?;
+    }
+    Ok(())
+}
+
+/// One field-level change, going out or coming in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldOp {
+    pub op_id: String,
+    pub stamp: Stamp,
+    pub entity: String,
+    pub row_uid: String,
+    pub field: String,
+    pub value: serde_json::Value,
+}
+
+/// The changes made here that the server has not accepted yet, oldest first.
+pub fn pending(conn: &Connection, limit: i64) -> Result<Vec<FieldOp>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT op_id, stamp, entity, row_uid, field, value FROM team_outbox ORDER BY seq LIMIT ?1")?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?))
+    })?;
+    let mut ops = Vec::new();
+    for row in rows {
+        let (op_id, stamp, entity, row_uid, field, value) = row?;
+        ops.push(FieldOp {
+            stamp: Stamp::decode(&stamp).ok_or_else(|| StoreError::Invalid(format!("stamp {stamp}")))?,
+            value: serde_json::from_str(&value).unwrap_or(serde_json::Value::Null),
+            op_id,
+            entity,
+            row_uid,
+            field,
+        });
+    }
+    Ok(ops)
+}
+
+/// How many changes made here wait to be pushed.
+pub fn waiting(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT count(*) FROM team_outbox")?.query_row([], |r| r.get(0))?)
+}
+
+/// The server accepted these changes, each with the stamp every desktop applies (the server stamps again
+/// one that was too far ahead): they leave the outbox, and a field whose stamp changed is settled again.
+pub fn accepted(tx: &Transaction<'_>, accepted: &[(String, Stamp)], now: &str) -> Result<()> {
+    let mut touched = BTreeSet::new();
+    for (op_id, stamp) in accepted {
+        tx.execute("DELETE FROM team_outbox WHERE op_id = ?1", [op_id])?;
+        let changed = tx.execute(
+            "UPDATE team_versions SET stamp = ?2 WHERE op_id = ?1 AND stamp != ?2",
+            params![op_id, stamp.encode()],
+        )?;
+        if changed > 0 {
+            let key: (String, String, String) =
+                tx.query_row("SELECT entity, row_uid, field FROM team_versions WHERE op_id = ?1", [op_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+            touched.insert(key);
+        }
+    }
+    settle(tx, touched, now)
+}
+
+/// Applies a page of changes pulled from the server and moves the cursor past it, in the caller's one
+/// transaction: a page is applied whole or not at all.
+pub fn apply(tx: &Transaction<'_>, ops: &[FieldOp], cursor: i64, now: &str) -> Result<()> {
+    let mut touched = BTreeSet::new();
+    let mut clock_seen = None::<Stamp>;
+    for op in ops {
+        if op.entity != CONTACT || !CONTACT_FIELDS.contains(&op.field.as_str()) {
+            // A change of a kind this version does not share yet: kept, so a later version can apply it.
+            tracing::debug!(entity = %op.entity, field = %op.field, "a team change this version does not apply");
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO team_versions (entity, row_uid, field, stamp, op_id, value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![op.entity, op.row_uid, op.field, op.stamp.encode(), op.op_id, op.value.to_string()],
+        )?;
+        touched.insert((op.entity.clone(), op.row_uid.clone(), op.field.clone()));
+        clock_seen = clock_seen.max(Some(op.stamp));
+    }
+    if let Some(seen) = clock_seen {
+        // Every later change made here is newer than everything applied.
+        let last: Option<String> = tx.query_row("SELECT clock FROM team WHERE id = 1", [], |r| r.get(0))?;
+        if last.as_deref().and_then(Stamp::decode).is_none_or(|l| (l.millis, l.counter) < (seen.millis, seen.counter)) {
+            let device = tx.query_row("SELECT device FROM team WHERE id = 1", [], |r| r.get::<_, String>(0))?;
+            let mine = u64::from_str_radix(&device, 16).unwrap_or_default();
+            let resumed = Stamp { device: DeviceId(mine), ..seen };
+            tx.execute("UPDATE team SET clock = ?1 WHERE id = 1", [resumed.encode()])?;
+        }
+    }
+    settle(tx, touched, now)?;
+    tx.execute("UPDATE team SET cursor = ?1, last_sync_at = ?2, last_error = NULL WHERE id = 1", params![cursor, now])?;
+    Ok(())
+}
+
+/// Sets each touched field to its newest value, creating the local row when the team made it elsewhere.
+fn settle(tx: &Transaction<'_>, touched: BTreeSet<(String, String, String)>, now: &str) -> Result<()> {
+    let mut contacts = BTreeSet::new();
+    for (entity, row_uid, field) in touched {
+        if entity != CONTACT || !CONTACT_FIELDS.contains(&field.as_str()) {
+            continue;
+        }
+        let newest: String = tx.query_row(
+            "SELECT value FROM team_versions WHERE entity = ?1 AND row_uid = ?2 AND field = ?3
+              ORDER BY stamp DESC LIMIT 1",
+            params![entity, row_uid, field],
+            |r| r.get(0),
+        )?;
+        let value: serde_json::Value = serde_json::from_str(&newest).unwrap_or(serde_json::Value::Null);
+        let id = local_contact(tx, &row_uid, now)?;
+        set_contact_field(tx, id, &field, value.as_str(), now)?;
+        contacts.insert(id);
+    }
+    for id in contacts {
+        search::reindex(tx, id)?;
+    }
+    Ok(())
+}
+
+/// The local contact with this team id, created empty when the team made it on another desktop.
+fn local_contact(tx: &Transaction<'_>, row_uid: &str, now: &str) -> Result<i64> {
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT local_id FROM team_ids WHERE entity = 'contact' AND uid = ?1")?
+        .query_row([row_uid], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    tx.execute("INSERT INTO contacts (display_name, sort_key, created_at, updated_at) VALUES ('', '', ?1, ?1)", [now])?;
+    let id = tx.last_insert_rowid();
+    tx.execute("INSERT INTO team_ids (entity, local_id, uid) VALUES ('contact', ?1, ?2)", params![id, row_uid])?;
+    Ok(id)
+}
+
+fn set_contact_field(tx: &Transaction<'_>, id: i64, field: &str, value: Option<&str>, now: &str) -> Result<()> {
+    let text = || value.unwrap_or_default();
+    match field {
+        "given_name" => {
+            tx.execute("UPDATE contacts SET given_name = ?2, updated_at = ?3 WHERE id = ?1", params![id, text(), now])?
+        }
+        "family_name" => {
+            tx.execute("UPDATE contacts SET family_name = ?2, updated_at = ?3 WHERE id = ?1", params![id, text(), now])?
+        }
+        "display_name" => tx.execute(
+            "UPDATE contacts SET display_name = ?2, sort_key = ?3, updated_at = ?4 WHERE id = ?1",
+            params![id, text(), earshot_core::text::fold(text()), now],
+        )?,
+        "organization" => {
+            let org = organizations::ensure(tx, value, now)?;
+            tx.execute(
+                "UPDATE contacts SET organization_id = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, org, now],
+            )?
+        }
+        "title" => {
+            tx.execute("UPDATE contacts SET title = ?2, updated_at = ?3 WHERE id = ?1", params![id, value, now])?
+        }
+        "city" => {
+            tx.execute("UPDATE contacts SET city = ?2, updated_at = ?3 WHERE id = ?1", params![id, value, now])?
+        }
+        "website" => {
+            tx.execute("UPDATE contacts SET website = ?2, updated_at = ?3 WHERE id = ?1", params![id, value, now])?
+        }
+        "birthday" => {
+            tx.execute("UPDATE contacts SET birthday = ?2, updated_at = ?3 WHERE id = ?1", params![id, value, now])?
+        }
+        other => return Err(StoreError::Invalid(format!("\"{other}\" is not a shared contact field"))),
+    };
+    Ok(())
+}
+
+/// A value a contact's field had before a newer one won: what it was, and the stamp (time and desktop).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Replaced {
+    pub field: String,
+    pub value: serde_json::Value,
+    pub stamp: String,
+}
+
+/// The values of a contact's shared fields that lost to newer ones, newest first.
+pub fn contact_history(conn: &Connection, contact_id: i64) -> Result<Vec<Replaced>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.field, v.value, v.stamp FROM team_versions v JOIN team_ids i ON i.uid = v.row_uid AND i.entity = v.entity
+          WHERE i.entity = 'contact' AND i.local_id = ?1
+            AND v.stamp < (SELECT max(w.stamp) FROM team_versions w
+                            WHERE w.entity = v.entity AND w.row_uid = v.row_uid AND w.field = v.field)
+          ORDER BY v.stamp DESC",
+    )?;
+    let rows = stmt.query_map([contact_id], |r| {
+        let value: String = r.get(1)?;
+        Ok(Replaced {
+            field: r.get(0)?,
+            value: serde_json::from_str(&value).unwrap_or(serde_json::Value::Null),
+            stamp: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
