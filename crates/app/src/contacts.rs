@@ -119,6 +119,47 @@ pub fn contact_update(ctx: &Ctx, id: i64, input: &ContactInput) -> Result<Contac
     Ok(ctx.store.read(|c| store_contacts::get(c, id))?)
 }
 
+/// Changes some of a contact's fields, named as the command line names them (`name`, `given_name`,
+/// `family_name`, `organization`, `title`, `city`, `website`, `birthday`); an empty value clears an optional
+/// one. Everything else about the contact stays.
+pub fn contact_edit_fields(ctx: &Ctx, id: i64, changes: &[(String, String)]) -> Result<Contact, ApiError> {
+    let c = ctx.store.read(|conn| store_contacts::get(conn, id))?;
+    let mut input = ContactInput {
+        given_name: c.given_name,
+        family_name: c.family_name,
+        display_name: c.display_name,
+        organization: c.organization,
+        title: c.title,
+        city: c.city,
+        website: c.website,
+        birthday: c.birthday,
+        emails: c.emails,
+        phones: c.phones,
+        identities: c.identities,
+        tags: c.tags,
+    };
+    let optional = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    for (field, value) in changes {
+        match field.as_str() {
+            "name" | "display_name" => input.display_name = value.trim().to_string(),
+            "given_name" => input.given_name = value.trim().to_string(),
+            "family_name" => input.family_name = value.trim().to_string(),
+            "organization" => input.organization = optional(value),
+            "title" => input.title = optional(value),
+            "city" => input.city = optional(value),
+            "website" => input.website = optional(value),
+            "birthday" => input.birthday = optional(value),
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "\"{other}\" is not a contact field Earshot edits this way; use name, given_name, family_name, \
+                     organization, title, city, website or birthday"
+                )))
+            }
+        }
+    }
+    contact_update(ctx, id, &input)
+}
+
 /// The contact's photo as a data URL, asked for only where it is shown.
 pub fn contact_photo(ctx: &Ctx, id: i64) -> Result<Option<String>, ApiError> {
     Ok(ctx.store.read(|c| store_contacts::photo_url(c, id))?)

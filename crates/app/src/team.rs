@@ -2,7 +2,9 @@
 //! another desktop, and one sync (push everything waiting, then pull until nothing is left, each page applied
 //! with its cursor in one local transaction). The connection is the caller's ([`earshot_team::server`]).
 
+use earshot_secrets::{SecretStore, Sensitive};
 use earshot_store::team::{self, FieldOp, Team};
+use earshot_team::connect;
 use earshot_team::server::{self, Op, ServerError};
 use serde::Serialize;
 use tokio_postgres::Client;
@@ -177,6 +179,109 @@ pub async fn sync_once(ctx: &Ctx, client: &mut Client) -> Result<Synced, ApiErro
     }
     synced.cursor = cursor;
     Ok(synced)
+}
+
+/// The keychain item of a team server's password.
+fn credential_of(url: &str) -> String {
+    format!("team:{url}")
+}
+
+/// Connects to a typed address, keeping its password (if any) in the keychain: the address stored and
+/// shown never holds it.
+async fn connect_typed(secrets: &dyn SecretStore, typed: &str) -> Result<(Client, ServerAddress), ApiError> {
+    let address = connect::parse(typed).map_err(server_error)?;
+    let client = connect::connect(&address.url, address.password.as_deref()).await.map_err(server_error)?;
+    let credential_id = match &address.password {
+        Some(password) => {
+            let id = credential_of(&address.url);
+            secrets.set(&id, &Sensitive::new(password.clone())).map_err(|e| {
+                ApiError::invalid(format!(
+                    "the team's server answered, but the keychain could not keep its password ({e}); Earshot never \
+                     stores passwords in plain text"
+                ))
+            })?;
+            Some(id)
+        }
+        None => None,
+    };
+    Ok((client, ServerAddress { shown: address.url, credential_id }))
+}
+
+/// Shares this workspace on the server at `typed` (`postgres://USER:PASSWORD@HOST:PORT/DB`).
+pub async fn create_at(ctx: &Ctx, secrets: &dyn SecretStore, typed: &str, member: &str) -> Result<Team, ApiError> {
+    let (mut client, address) = connect_typed(secrets, typed).await?;
+    let name = ctx
+        .store
+        .read(|c| earshot_store::settings::get(c, earshot_store::settings::BUSINESS_NAME))?
+        .unwrap_or_else(|| "Earshot workspace".into());
+    create(ctx, &mut client, &address, member, &name).await
+}
+
+/// Joins the workspace shared on the server at `typed`.
+pub async fn join_at(
+    ctx: &Ctx,
+    secrets: &dyn SecretStore,
+    typed: &str,
+    member: &str,
+    workspace: Option<Uuid>,
+) -> Result<Team, ApiError> {
+    let (client, address) = connect_typed(secrets, typed).await?;
+    join(ctx, &client, &address, member, workspace).await
+}
+
+/// Connects to this workspace's team server, with its password from the keychain.
+pub async fn connect_stored(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<Client, ApiError> {
+    let joined = shared_team(ctx)?;
+    let password = match &joined.credential_id {
+        Some(id) => Some(
+            secrets
+                .get(id)
+                .map_err(|e| ApiError::invalid(format!("the team server's password could not be read: {e}")))?
+                .ok_or_else(|| {
+                    ApiError::invalid("the team server's password is not in the keychain any more: join again")
+                })?,
+        ),
+        None => None,
+    };
+    connect::connect(&joined.server, password.as_ref().map(|p| p.expose().as_str())).await.map_err(server_error)
+}
+
+/// One sync, recorded in the team's status: success or the reason it failed.
+pub async fn sync_stored(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<Synced, ApiError> {
+    let result = match connect_stored(ctx, secrets).await {
+        Ok(mut client) => sync_once(ctx, &mut client).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = &result {
+        let message = e.message.clone();
+        ctx.store.write(|tx| Ok(tx.execute("UPDATE team SET last_error = ?1 WHERE id = 1", [&message])?))?;
+    }
+    result
+}
+
+/// Where sharing stands on this desktop.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamStatus {
+    pub shared: bool,
+    pub team: Option<Team>,
+    /// Changes made here that the server has not accepted yet.
+    pub waiting: i64,
+}
+
+pub fn status(ctx: &Ctx) -> Result<TeamStatus, ApiError> {
+    let joined = ctx.store.read(team::get)?;
+    let waiting = ctx.store.read(team::waiting)?;
+    Ok(TeamStatus { shared: joined.is_some(), team: joined, waiting })
+}
+
+/// Leaves the team: the workspace stays as it is; the server's password leaves the keychain.
+pub fn leave(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<(), ApiError> {
+    let joined = shared_team(ctx)?;
+    ctx.store.write(team::leave)?;
+    if let Some(id) = &joined.credential_id {
+        let _ = secrets.delete(id);
+    }
+    Ok(())
 }
 
 fn to_server(op: &FieldOp) -> Result<Op, ApiError> {

@@ -9,6 +9,7 @@ mod bench_listening;
 mod bench_triage;
 mod bench_value;
 mod listen;
+mod team;
 mod terminal;
 mod triage;
 mod value;
@@ -83,6 +84,11 @@ enum Command {
     Contacts {
         #[command(subcommand)]
         command: ContactsCommand,
+    },
+    /// Share this workspace with a team through its PostgreSQL server
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
     },
     /// Past imports, and undoing one
     Imports {
@@ -286,6 +292,14 @@ enum ContactsCommand {
     },
     /// Show one contact with its notes, activities and follow-ups (JSON)
     Show { id: i64 },
+    /// Change some of a contact's fields: --set name="Ann Lee" --set city=Leeds (an empty value clears)
+    Edit {
+        id: i64,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true, value_parser = field_value)]
+        set: Vec<(String, String)>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Export every contact
     Export {
         #[arg(long, value_parser = ["vcard", "csv", "json"])]
@@ -606,6 +620,7 @@ fn run(cli: Cli) -> Result<()> {
             listen::capture(&self::network(cli.db)?, url, text, author, network, json)
         }
         Command::Sync { once: _, watch, json } => listen::sync(&network(cli.db)?, watch, json),
+        Command::Team { command } => team::run(&network(cli.db)?, command),
         Command::Feed { command: FeedCommand::Parse { file } } => listen::feed_parse(&file),
         Command::Analyze { evaluate: None, explain, .. } => analyze::run(explain),
         Command::Analyze { evaluate: Some(file), json, .. } => analyze::evaluate(&file, json),
@@ -690,8 +705,59 @@ fn mapping_from_options(bytes: &[u8], file: &str, map: &[String]) -> Result<Opti
     Ok(Some(mapping))
 }
 
+/// `FIELD=VALUE` of `contacts edit --set`.
+fn field_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(f, v)| (f.trim().to_string(), v.to_string()))
+        .filter(|(f, _)| !f.is_empty())
+        .ok_or_else(|| format!("\"{text}\" is not FIELD=VALUE"))
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// Share this workspace on the team's server: postgres://USER:PASSWORD@HOST:PORT/DB (the password goes
+    /// to the keychain)
+    Create {
+        url: String,
+        /// Who uses this desktop, as the team sees it
+        #[arg(long)]
+        member: String,
+    },
+    /// Join the workspace shared on the team's server from this desktop
+    Join {
+        url: String,
+        #[arg(long)]
+        member: String,
+        /// Which workspace, when the server shares several
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+    /// Send the changes made here, then receive everyone's, until nothing is left
+    Sync {
+        #[arg(long, required = true)]
+        once: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Members, changes waiting, the last sync and its problem
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop sharing; this workspace stays as it is
+    Leave,
+}
+
 fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
     match command {
+        ContactsCommand::Edit { id, set, json } => {
+            let c = api(contacts::contact_edit_fields(ctx, id, &set))?;
+            if json {
+                return print_json(&c);
+            }
+            println!("Saved contact {} ({})", c.id, c.display_name);
+            Ok(())
+        }
         ContactsCommand::Untangle { input, apply, json } => {
             let (name, bytes, options) = input.read()?;
             let found = api(imports::contacts_untangle(ctx, &name, &bytes, &options, apply))?;

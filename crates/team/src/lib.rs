@@ -7,6 +7,7 @@
 //! workspace's row lock until it commits); pushing the same change twice is harmless; a page of changes and
 //! the cursor after it are what a desktop applies in one local transaction.
 
+pub mod connect;
 pub mod server;
 
 #[cfg(any(test, feature = "test-cluster"))]
