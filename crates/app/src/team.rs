@@ -396,4 +396,65 @@ mod tests {
             assert_eq!(ctx.store.read(team::waiting).unwrap(), 0);
         }
     }
+
+    fn notes(ctx: &Ctx) -> Vec<String> {
+        ctx.store
+            .read(|c| {
+                let id = contacts::live_ids(c)?[0];
+                let mut bodies: Vec<String> =
+                    earshot_store::notes::of_contact(c, id)?.into_iter().map(|n| n.body).collect();
+                bodies.sort();
+                Ok(bodies)
+            })
+            .unwrap()
+    }
+
+    /// Notes written on two desktops while apart are both kept everywhere; a note deleted on one is deleted
+    /// on the other.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn notes_written_apart_are_all_kept_and_a_deleted_one_goes_everywhere() {
+        let cluster = Cluster::start();
+        let url = cluster.database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let counter = desktop(dir.path(), "counter", Duration::zero());
+        let laptop = desktop(dir.path(), "laptop", Duration::zero());
+        let address = ServerAddress { shown: url.clone(), credential_id: None };
+        let now = counter.now_text();
+        let draft = earshot_core::ContactDraft {
+            display_name: "Ana Lima".into(),
+            notes: vec!["Rides a cargo bike".into()],
+            ..Default::default()
+        };
+        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        let mut on_counter = connect(&url).await;
+        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
+        sync_once(&counter, &mut on_counter).await.unwrap();
+        let mut on_laptop = connect(&url).await;
+        join(&laptop, &on_laptop, &address, "Sam", None).await.unwrap();
+        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        assert_eq!(notes(&laptop), ["Rides a cargo bike"]);
+
+        let add = |ctx: &Ctx, body: &str| {
+            let now = ctx.now_text();
+            ctx.store.write(|tx| earshot_store::notes::add(tx, contacts::live_ids(tx)?[0], body, &now)).unwrap()
+        };
+        add(&counter, "Asked about tubeless tyres");
+        add(&laptop, "Bought a helmet at the market stall");
+        let first = laptop
+            .store
+            .read(|c| Ok(earshot_store::notes::of_contact(c, contacts::live_ids(c)?[0])?))
+            .unwrap()
+            .into_iter()
+            .find(|n| n.body == "Rides a cargo bike")
+            .unwrap();
+        let now = laptop.now_text();
+        laptop.store.write(|tx| earshot_store::notes::set_deleted(tx, first.id, true, &now)).unwrap();
+        for _ in 0..2 {
+            sync_once(&counter, &mut on_counter).await.unwrap();
+            sync_once(&laptop, &mut on_laptop).await.unwrap();
+        }
+        let expected = ["Asked about tubeless tyres", "Bought a helmet at the market stall"];
+        assert_eq!(notes(&counter), expected);
+        assert_eq!(notes(&laptop), expected);
+    }
 }

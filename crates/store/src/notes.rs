@@ -20,7 +20,9 @@ pub fn insert(tx: &Transaction<'_>, contact_id: i64, body: &str, now: &str, impo
         "INSERT INTO notes (contact_id, body, created_at, updated_at, import_id) VALUES (?1, ?2, ?3, ?3, ?4)",
     )?
     .execute(params![contact_id, body, now, import_id])?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    crate::team::record_note_written(tx, id, contact_id, body, now)?;
+    Ok(id)
 }
 
 /// Adds a note the owner wrote and refreshes the search index.
@@ -41,6 +43,7 @@ pub fn edit(tx: &Transaction<'_>, id: i64, body: &str, now: &str) -> Result<()> 
         return Err(StoreError::Invalid("a note needs some text; delete it instead".into()));
     }
     tx.execute("UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1", params![id, body.trim(), now])?;
+    crate::team::record_note_changed(tx, id, "body", serde_json::Value::String(body.trim().to_string()), now)?;
     search::reindex(tx, contact_id)
 }
 
@@ -51,6 +54,7 @@ pub fn set_deleted(tx: &Transaction<'_>, id: i64, deleted: bool, now: &str) -> R
         "UPDATE notes SET deleted_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1",
         params![id, deleted, now],
     )?;
+    crate::team::record_note_changed(tx, id, "deleted", serde_json::Value::Bool(deleted), now)?;
     search::reindex(tx, contact_id)
 }
 

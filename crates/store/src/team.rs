@@ -3,7 +3,7 @@
 //! operations pulled from the team's server are applied field by field, the newer stamp winning
 //! ([`earshot_core::team`]), every value kept so the losers can be shown.
 //!
-//! Shared so far: a contact's names, organization, title, city, website and birthday.
+//! Shared so far: a contact's names, organization, title, city, website and birthday, and its notes.
 
 use std::collections::BTreeSet;
 
@@ -18,6 +18,18 @@ pub const CONTACT_FIELDS: [&str; 8] =
     ["given_name", "family_name", "display_name", "organization", "title", "city", "website", "birthday"];
 
 pub const CONTACT: &str = "contact";
+pub const NOTE: &str = "note";
+/// A note's fields shared with the team: its contact (by team id), its text, when it was written, and
+/// whether it was deleted. New notes from two desktops are both kept; an edit of one note is a field like any.
+pub const NOTE_FIELDS: [&str; 4] = ["contact", "body", "created_at", "deleted"];
+
+fn is_shared_field(entity: &str, field: &str) -> bool {
+    match entity {
+        CONTACT => CONTACT_FIELDS.contains(&field),
+        NOTE => NOTE_FIELDS.contains(&field),
+        _ => false,
+    }
+}
 
 /// The team this workspace is shared with.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -78,13 +90,23 @@ pub fn leave(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Records every shared field of every live contact, as the first desktop does when it shares the
-/// workspace.
+/// Records every shared field of every live contact, and their notes, as the first desktop does when it
+/// shares the workspace.
 pub fn share_everything(tx: &Transaction<'_>, now: &str) -> Result<usize> {
     let ids = crate::contacts::live_ids(tx)?;
     for id in &ids {
         let draft = crate::contacts::draft_of(tx, *id)?;
         record_contact(tx, *id, None, &draft, now)?;
+    }
+    let notes: Vec<(i64, i64, String)> = tx
+        .prepare(
+            "SELECT n.id, n.contact_id, n.body FROM notes n JOIN contacts c ON c.id = n.contact_id
+              WHERE n.deleted_at IS NULL AND c.deleted_at IS NULL ORDER BY n.id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (note, contact, body) in notes {
+        record_note_written(tx, note, contact, &body, now)?;
     }
     Ok(ids.len())
 }
@@ -159,21 +181,62 @@ pub fn record_contact(
             Some(u) => u,
             None => uid.insert(uid_of(tx, CONTACT, id, now)?),
         };
-        let stamp = next_stamp(tx, now)?;
-        let mut random = [0u8; 10];
-        random.iter_mut().for_each(|b| *b = fastrand::u8(..));
-        let op_id = rules::row_id(stamp.millis, random).to_string();
-        let value = value.to_string();
-        tx.execute(
-            "INSERT INTO team_outbox (op_id, stamp, entity, row_uid, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![op_id, stamp.encode(), CONTACT, row_uid, field, value],
-        )?;
-        tx.execute(
-            "INSERT INTO team_versions (entity, row_uid, field, stamp, op_id, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![CONTACT, row_uid, field, stamp.encode(), op_id, value],
-        )?;
+        record(tx, CONTACT, row_uid, field, &value, now)?;
     }
     Ok(())
+}
+
+/// Records one field's new value as a change made here: waiting to be pushed, and the field's newest
+/// version.
+fn record(
+    tx: &Transaction<'_>,
+    entity: &str,
+    row_uid: &str,
+    field: &str,
+    value: &serde_json::Value,
+    now: &str,
+) -> Result<()> {
+    let stamp = next_stamp(tx, now)?;
+    let mut random = [0u8; 10];
+    random.iter_mut().for_each(|b| *b = fastrand::u8(..));
+    let op_id = rules::row_id(stamp.millis, random).to_string();
+    let value = value.to_string();
+    tx.execute(
+        "INSERT INTO team_outbox (op_id, stamp, entity, row_uid, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![op_id, stamp.encode(), entity, row_uid, field, value],
+    )?;
+    tx.execute(
+        "INSERT INTO team_versions (entity, row_uid, field, stamp, op_id, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![entity, row_uid, field, stamp.encode(), op_id, value],
+    )?;
+    Ok(())
+}
+
+/// Records a note written here (by the owner or an import), when the workspace is shared.
+pub fn record_note_written(tx: &Transaction<'_>, note_id: i64, contact_id: i64, body: &str, now: &str) -> Result<()> {
+    if !is_shared(tx)? {
+        return Ok(());
+    }
+    let contact = uid_of(tx, CONTACT, contact_id, now)?;
+    let note = uid_of(tx, NOTE, note_id, now)?;
+    record(tx, NOTE, &note, "contact", &serde_json::Value::String(contact), now)?;
+    record(tx, NOTE, &note, "created_at", &serde_json::Value::String(now.to_string()), now)?;
+    record(tx, NOTE, &note, "body", &serde_json::Value::String(body.to_string()), now)
+}
+
+/// Records a change to a note (its text, or whether it is deleted), when the workspace is shared.
+pub fn record_note_changed(
+    tx: &Transaction<'_>,
+    note_id: i64,
+    field: &str,
+    value: serde_json::Value,
+    now: &str,
+) -> Result<()> {
+    if !is_shared(tx)? {
+        return Ok(());
+    }
+    let note = uid_of(tx, NOTE, note_id, now)?;
+    record(tx, NOTE, &note, field, &value, now)
 }
 
 /// One field-level change, going out or coming in.
@@ -241,7 +304,7 @@ pub fn apply(tx: &Transaction<'_>, ops: &[FieldOp], cursor: i64, now: &str) -> R
     let mut touched = BTreeSet::new();
     let mut clock_seen = None::<Stamp>;
     for op in ops {
-        if op.entity != CONTACT || !CONTACT_FIELDS.contains(&op.field.as_str()) {
+        if !is_shared_field(&op.entity, &op.field) {
             // A change of a kind this version does not share yet: kept, so a later version can apply it.
             tracing::debug!(entity = %op.entity, field = %op.field, "a team change this version does not apply");
         }
@@ -271,25 +334,77 @@ pub fn apply(tx: &Transaction<'_>, ops: &[FieldOp], cursor: i64, now: &str) -> R
 /// Sets each touched field to its newest value, creating the local row when the team made it elsewhere.
 fn settle(tx: &Transaction<'_>, touched: BTreeSet<(String, String, String)>, now: &str) -> Result<()> {
     let mut contacts = BTreeSet::new();
+    let mut notes = BTreeSet::new();
     for (entity, row_uid, field) in touched {
-        if entity != CONTACT || !CONTACT_FIELDS.contains(&field.as_str()) {
-            continue;
+        match entity.as_str() {
+            CONTACT if CONTACT_FIELDS.contains(&field.as_str()) => {
+                let value = newest(tx, &entity, &row_uid, &field)?;
+                let id = local_contact(tx, &row_uid, now)?;
+                set_contact_field(tx, id, &field, value.as_ref().and_then(|v| v.as_str()), now)?;
+                contacts.insert(id);
+            }
+            NOTE if NOTE_FIELDS.contains(&field.as_str()) => {
+                notes.insert(row_uid);
+            }
+            _ => {}
         }
-        let newest: String = tx.query_row(
-            "SELECT value FROM team_versions WHERE entity = ?1 AND row_uid = ?2 AND field = ?3
-              ORDER BY stamp DESC LIMIT 1",
-            params![entity, row_uid, field],
-            |r| r.get(0),
-        )?;
-        let value: serde_json::Value = serde_json::from_str(&newest).unwrap_or(serde_json::Value::Null);
-        let id = local_contact(tx, &row_uid, now)?;
-        set_contact_field(tx, id, &field, value.as_str(), now)?;
-        contacts.insert(id);
+    }
+    for row_uid in notes {
+        if let Some(contact) = settle_note(tx, &row_uid, now)? {
+            contacts.insert(contact);
+        }
     }
     for id in contacts {
         search::reindex(tx, id)?;
     }
     Ok(())
+}
+
+/// The newest value of one field, if any version is known.
+fn newest(tx: &Transaction<'_>, entity: &str, row_uid: &str, field: &str) -> Result<Option<serde_json::Value>> {
+    let text: Option<String> = tx
+        .prepare_cached(
+            "SELECT value FROM team_versions WHERE entity = ?1 AND row_uid = ?2 AND field = ?3
+              ORDER BY stamp DESC LIMIT 1",
+        )?
+        .query_row(params![entity, row_uid, field], |r| r.get(0))
+        .optional()?;
+    Ok(text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::Null)))
+}
+
+/// Brings a note to its newest fields: created here the first time its contact and text are known. Its
+/// contact's id, to refresh the contact's search entry.
+fn settle_note(tx: &Transaction<'_>, row_uid: &str, now: &str) -> Result<Option<i64>> {
+    let text = |v: Option<serde_json::Value>| v.and_then(|v| v.as_str().map(str::to_string));
+    let (contact, body) = (text(newest(tx, NOTE, row_uid, "contact")?), text(newest(tx, NOTE, row_uid, "body")?));
+    let (Some(contact_uid), Some(body)) = (contact, body) else { return Ok(None) };
+    let created_at = text(newest(tx, NOTE, row_uid, "created_at")?).unwrap_or_else(|| now.to_string());
+    let deleted = newest(tx, NOTE, row_uid, "deleted")?.and_then(|v| v.as_bool()).unwrap_or(false);
+    let contact = local_contact(tx, &contact_uid, now)?;
+    let found: Option<i64> = tx
+        .prepare_cached("SELECT local_id FROM team_ids WHERE entity = 'note' AND uid = ?1")?
+        .query_row([row_uid], |r| r.get(0))
+        .optional()?;
+    let deleted_at = deleted.then_some(now);
+    match found {
+        Some(id) => {
+            tx.execute(
+                "UPDATE notes SET body = ?2, deleted_at = CASE WHEN ?3 IS NULL THEN NULL ELSE coalesce(deleted_at, ?3) END,
+                        updated_at = ?4
+                  WHERE id = ?1",
+                params![id, body, deleted_at, now],
+            )?;
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO notes (contact_id, body, created_at, updated_at, deleted_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![contact, body, created_at, now, deleted_at],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.execute("INSERT INTO team_ids (entity, local_id, uid) VALUES ('note', ?1, ?2)", params![id, row_uid])?;
+        }
+    }
+    Ok(Some(contact))
 }
 
 /// The local contact with this team id, created empty when the team made it on another desktop.
