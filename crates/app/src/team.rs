@@ -55,6 +55,7 @@ pub async fn create(
         member,
         epoch: epoch.to_string(),
         cursor: 0,
+        cursor_op: None,
         last_sync_at: None,
         last_error: None,
     };
@@ -103,6 +104,7 @@ pub async fn join(
         member,
         epoch: epoch.to_string(),
         cursor: 0,
+        cursor_op: None,
         last_sync_at: None,
         last_error: None,
     };
@@ -141,6 +143,7 @@ pub async fn sync_once(ctx: &Ctx, client: &mut Client) -> Result<Synced, ApiErro
         .parse()
         .map_err(|_| ApiError::invalid(format!("the team workspace id {} is not valid", joined.workspace)))?;
     let mut synced = Synced::default();
+    let joined = check_epoch(ctx, client, workspace, joined).await?;
     loop {
         let waiting = ctx.store.read(|c| team::pending(c, PAGE))?;
         if waiting.is_empty() {
@@ -282,6 +285,26 @@ pub fn leave(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<(), ApiError> {
         let _ = secrets.delete(id);
     }
     Ok(())
+}
+
+/// Notices a server restored from a backup: the change this desktop applied last is no longer where it
+/// was (a new epoch is started), or another desktop already started one. Either way this desktop sends its
+/// changes again and reads everything from the start.
+async fn check_epoch(ctx: &Ctx, client: &Client, workspace: Uuid, joined: Team) -> Result<Team, ApiError> {
+    let mut epoch = server::epoch(client, workspace).await.map_err(server_error)?;
+    if let Some(last) = &joined.cursor_op {
+        let there = server::op_at(client, workspace, joined.cursor).await.map_err(server_error)?;
+        if there.map(|id| id.to_string()).as_ref() != Some(last) && epoch.to_string() == joined.epoch {
+            tracing::warn!(cursor = joined.cursor, "the team's server has lost changes: it was restored from a backup");
+            epoch = server::new_epoch(client, workspace, epoch).await.map_err(server_error)?;
+        }
+    }
+    if epoch.to_string() == joined.epoch {
+        return Ok(joined);
+    }
+    let requeued = ctx.store.write(|tx| team::restart_after_restore(tx, &epoch.to_string()))?;
+    tracing::info!(requeued, "a new team epoch: changes made here are sent again");
+    shared_team(ctx)
 }
 
 fn to_server(op: &FieldOp) -> Result<Op, ApiError> {
@@ -456,5 +479,62 @@ mod tests {
         let expected = ["Asked about tubeless tyres", "Bought a helmet at the market stall"];
         assert_eq!(notes(&counter), expected);
         assert_eq!(notes(&laptop), expected);
+    }
+
+    fn city_and_title(ctx: &Ctx) -> (Option<String>, Option<String>) {
+        ctx.store
+            .read(|c| {
+                let ana = contacts::get(c, contacts::live_ids(c)?[0])?;
+                Ok((ana.city, ana.title))
+            })
+            .unwrap()
+    }
+
+    /// The team's server is restored from last night's backup: the changes it lost are sent again by the
+    /// desktops that made them, and both desktops end with everything.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_the_server_is_restored_from_a_backup_the_desktops_send_again_what_it_lost() {
+        let cluster = Cluster::start();
+        let url = cluster.database().await;
+        let database = url.rsplit('/').next().unwrap().to_string();
+        let dir = tempfile::tempdir().unwrap();
+        let counter = desktop(dir.path(), "counter", Duration::zero());
+        let laptop = desktop(dir.path(), "laptop", Duration::zero());
+        let address = ServerAddress { shown: url.clone(), credential_id: None };
+        let now = counter.now_text();
+        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
+        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        let mut on_counter = connect(&url).await;
+        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
+        sync_once(&counter, &mut on_counter).await.unwrap();
+        let backup = cluster.dump(&database);
+
+        // After the backup: the counter sets the city, the laptop joins and sees it.
+        let edit = |ctx: &Ctx, field: &str, value: &str| {
+            let id = ctx.store.read(|c| Ok(contacts::live_ids(c)?[0])).unwrap();
+            crate::contacts::contact_edit_fields(ctx, id, &[(field.into(), value.into())]).unwrap();
+        };
+        edit(&counter, "city", "Leeds");
+        sync_once(&counter, &mut on_counter).await.unwrap();
+        let mut on_laptop = connect(&url).await;
+        join(&laptop, &on_laptop, &address, "Sam", None).await.unwrap();
+        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        assert_eq!(city_and_title(&laptop).0.as_deref(), Some("Leeds"));
+
+        cluster.restore(&database, &backup).await;
+        let (mut on_counter, mut on_laptop) = (connect(&url).await, connect(&url).await);
+        edit(&laptop, "title", "Head buyer");
+        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        sync_once(&counter, &mut on_counter).await.unwrap();
+        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        let both = (Some("Leeds".to_string()), Some("Head buyer".to_string()));
+        assert_eq!(city_and_title(&counter), both);
+        assert_eq!(city_and_title(&laptop), both);
+        // The server holds everything again: a desktop joining now gets it all.
+        let newcomer = desktop(dir.path(), "newcomer", Duration::zero());
+        let mut on_newcomer = connect(&url).await;
+        join(&newcomer, &on_newcomer, &address, "Kim", None).await.unwrap();
+        sync_once(&newcomer, &mut on_newcomer).await.unwrap();
+        assert_eq!(city_and_title(&newcomer), both);
     }
 }

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_demo_sources.sql"),
     include_str!("migrations/0010_source_kinds_in_code.sql"),
     include_str!("migrations/0011_team.sql"),
+    include_str!("migrations/0012_team_epochs.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {

@@ -41,6 +41,8 @@ pub struct Team {
     pub member: String,
     pub epoch: String,
     pub cursor: i64,
+    /// The id of the change at `cursor`, to notice a server restored from a backup.
+    pub cursor_op: Option<String>,
     pub last_sync_at: Option<String>,
     pub last_error: Option<String>,
 }
@@ -48,7 +50,8 @@ pub struct Team {
 pub fn get(conn: &Connection) -> Result<Option<Team>> {
     Ok(conn
         .prepare_cached(
-            "SELECT workspace, server, credential_id, device, member, epoch, cursor, last_sync_at, last_error
+            "SELECT workspace, server, credential_id, device, member, epoch, cursor, last_sync_at, last_error,
+                    cursor_op
                FROM team WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -62,6 +65,7 @@ pub fn get(conn: &Connection) -> Result<Option<Team>> {
                 cursor: r.get(6)?,
                 last_sync_at: r.get(7)?,
                 last_error: r.get(8)?,
+                cursor_op: r.get(9)?,
             })
         })
         .optional()?)
@@ -327,8 +331,28 @@ pub fn apply(tx: &Transaction<'_>, ops: &[FieldOp], cursor: i64, now: &str) -> R
         }
     }
     settle(tx, touched, now)?;
-    tx.execute("UPDATE team SET cursor = ?1, last_sync_at = ?2, last_error = NULL WHERE id = 1", params![cursor, now])?;
+    tx.execute(
+        "UPDATE team SET cursor = ?1, cursor_op = coalesce(?2, cursor_op), last_sync_at = ?3, last_error = NULL
+          WHERE id = 1",
+        params![cursor, ops.last().map(|o| o.op_id.clone()), now],
+    )?;
     Ok(())
+}
+
+/// The server was restored from a backup (or another desktop found it so): under the new epoch, this
+/// desktop sends again every change it made (the server keeps what it still has) and reads everything
+/// again from the start; applying a change twice changes nothing.
+pub fn restart_after_restore(tx: &Transaction<'_>, epoch: &str) -> Result<usize> {
+    let device: String = tx.query_row("SELECT device FROM team WHERE id = 1", [], |r| r.get(0))?;
+    // A stamp's last part is its device (earshot_core::team::Stamp::encode): the changes made here.
+    let requeued = tx.execute(
+        "INSERT OR IGNORE INTO team_outbox (op_id, stamp, entity, row_uid, field, value)
+         SELECT op_id, stamp, entity, row_uid, field, value FROM team_versions
+          WHERE substr(stamp, 25) = ?1 ORDER BY stamp",
+        [&device],
+    )?;
+    tx.execute("UPDATE team SET epoch = ?1, cursor = 0, cursor_op = NULL WHERE id = 1", [epoch])?;
+    Ok(requeued)
 }
 
 /// Sets each touched field to its newest value, creating the local row when the team made it elsewhere.

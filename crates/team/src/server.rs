@@ -7,7 +7,7 @@ use tokio_postgres::{Client, GenericClient};
 use uuid::Uuid;
 
 /// The schema this build installs and understands, one file per version.
-pub const SCHEMA: &[&str] = &[include_str!("../sql/0001_operations.sql")];
+pub const SCHEMA: &[&str] = &[include_str!("../sql/0001_operations.sql"), include_str!("../sql/0002_epochs.sql")];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -116,6 +116,33 @@ fn unknown_workspace(e: tokio_postgres::Error, workspace: Uuid) -> ServerError {
     }
 }
 
+/// The id of the change at `seq`, if the server has one there: a desktop checks that the change it applied
+/// last is still where it was, or the server was restored from a backup.
+pub async fn op_at(client: &Client, workspace: Uuid, seq: i64) -> Result<Option<Uuid>> {
+    let row = client
+        .query_opt("SELECT op_id FROM earshot_ops WHERE workspace = $1 AND seq = $2", &[&workspace, &seq])
+        .await?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// The workspace's epoch in force.
+pub async fn epoch(client: &Client, workspace: Uuid) -> Result<Uuid> {
+    Ok(client
+        .query_opt("SELECT epoch FROM earshot_workspaces WHERE id = $1", &[&workspace])
+        .await?
+        .ok_or(ServerError::UnknownWorkspace(workspace))?
+        .get(0))
+}
+
+/// Starts a new epoch after a restore, unless another desktop did since `seen`; the epoch in force.
+pub async fn new_epoch(client: &Client, workspace: Uuid, seen: Uuid) -> Result<Uuid> {
+    let row = client
+        .query_one("SELECT earshot_new_epoch($1, $2)", &[&workspace, &seen])
+        .await
+        .map_err(|e| unknown_workspace(e, workspace))?;
+    Ok(row.get(0))
+}
+
 /// A change as every desktop applies it, in the server's order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pulled {
@@ -200,11 +227,12 @@ mod tests {
         let cluster = Cluster::start();
         let url = cluster.database().await;
         let mut first = connect(&url).await;
-        assert_eq!(install(&mut first).await.unwrap(), 1);
-        assert_eq!(install(&mut first).await.unwrap(), 1);
+        let latest = SCHEMA.len() as i32;
+        assert_eq!(install(&mut first).await.unwrap(), latest);
+        assert_eq!(install(&mut first).await.unwrap(), latest);
         first.execute("UPDATE earshot_schema SET version = 99", &[]).await.unwrap();
         match install(&mut first).await {
-            Err(ServerError::NewerSchema { found: 99, known: 1 }) => {}
+            Err(ServerError::NewerSchema { found: 99, known }) => assert_eq!(known, latest),
             other => panic!("a newer schema was not refused: {other:?}"),
         }
     }

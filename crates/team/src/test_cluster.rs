@@ -90,6 +90,34 @@ impl Cluster {
         connect(&self.url(database)).await
     }
 
+    /// Backs a database up with `pg_dump`, as a business's nightly backup would; the dump file.
+    pub fn dump(&self, database: &str) -> PathBuf {
+        let file = self.dir.path().join(format!("{database}-{}.dump", self.databases.fetch_add(1, Ordering::SeqCst)));
+        let (port, target) = (self.port.to_string(), file.display().to_string());
+        let out = Command::new(self.bin.join("pg_dump"))
+            .args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-Fc", "-f", &target, database])
+            .output()
+            .expect("run pg_dump");
+        assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+        file
+    }
+
+    /// Replaces a database with a backup, as restoring the server after a failure would: everything since
+    /// the backup is gone, and every connection to it is cut.
+    pub async fn restore(&self, database: &str, dump: &Path) {
+        let admin = self.connect("postgres").await;
+        // Two statements: neither may run inside a transaction block.
+        admin.batch_execute(&format!("DROP DATABASE {database} WITH (FORCE)")).await.unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {database}")).await.unwrap();
+        let port = self.port.to_string();
+        let out = Command::new(self.bin.join("pg_restore"))
+            .args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-d", database])
+            .arg(dump)
+            .output()
+            .expect("run pg_restore");
+        assert!(out.status.success(), "pg_restore failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// Stops the server at once, as a crash or a power cut would.
     pub fn kill(&self) {
         self.pg_ctl(&["-m", "immediate", "stop"]);
