@@ -537,4 +537,66 @@ mod tests {
         sync_once(&newcomer, &mut on_newcomer).await.unwrap();
         assert_eq!(city_and_title(&newcomer), both);
     }
+
+    async fn server_ops(client: &Client) -> i64 {
+        client.query_one("SELECT count(*) FROM earshot_ops", &[]).await.unwrap().get(0)
+    }
+
+    /// The desktop stopped after the server accepted its changes but before it heard so: the next sync sends
+    /// them again, and the server keeps each once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn changes_whose_acceptance_was_never_heard_are_sent_again_without_duplicates() {
+        let cluster = Cluster::start();
+        let url = cluster.database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let counter = desktop(dir.path(), "counter", Duration::zero());
+        let address = ServerAddress { shown: url.clone(), credential_id: None };
+        let now = counter.now_text();
+        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
+        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        let mut client = connect(&url).await;
+        let joined = create(&counter, &mut client, &address, "Ann", "Spoke and Chain").await.unwrap();
+        // The push reaches the server; the desktop dies before it records the answer.
+        let waiting = counter.store.read(|c| team::pending(c, 100)).unwrap();
+        let ops: Vec<Op> = waiting.iter().map(|op| to_server(op).unwrap()).collect();
+        server::push(&mut client, joined.workspace.parse().unwrap(), &ops).await.unwrap();
+        assert_eq!(counter.store.read(team::waiting).unwrap(), 8, "nothing was acknowledged here");
+
+        let synced = sync_once(&counter, &mut client).await.unwrap();
+        assert_eq!(synced.pushed, 8);
+        assert_eq!(server_ops(&client).await, 8, "each change once on the server");
+        assert_eq!(counter.store.read(team::waiting).unwrap(), 0);
+    }
+
+    /// The server goes down mid-day: a sync fails with the reason, kept for the status; nothing waiting is
+    /// lost, and the next sync after the server is back sends it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sync_while_the_server_is_down_fails_with_the_reason_and_loses_nothing() {
+        let cluster = Cluster::start();
+        let url = cluster.database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let counter = desktop(dir.path(), "counter", Duration::zero());
+        let address = ServerAddress { shown: url.clone(), credential_id: None };
+        let now = counter.now_text();
+        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
+        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        let mut client = connect(&url).await;
+        create(&counter, &mut client, &address, "Ann", "Spoke and Chain").await.unwrap();
+        sync_once(&counter, &mut client).await.unwrap();
+
+        cluster.kill();
+        let id = counter.store.read(|c| Ok(contacts::live_ids(c)?[0])).unwrap();
+        crate::contacts::contact_edit_fields(&counter, id, &[("city".into(), "Leeds".into())]).unwrap();
+        let secrets = earshot_secrets::MemorySecrets::default();
+        let failed = sync_stored(&counter, &secrets).await.unwrap_err();
+        assert_eq!(failed.code, ApiErrorCode::Storage);
+        let down = status(&counter).unwrap();
+        assert_eq!(down.waiting, 1, "the edit waits");
+        assert_eq!(down.team.unwrap().last_error.as_deref(), Some(failed.message.as_str()));
+
+        cluster.restart();
+        let synced = sync_stored(&counter, &secrets).await.unwrap();
+        assert_eq!(synced.pushed, 1);
+        assert_eq!(status(&counter).unwrap().team.unwrap().last_error, None, "the problem is cleared");
+    }
 }
