@@ -599,4 +599,111 @@ mod tests {
         assert_eq!(synced.pushed, 1);
         assert_eq!(status(&counter).unwrap().team.unwrap().last_error, None, "the problem is cleared");
     }
+
+    /// Everything the team shares, as one text to compare between desktops: each contact by its team id
+    /// with its shared fields, and its live notes.
+    fn canonical(ctx: &Ctx) -> String {
+        ctx.store
+            .read(|c| {
+                let mut rows: Vec<String> = Vec::new();
+                let mut stmt = c.prepare("SELECT local_id, uid FROM team_ids WHERE entity = 'contact' ORDER BY uid")?;
+                let ids: Vec<(i64, String)> =
+                    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                for (id, uid) in ids {
+                    let a = contacts::get(c, id)?;
+                    let mut notes: Vec<String> =
+                        earshot_store::notes::of_contact(c, id)?.into_iter().map(|n| n.body).collect();
+                    notes.sort();
+                    rows.push(format!(
+                        "{uid}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{notes:?}",
+                        a.display_name,
+                        a.given_name,
+                        a.family_name,
+                        a.organization,
+                        a.title,
+                        a.city,
+                        a.website,
+                        a.birthday
+                    ));
+                }
+                Ok(rows.join("\n"))
+            })
+            .unwrap()
+    }
+
+    /// Three desktops work apart in random stretches (renaming, moving, noting, creating customers) and
+    /// sync now and then, in a random order; once all have synced twice, they hold the same workspace.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn three_desktops_working_apart_at_random_end_with_the_same_workspace() {
+        let cluster = Cluster::start();
+        for seed in 0..6 {
+            random_team_day(&cluster, seed).await;
+        }
+    }
+
+    async fn random_team_day(cluster: &Cluster, seed: u64) {
+        let url = cluster.database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let address = ServerAddress { shown: url.clone(), credential_id: None };
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let desktops: Vec<Ctx> =
+            (0..3).map(|i| desktop(dir.path(), &format!("d{i}"), Duration::minutes(rng.i64(-600..600)))).collect();
+        let now = desktops[0].now_text();
+        for name in ["Ana Lima", "Bea Costa"] {
+            let draft = earshot_core::ContactDraft { display_name: name.into(), ..Default::default() };
+            desktops[0].store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        }
+        let mut clients = Vec::new();
+        for (i, ctx) in desktops.iter().enumerate() {
+            let mut client = connect(&url).await;
+            if i == 0 {
+                create(ctx, &mut client, &address, "Ann", "Spoke and Chain").await.unwrap();
+            } else {
+                join(ctx, &client, &address, &format!("Member {i}"), None).await.unwrap();
+            }
+            sync_once(ctx, &mut client).await.unwrap();
+            clients.push(client);
+        }
+        for step in 0..60 {
+            let d = rng.usize(0..3);
+            let ctx = &desktops[d];
+            match rng.u8(0..5) {
+                0 => {
+                    sync_once(ctx, &mut clients[d]).await.unwrap();
+                }
+                1 => {
+                    let draft =
+                        earshot_core::ContactDraft { display_name: format!("New {step}"), ..Default::default() };
+                    let now = ctx.now_text();
+                    ctx.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+                }
+                2 => {
+                    let now = ctx.now_text();
+                    let body = format!("note {step}");
+                    ctx.store
+                        .write(|tx| {
+                            let ids = contacts::live_ids(tx)?;
+                            earshot_store::notes::add(tx, ids[step % ids.len()], &body, &now)
+                        })
+                        .unwrap();
+                }
+                field => {
+                    let ids = ctx.store.read(contacts::live_ids).unwrap();
+                    let id = ids[rng.usize(0..ids.len())];
+                    let (name, value) =
+                        if field == 3 { ("city", format!("City {step}")) } else { ("name", format!("Name {step}")) };
+                    crate::contacts::contact_edit_fields(ctx, id, &[(name.into(), value)]).unwrap();
+                }
+            }
+        }
+        for _ in 0..2 {
+            for (ctx, client) in desktops.iter().zip(clients.iter_mut()) {
+                sync_once(ctx, client).await.unwrap();
+            }
+        }
+        let states: Vec<String> = desktops.iter().map(canonical).collect();
+        assert!(states[0].lines().count() >= 2, "{}", states[0]);
+        assert_eq!(states[0], states[1], "seed {seed}");
+        assert_eq!(states[1], states[2], "seed {seed}");
+    }
 }
