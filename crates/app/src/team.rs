@@ -269,12 +269,15 @@ pub struct TeamStatus {
     pub team: Option<Team>,
     /// Changes made here that the server has not accepted yet.
     pub waiting: i64,
+    /// Contacts deleted on one desktop while another was changing them.
+    pub restore_offers: Vec<team::RestoreOffer>,
 }
 
 pub fn status(ctx: &Ctx) -> Result<TeamStatus, ApiError> {
     let joined = ctx.store.read(team::get)?;
     let waiting = ctx.store.read(team::waiting)?;
-    Ok(TeamStatus { shared: joined.is_some(), team: joined, waiting })
+    let restore_offers = ctx.store.read(team::restore_offers)?;
+    Ok(TeamStatus { shared: joined.is_some(), team: joined, waiting, restore_offers })
 }
 
 /// Leaves the team: the workspace stays as it is; the server's password leaves the keychain.
@@ -705,5 +708,46 @@ mod tests {
         assert!(states[0].lines().count() >= 2, "{}", states[0]);
         assert_eq!(states[0], states[1], "seed {seed}");
         assert_eq!(states[1], states[2], "seed {seed}");
+    }
+
+    /// One desktop deletes a customer while another is still changing them: the delete holds everywhere, and
+    /// every desktop offers the contact back; restoring it on one brings it back everywhere with the change.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_contact_deleted_while_another_desktop_changed_it_is_offered_back_everywhere() {
+        let cluster = Cluster::start();
+        let url = cluster.database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let counter = desktop(dir.path(), "counter", Duration::zero());
+        let laptop = desktop(dir.path(), "laptop", Duration::minutes(1));
+        let address = ServerAddress { shown: url.clone(), credential_id: None };
+        let now = counter.now_text();
+        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
+        let ana = counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        let mut on_counter = connect(&url).await;
+        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
+        sync_once(&counter, &mut on_counter).await.unwrap();
+        let mut on_laptop = connect(&url).await;
+        join(&laptop, &on_laptop, &address, "Sam", None).await.unwrap();
+        sync_once(&laptop, &mut on_laptop).await.unwrap();
+
+        crate::contacts::contact_delete(&counter, ana).unwrap();
+        let on_laptop_id = laptop.store.read(|c| Ok(contacts::live_ids(c)?[0])).unwrap();
+        crate::contacts::contact_edit_fields(&laptop, on_laptop_id, &[("city".into(), "Leeds".into())]).unwrap();
+        for _ in 0..2 {
+            sync_once(&counter, &mut on_counter).await.unwrap();
+            sync_once(&laptop, &mut on_laptop).await.unwrap();
+        }
+        for ctx in [&counter, &laptop] {
+            assert!(ctx.store.read(contacts::live_ids).unwrap().is_empty(), "the delete holds");
+            let offers = status(ctx).unwrap().restore_offers;
+            assert_eq!(offers.len(), 1);
+            assert_eq!(offers[0].name, "Ana Lima");
+        }
+        crate::contacts::contact_restore(&laptop, on_laptop_id).unwrap();
+        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        sync_once(&counter, &mut on_counter).await.unwrap();
+        let back = counter.store.read(|c| contacts::get(c, ana)).unwrap();
+        assert_eq!((back.deleted_at, back.city.as_deref()), (None, Some("Leeds")));
+        assert!(status(&counter).unwrap().restore_offers.is_empty());
     }
 }

@@ -292,6 +292,12 @@ enum ContactsCommand {
     },
     /// Show one contact with its notes, activities and follow-ups (JSON)
     Show { id: i64 },
+    /// Add a note to a contact
+    Note { id: i64, text: String },
+    /// Delete a contact (it can be restored)
+    Delete { id: i64 },
+    /// Restore a deleted contact
+    Restore { id: i64 },
     /// Change some of a contact's fields: --set name="Ann Lee" --set city=Leeds (an empty value clears)
     Edit {
         id: i64,
@@ -750,6 +756,21 @@ enum TeamCommand {
 
 fn contacts_command(ctx: &Ctx, command: ContactsCommand) -> Result<()> {
     match command {
+        ContactsCommand::Note { id, text } => {
+            let note = api(contacts::note_add(ctx, id, &text))?;
+            println!("Added note {note} to contact {id}");
+            Ok(())
+        }
+        ContactsCommand::Delete { id } => {
+            api(contacts::contact_delete(ctx, id))?;
+            println!("Deleted contact {id}; `earshot contacts restore {id}` brings it back");
+            Ok(())
+        }
+        ContactsCommand::Restore { id } => {
+            let c = api(contacts::contact_restore(ctx, id))?;
+            println!("Restored contact {} ({})", c.id, c.display_name);
+            Ok(())
+        }
         ContactsCommand::Edit { id, set, json } => {
             let c = api(contacts::contact_edit_fields(ctx, id, &set))?;
             if json {

@@ -53,6 +53,12 @@ pub fn run(net: &Network, command: TeamCommand) -> Result<()> {
                     if let Some(e) = &t.last_error {
                         println!("Last problem: {e}");
                     }
+                    for offer in &status.restore_offers {
+                        println!(
+                            "Contact {} ({}) was deleted while someone changed it: `earshot contacts restore {}`?",
+                            offer.contact_id, offer.name, offer.contact_id
+                        );
+                    }
                 }
             }
             Ok(())

@@ -256,6 +256,7 @@ pub fn refresh_last_touch(tx: &Transaction<'_>, id: i64) -> Result<()> {
 pub fn soft_delete(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
     ensure_live(tx, id)?;
     tx.execute("UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![id, now])?;
+    crate::team::record_contact_deleted(tx, id, true, now)?;
     search::remove(tx, id)
 }
 
@@ -266,6 +267,8 @@ pub fn restore(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
     )?;
     if n == 0 {
         ensure_live(tx, id)?; // NotFound for a missing id; restoring a live contact is a no-op
+    } else {
+        crate::team::record_contact_deleted(tx, id, false, now)?;
     }
     search::reindex(tx, id)
 }

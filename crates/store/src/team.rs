@@ -19,13 +19,15 @@ pub const CONTACT_FIELDS: [&str; 8] =
 
 pub const CONTACT: &str = "contact";
 pub const NOTE: &str = "note";
+/// Whether a row is deleted: a field like any, so a delete and a restore are settled by their stamps.
+pub const DELETED: &str = "deleted";
 /// A note's fields shared with the team: its contact (by team id), its text, when it was written, and
 /// whether it was deleted. New notes from two desktops are both kept; an edit of one note is a field like any.
 pub const NOTE_FIELDS: [&str; 4] = ["contact", "body", "created_at", "deleted"];
 
 fn is_shared_field(entity: &str, field: &str) -> bool {
     match entity {
-        CONTACT => CONTACT_FIELDS.contains(&field),
+        CONTACT => CONTACT_FIELDS.contains(&field) || field == DELETED,
         NOTE => NOTE_FIELDS.contains(&field),
         _ => false,
     }
@@ -216,6 +218,15 @@ fn record(
     Ok(())
 }
 
+/// Records that a contact was deleted (or restored) here, when the workspace is shared.
+pub fn record_contact_deleted(tx: &Transaction<'_>, id: i64, deleted: bool, now: &str) -> Result<()> {
+    if !is_shared(tx)? {
+        return Ok(());
+    }
+    let contact = uid_of(tx, CONTACT, id, now)?;
+    record(tx, CONTACT, &contact, DELETED, &serde_json::Value::Bool(deleted), now)
+}
+
 /// Records a note written here (by the owner or an import), when the workspace is shared.
 pub fn record_note_written(tx: &Transaction<'_>, note_id: i64, contact_id: i64, body: &str, now: &str) -> Result<()> {
     if !is_shared(tx)? {
@@ -361,6 +372,19 @@ fn settle(tx: &Transaction<'_>, touched: BTreeSet<(String, String, String)>, now
     let mut notes = BTreeSet::new();
     for (entity, row_uid, field) in touched {
         match entity.as_str() {
+            CONTACT if field == DELETED => {
+                let deleted = newest(tx, &entity, &row_uid, &field)?.and_then(|v| v.as_bool()).unwrap_or(false);
+                let id = local_contact(tx, &row_uid, now)?;
+                tx.execute(
+                    "UPDATE contacts SET deleted_at = CASE WHEN ?2 THEN coalesce(deleted_at, ?3) END WHERE id = ?1",
+                    params![id, deleted, now],
+                )?;
+                if deleted {
+                    search::remove(tx, id)?;
+                } else {
+                    contacts.insert(id);
+                }
+            }
             CONTACT if CONTACT_FIELDS.contains(&field.as_str()) => {
                 let value = newest(tx, &entity, &row_uid, &field)?;
                 let id = local_contact(tx, &row_uid, now)?;
@@ -481,6 +505,36 @@ fn set_contact_field(tx: &Transaction<'_>, id: i64, field: &str, value: Option<&
         other => return Err(StoreError::Invalid(format!("\"{other}\" is not a shared contact field"))),
     };
     Ok(())
+}
+
+/// A contact deleted on one desktop while another changed it: still deleted everywhere, and offered back
+/// ("restore?") on every desktop, since someone was still working on it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RestoreOffer {
+    pub contact_id: i64,
+    pub name: String,
+    /// The stamp of the delete, and of the newest change made after it.
+    pub deleted: String,
+    pub changed_after: String,
+}
+
+pub fn restore_offers(conn: &Connection) -> Result<Vec<RestoreOffer>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.local_id, c.display_name, d.stamp, max(v.stamp)
+           FROM team_versions d
+           JOIN team_ids i ON i.entity = 'contact' AND i.uid = d.row_uid
+           JOIN contacts c ON c.id = i.local_id AND c.deleted_at IS NOT NULL
+           JOIN team_versions v ON v.entity = 'contact' AND v.row_uid = d.row_uid AND v.field != 'deleted'
+                               AND v.stamp > d.stamp
+          WHERE d.entity = 'contact' AND d.field = 'deleted' AND d.value = 'true'
+            AND d.stamp = (SELECT max(x.stamp) FROM team_versions x
+                            WHERE x.entity = 'contact' AND x.row_uid = d.row_uid AND x.field = 'deleted')
+          GROUP BY i.local_id ORDER BY i.local_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RestoreOffer { contact_id: r.get(0)?, name: r.get(1)?, deleted: r.get(2)?, changed_after: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A value a contact's field had before a newer one won: what it was, and the stamp (time and desktop).
