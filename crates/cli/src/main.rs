@@ -6,6 +6,7 @@
 mod analyze;
 mod bench;
 mod bench_listening;
+mod bench_team;
 mod bench_triage;
 mod bench_value;
 mod listen;
@@ -217,6 +218,17 @@ enum Command {
         contacts: usize,
         #[arg(long, default_value_t = 500_000)]
         orders: usize,
+    },
+    /// Measure team sharing on a PostgreSQL server (an empty database it may fill): catch-up, bytes per
+    /// change, and the time from a commit on one desktop to visible on another
+    BenchTeam {
+        #[arg(long)]
+        url: String,
+        /// Contacts shared by the first desktop (8 changes each, more with their notes)
+        #[arg(long, default_value_t = 12_500)]
+        contacts: usize,
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
     },
     /// Measure the listening pipeline on a generated corpus and a sync round over local feeds
     BenchListening {
@@ -586,6 +598,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::BenchListening { entries, sources } => bench_listening::run(entries, sources),
         Command::BenchTriage { mentions, contacts } => bench_triage::run(mentions, contacts),
         Command::BenchValue { mentions, contacts, orders } => bench_value::run(mentions, contacts, orders),
+        Command::BenchTeam { url, contacts, rounds } => bench_team::run(&url, contacts, rounds),
         Command::Diagnostics => {
             let ctx = open(cli.db)?;
             let opened = earshot_secrets::open();
