@@ -15,7 +15,7 @@ use earshot_app::Ctx;
 use earshot_core::demo::Seeded;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::bench::{print_table, tempdir, Row};
+use crate::bench::{peak_memory_mib, print_table, tempdir, Row};
 
 /// Everyday words: most entries of a real feed match none of the owner's queries.
 const WORDS: &[&str] = &[
@@ -78,13 +78,6 @@ fn feed(rng: &mut Seeded, feed_no: usize, entries: usize) -> String {
     }
     xml.push_str("</channel></rss>");
     xml
-}
-
-fn peak_memory_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
 }
 
 /// Serves `/feed/N` from `feeds` with an ETag, answering 304 to a matching `If-None-Match`.

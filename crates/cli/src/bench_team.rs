@@ -14,13 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 use earshot_app::{team, Ctx};
 
-use crate::bench::{print_table, tempdir, Row};
-
-fn peak_memory_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
+use crate::bench::{peak_memory_mib, print_table, tempdir, Row};
 
 fn earshot(db: &std::path::Path, args: &[&str]) -> Result<String> {
     let out = Command::new(std::env::current_exe()?).arg("--db").arg(db).args(args).output()?;
