@@ -3,7 +3,7 @@
 //! Around them: [`registry`], the one declaration of every command and event the UI can use;
 //! [`services`], the one assembly (workspace, HTTP client, keychain rule, service addresses, [`engine`]
 //! handle, and the program's [`services::Host`]) that the desktop shell, the command line and `earshot-host`
-//! all build.
+//! all build; [`team`], sharing the workspace with a team through its PostgreSQL server (`earshot-team`).
 //!
 //! Invariants: every input from outside is checked here before it reaches the store; every error that
 //! leaves is an [`ApiError`] with a code the UI can branch on and a message a person can act on; the types

@@ -10,6 +10,10 @@
 //! Closed sets (source kinds, mention states…) are `earshot-core` enums stored as text without a `CHECK`,
 //! read back with their parser so an unknown name is an error naming it.
 //!
+//! While the workspace is shared with a team ([`team`]), a write to a shared field also records the change
+//! for the team in the same transaction; a field that joins the team is recorded where it is written and
+//! settled in [`team`]'s `settle`.
+//!
 //! To add a table: add a numbered file under `migrations/` (never edit a shipped one), list it in
 //! [`migrations::MIGRATIONS`], and give it a module with its row type, reads and writes, and tests. Foreign
 //! keys are off while a migration runs (so a table others refer to can be rebuilt) and every reference is
