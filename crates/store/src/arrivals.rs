@@ -1,7 +1,7 @@
 //! What happens to an item as it arrives, on the store's side. Before the write, [`plan`] reads what the
 //! assessment needs (which items are new or changed, their authors' contacts and customer weights, the
 //! owner's rules); the caller assesses them ([`earshot_core::triage::assess`], pure) outside the write; then
-//! [`crate::mentions::ingest`] stores each with its [`Assessment`] and [`settle`] applies what it decided.
+//! [`crate::mentions::ingest`] stores each with its [`Assessment`] and `settle` applies what it decided.
 
 use earshot_core::mention::NewMention;
 use earshot_core::triage::{self as rules_of, Assessment, AuthorFacts};

@@ -3,7 +3,7 @@
 //! mentions: [`refresh`] adds mentions past the watermark, recomputes the days a trigger marked stale (a
 //! stored mention's matches, sentiment, reach or date changed, or it was removed), and starts over when the
 //! shop's time zone changed. Groups: every `brand` query together is the business ("brand"); each
-//! `competitor` query is its own group ("q:<id>"); `industry` queries are not part of the share.
+//! `competitor` query is its own group (`q:<id>`); `industry` queries are not part of the share.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

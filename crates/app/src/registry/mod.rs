@@ -1,5 +1,5 @@
-//! The one registry of what the UI can ask and hear. Each command is declared once, in [`commands`], as a
-//! name, its arguments, its result and a body over [`Services`]; each event once, in [`events`]. From those
+//! The one registry of what the UI can ask and hear. Each command is declared once, in `commands.rs`, as a
+//! name, its arguments, its result and a body over [`Services`]; each event once, in `events.rs`. From those
 //! declarations come:
 //!
 //! - [`dispatch`], which the desktop shell's IPC handler and the local HTTP host (`earshot-host`) both call;
@@ -11,7 +11,7 @@
 //! The generated files say so in their first lines; [`generate`]'s test fails when one is stale
 //! (regenerate with `EARSHOT_UPDATE_BINDINGS=1 cargo test -p earshot-app generated`).
 //!
-//! To add a command: write its use case in the module of its noun, then declare it in [`commands`] and
+//! To add a command: write its use case in the module of its noun, then declare it in `commands.rs` and
 //! regenerate. Nothing else names it.
 
 /// Declares the commands: `name(services, arg: Type, …; file) -> Result { body }`. The body is an async
