@@ -191,7 +191,7 @@ impl Services {
     }
 
     /// Where secrets go, chosen once by the keychain rule, off the caller's thread; a keychain that does
-    /// not answer within [`KEYCHAIN_TIMEOUT`] is passed over for this run.
+    /// not answer within `KEYCHAIN_TIMEOUT` is passed over for this run.
     pub async fn secrets(&self) -> &Secrets {
         if let Some(chosen) = self.secrets.get() {
             return chosen;
