@@ -99,3 +99,66 @@ async fn the_servers_password_is_kept_in_the_keychain_never_in_the_workspace() {
     }
     ok(&db, &["team", "leave"]);
 }
+
+/// A desktop catching up is killed (`kill -9`) again and again, in the middle of pulling and applying
+/// pages: each page is applied with its cursor in one transaction, so once a sync finally completes it has
+/// every contact exactly once, and nothing waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_killed_again_and_again_while_catching_up_ends_with_everything_once() {
+    let cluster = Cluster::start();
+    let url = cluster.database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
+    let people = dir.path().join("people.csv");
+    let mut csv = String::from("Name,Email,City\n");
+    for i in 0..1500 {
+        csv.push_str(&format!("Person {i},p{i}@example.com,Town {}\n", i % 37));
+    }
+    std::fs::write(&people, csv).unwrap();
+    ok(&counter, &["contacts", "import", people.to_str().unwrap()]);
+    ok(&counter, &["team", "create", &url, "--member", "Ann"]);
+
+    let mut rng = fastrand::Rng::with_seed(9);
+    let mut killed = 0;
+    for _ in 0..12 {
+        let shared = json(&laptop, &["team", "status", "--json"])["shared"] == true;
+        let args: Vec<&str> =
+            if shared { vec!["team", "sync", "--once"] } else { vec!["team", "join", &url, "--member", "Sam"] };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
+            .arg("--db")
+            .arg(&laptop)
+            .args(&args)
+            .env("EARSHOT_LOG_DIR", laptop.with_extension("logs"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(rng.u64(20..400)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(killed > 0, "no run was cut short; the test would prove nothing");
+    if json(&laptop, &["team", "status", "--json"])["shared"] != true {
+        ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    }
+    ok(&laptop, &["team", "sync", "--once"]);
+    let names = |db: &Path| -> Vec<String> {
+        let mut names: Vec<String> = json(db, &["contacts", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}|{}", c["name"], c["city"]))
+            .collect();
+        names.sort();
+        names
+    };
+    let (here, there) = (names(&counter), names(&laptop));
+    assert_eq!(there.len(), 1500, "every contact once");
+    assert_eq!(here, there);
+    let status = json(&laptop, &["team", "status", "--json"]);
+    assert_eq!(status["waiting"], 0);
+    assert_eq!(status["team"]["cursor"], 1500 * 8, "the cursor is at the end, with no gap");
+}
