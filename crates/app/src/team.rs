@@ -338,6 +338,43 @@ mod tests {
         Ctx::with_clock(store, Utc::now() + clock_offset)
     }
 
+    /// A customer written on a desktop; their local id.
+    fn add_customer(ctx: &Ctx, name: &str, notes: &[&str]) -> i64 {
+        let now = ctx.now_text();
+        let draft = earshot_core::ContactDraft {
+            display_name: name.into(),
+            notes: notes.iter().map(|n| n.to_string()).collect(),
+            ..Default::default()
+        };
+        ctx.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap()
+    }
+
+    fn address(url: &str) -> ServerAddress {
+        ServerAddress { shown: url.to_string(), credential_id: None }
+    }
+
+    /// A desktop that shares its workspace on `url`, with what the first sync did.
+    async fn share(ctx: &Ctx, url: &str) -> (Client, Synced) {
+        let mut client = connect(url).await;
+        create(ctx, &mut client, &address(url), "Ann", "Spoke and Chain").await.unwrap();
+        let synced = sync_once(ctx, &mut client).await.unwrap();
+        (client, synced)
+    }
+
+    /// A desktop that joins the workspace shared on `url` and receives it.
+    async fn join_and_sync(ctx: &Ctx, url: &str, member: &str) -> Client {
+        let mut client = connect(url).await;
+        join(ctx, &client, &address(url), member, None).await.unwrap();
+        sync_once(ctx, &mut client).await.unwrap();
+        client
+    }
+
+    /// Changes one field of the desktop's first live contact.
+    fn edit_first(ctx: &Ctx, field: &str, value: &str) {
+        let id = ctx.store.read(|c| Ok(contacts::live_ids(c)?[0])).unwrap();
+        crate::contacts::contact_edit_fields(ctx, id, &[(field.into(), value.into())]).unwrap();
+    }
+
     fn rename(ctx: &Ctx, to: &str) {
         let now = ctx.now_text();
         ctx.store
@@ -377,20 +414,12 @@ mod tests {
         let counter = desktop(dir.path(), "counter", Duration::zero());
         let laptop = desktop(dir.path(), "laptop", Duration::hours(24));
         let staff = desktop(dir.path(), "staff", -Duration::hours(24));
-        let address = ServerAddress { shown: url.clone(), credential_id: None };
-        let now = counter.now_text();
-        let draft = earshot_core::ContactDraft { display_name: "Ann Lee".into(), ..Default::default() };
-        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        add_customer(&counter, "Ann Lee", &[]);
 
-        let mut on_counter = connect(&url).await;
-        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
-        assert_eq!(sync_once(&counter, &mut on_counter).await.unwrap().pushed, 8, "every shared field of Ann");
-        let mut on_laptop = connect(&url).await;
-        join(&laptop, &on_laptop, &address, "Ann at home", None).await.unwrap();
-        sync_once(&laptop, &mut on_laptop).await.unwrap();
-        let mut on_staff = connect(&url).await;
-        join(&staff, &on_staff, &address, "Sam", None).await.unwrap();
-        sync_once(&staff, &mut on_staff).await.unwrap();
+        let (mut on_counter, shared) = share(&counter, &url).await;
+        assert_eq!(shared.pushed, 8, "every shared field of Ann");
+        let mut on_laptop = join_and_sync(&laptop, &url, "Ann at home").await;
+        let mut on_staff = join_and_sync(&staff, &url, "Sam").await;
         assert_eq!(name_and_losers(&staff), ("Ann Lee".to_string(), vec![]));
 
         rename(&counter, "Ann Lee-Smith");
@@ -444,20 +473,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let counter = desktop(dir.path(), "counter", Duration::zero());
         let laptop = desktop(dir.path(), "laptop", Duration::zero());
-        let address = ServerAddress { shown: url.clone(), credential_id: None };
-        let now = counter.now_text();
-        let draft = earshot_core::ContactDraft {
-            display_name: "Ana Lima".into(),
-            notes: vec!["Rides a cargo bike".into()],
-            ..Default::default()
-        };
-        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
-        let mut on_counter = connect(&url).await;
-        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
-        sync_once(&counter, &mut on_counter).await.unwrap();
-        let mut on_laptop = connect(&url).await;
-        join(&laptop, &on_laptop, &address, "Sam", None).await.unwrap();
-        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        add_customer(&counter, "Ana Lima", &["Rides a cargo bike"]);
+        let (mut on_counter, _) = share(&counter, &url).await;
+        let mut on_laptop = join_and_sync(&laptop, &url, "Sam").await;
         assert_eq!(notes(&laptop), ["Rides a cargo bike"]);
 
         let add = |ctx: &Ctx, body: &str| {
@@ -503,30 +521,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let counter = desktop(dir.path(), "counter", Duration::zero());
         let laptop = desktop(dir.path(), "laptop", Duration::zero());
-        let address = ServerAddress { shown: url.clone(), credential_id: None };
-        let now = counter.now_text();
-        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
-        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
-        let mut on_counter = connect(&url).await;
-        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
-        sync_once(&counter, &mut on_counter).await.unwrap();
+        add_customer(&counter, "Ana Lima", &[]);
+        let (mut on_counter, _) = share(&counter, &url).await;
         let backup = cluster.dump(&database);
 
         // After the backup: the counter sets the city, the laptop joins and sees it.
-        let edit = |ctx: &Ctx, field: &str, value: &str| {
-            let id = ctx.store.read(|c| Ok(contacts::live_ids(c)?[0])).unwrap();
-            crate::contacts::contact_edit_fields(ctx, id, &[(field.into(), value.into())]).unwrap();
-        };
-        edit(&counter, "city", "Leeds");
+        edit_first(&counter, "city", "Leeds");
         sync_once(&counter, &mut on_counter).await.unwrap();
-        let mut on_laptop = connect(&url).await;
-        join(&laptop, &on_laptop, &address, "Sam", None).await.unwrap();
-        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        join_and_sync(&laptop, &url, "Sam").await;
         assert_eq!(city_and_title(&laptop).0.as_deref(), Some("Leeds"));
 
         cluster.restore(&database, &backup).await;
         let (mut on_counter, mut on_laptop) = (connect(&url).await, connect(&url).await);
-        edit(&laptop, "title", "Head buyer");
+        edit_first(&laptop, "title", "Head buyer");
         sync_once(&laptop, &mut on_laptop).await.unwrap();
         sync_once(&counter, &mut on_counter).await.unwrap();
         sync_once(&laptop, &mut on_laptop).await.unwrap();
@@ -535,9 +542,7 @@ mod tests {
         assert_eq!(city_and_title(&laptop), both);
         // The server holds everything again: a desktop joining now gets it all.
         let newcomer = desktop(dir.path(), "newcomer", Duration::zero());
-        let mut on_newcomer = connect(&url).await;
-        join(&newcomer, &on_newcomer, &address, "Kim", None).await.unwrap();
-        sync_once(&newcomer, &mut on_newcomer).await.unwrap();
+        join_and_sync(&newcomer, &url, "Kim").await;
         assert_eq!(city_and_title(&newcomer), both);
     }
 
@@ -553,12 +558,9 @@ mod tests {
         let url = cluster.database().await;
         let dir = tempfile::tempdir().unwrap();
         let counter = desktop(dir.path(), "counter", Duration::zero());
-        let address = ServerAddress { shown: url.clone(), credential_id: None };
-        let now = counter.now_text();
-        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
-        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+        add_customer(&counter, "Ana Lima", &[]);
         let mut client = connect(&url).await;
-        let joined = create(&counter, &mut client, &address, "Ann", "Spoke and Chain").await.unwrap();
+        let joined = create(&counter, &mut client, &address(&url), "Ann", "Spoke and Chain").await.unwrap();
         // The push reaches the server; the desktop dies before it records the answer.
         let waiting = counter.store.read(|c| team::pending(c, 100)).unwrap();
         let ops: Vec<Op> = waiting.iter().map(|op| to_server(op).unwrap()).collect();
@@ -579,17 +581,11 @@ mod tests {
         let url = cluster.database().await;
         let dir = tempfile::tempdir().unwrap();
         let counter = desktop(dir.path(), "counter", Duration::zero());
-        let address = ServerAddress { shown: url.clone(), credential_id: None };
-        let now = counter.now_text();
-        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
-        counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
-        let mut client = connect(&url).await;
-        create(&counter, &mut client, &address, "Ann", "Spoke and Chain").await.unwrap();
-        sync_once(&counter, &mut client).await.unwrap();
+        add_customer(&counter, "Ana Lima", &[]);
+        share(&counter, &url).await;
 
         cluster.kill();
-        let id = counter.store.read(|c| Ok(contacts::live_ids(c)?[0])).unwrap();
-        crate::contacts::contact_edit_fields(&counter, id, &[("city".into(), "Leeds".into())]).unwrap();
+        edit_first(&counter, "city", "Leeds");
         let secrets = earshot_secrets::MemorySecrets::default();
         let failed = sync_stored(&counter, &secrets).await.unwrap_err();
         assert_eq!(failed.code, ApiErrorCode::Storage);
@@ -647,25 +643,15 @@ mod tests {
     async fn random_team_day(cluster: &Cluster, seed: u64) {
         let url = cluster.database().await;
         let dir = tempfile::tempdir().unwrap();
-        let address = ServerAddress { shown: url.clone(), credential_id: None };
         let mut rng = fastrand::Rng::with_seed(seed);
         let desktops: Vec<Ctx> =
             (0..3).map(|i| desktop(dir.path(), &format!("d{i}"), Duration::minutes(rng.i64(-600..600)))).collect();
-        let now = desktops[0].now_text();
         for name in ["Ana Lima", "Bea Costa"] {
-            let draft = earshot_core::ContactDraft { display_name: name.into(), ..Default::default() };
-            desktops[0].store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
+            add_customer(&desktops[0], name, &[]);
         }
-        let mut clients = Vec::new();
-        for (i, ctx) in desktops.iter().enumerate() {
-            let mut client = connect(&url).await;
-            if i == 0 {
-                create(ctx, &mut client, &address, "Ann", "Spoke and Chain").await.unwrap();
-            } else {
-                join(ctx, &client, &address, &format!("Member {i}"), None).await.unwrap();
-            }
-            sync_once(ctx, &mut client).await.unwrap();
-            clients.push(client);
+        let mut clients = vec![share(&desktops[0], &url).await.0];
+        for (i, ctx) in desktops.iter().enumerate().skip(1) {
+            clients.push(join_and_sync(ctx, &url, &format!("Member {i}")).await);
         }
         for step in 0..60 {
             let d = rng.usize(0..3);
@@ -719,20 +705,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let counter = desktop(dir.path(), "counter", Duration::zero());
         let laptop = desktop(dir.path(), "laptop", Duration::minutes(1));
-        let address = ServerAddress { shown: url.clone(), credential_id: None };
-        let now = counter.now_text();
-        let draft = earshot_core::ContactDraft { display_name: "Ana Lima".into(), ..Default::default() };
-        let ana = counter.store.write(|tx| contacts::insert(tx, &draft, None, &now)).unwrap();
-        let mut on_counter = connect(&url).await;
-        create(&counter, &mut on_counter, &address, "Ann", "Spoke and Chain").await.unwrap();
-        sync_once(&counter, &mut on_counter).await.unwrap();
-        let mut on_laptop = connect(&url).await;
-        join(&laptop, &on_laptop, &address, "Sam", None).await.unwrap();
-        sync_once(&laptop, &mut on_laptop).await.unwrap();
+        let ana = add_customer(&counter, "Ana Lima", &[]);
+        let (mut on_counter, _) = share(&counter, &url).await;
+        let mut on_laptop = join_and_sync(&laptop, &url, "Sam").await;
 
         crate::contacts::contact_delete(&counter, ana).unwrap();
         let on_laptop_id = laptop.store.read(|c| Ok(contacts::live_ids(c)?[0])).unwrap();
-        crate::contacts::contact_edit_fields(&laptop, on_laptop_id, &[("city".into(), "Leeds".into())]).unwrap();
+        edit_first(&laptop, "city", "Leeds");
         for _ in 0..2 {
             sync_once(&counter, &mut on_counter).await.unwrap();
             sync_once(&laptop, &mut on_laptop).await.unwrap();
