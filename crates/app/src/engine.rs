@@ -144,14 +144,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn listening_stops_and_lets_go_of_the_workspace_while_a_check_waits_on_a_silent_server() {
         let (_dir, ctx) = crate::test_support::ctx();
-        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = silent.local_addr().unwrap();
-        let held = tokio::spawn(async move {
-            let mut open = Vec::new();
-            while let Ok((socket, _)) = silent.accept().await {
-                open.push(socket);
-            }
-        });
+        let (address, held) = crate::test_support::silent_server().await;
         crate::listening::source_add_feed(&ctx, &format!("http://{address}/feed.xml"), None).unwrap();
         let (events, mut heard) = tokio::sync::mpsc::unbounded_channel();
         let assembly = Assembly {

@@ -149,4 +149,17 @@ pub(crate) mod test_support {
         let now = DateTime::parse_from_rfc3339("2026-11-25T12:00:00Z").unwrap().with_timezone(&Utc);
         (dir, Ctx::with_clock(store, now))
     }
+
+    /// A server on 127.0.0.1 that accepts connections and never answers; it stops with the returned task.
+    pub async fn silent_server() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = silent.local_addr().unwrap();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                open.push(socket);
+            }
+        });
+        (address, held)
+    }
 }

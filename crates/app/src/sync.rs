@@ -528,15 +528,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_engine_stops_in_the_middle_of_a_check_that_waits_on_a_silent_server() {
         let (_dir, ctx) = crate::test_support::ctx();
-        // A server that accepts the connection and never answers.
-        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = silent.local_addr().unwrap();
-        let held = tokio::spawn(async move {
-            let mut open = Vec::new();
-            while let Ok((socket, _)) = silent.accept().await {
-                open.push(socket);
-            }
-        });
+        let (address, held) = crate::test_support::silent_server().await;
         let source = crate::listening::source_add_feed(&ctx, &format!("http://{address}/feed.xml"), None).unwrap();
         let fetcher = Fetcher::new().unwrap();
         let secrets = earshot_secrets::MemorySecrets::default();
@@ -560,19 +552,6 @@ mod tests {
         let after = ctx.store.read(|c| sources::get(c, source.id, &ctx.now_text())).unwrap();
         assert_eq!(after.last_checked_at, None, "a check cut short records nothing");
         held.abort();
-    }
-
-    /// A server on 127.0.0.1 that accepts connections and never answers; dropped with the returned task.
-    async fn silent_server() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
-        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = silent.local_addr().unwrap();
-        let held = tokio::spawn(async move {
-            let mut open = Vec::new();
-            while let Ok((socket, _)) = silent.accept().await {
-                open.push(socket);
-            }
-        });
-        (address, held)
     }
 
     /// A server on 127.0.0.1 that answers every request with one RSS item about spokes.
@@ -607,7 +586,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn new_mentions_arrive_while_a_reply_waits_on_a_silent_server() {
         let (_dir, ctx) = crate::test_support::ctx();
-        let (silent, silent_task) = silent_server().await;
+        let (silent, silent_task) = crate::test_support::silent_server().await;
         let (feed, feed_task) = feed_server().await;
         crate::listening::queries_add(&ctx, "brand", "spokes").unwrap();
         let feed_source = crate::listening::source_add_feed(&ctx, &format!("http://{feed}/feed.xml"), None).unwrap();
