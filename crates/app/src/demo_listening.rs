@@ -30,7 +30,7 @@ pub fn create(ctx: &Ctx, customers: &[(i64, String)]) -> Result<(), ApiError> {
             listening_queries::add(tx, kind, query, &set_up_at)?;
         }
         for (field, value, action) in script::RULES {
-            rules::rule_add(tx, field, value, action, None, &set_up_at)?;
+            rules::rule_add(tx, field, value, action, None, None, &set_up_at)?;
         }
         let mut channels = Vec::new();
         for (channel, kind, name, url, config) in script::SOURCES {

@@ -270,13 +270,23 @@ pub struct RuleInput {
     pub value: String,
     pub action: String,
     pub tag: Option<String>,
+    /// The member an `assign` rule sends mentions to.
+    pub member: Option<String>,
 }
 
 pub fn rule_add(ctx: &Ctx, input: &RuleInput) -> Result<Rule, ApiError> {
     let now = ctx.now_text();
-    let id = ctx
-        .store
-        .write(|tx| rules::rule_add(tx, &input.field, &input.value, &input.action, input.tag.as_deref(), &now))?;
+    let id = ctx.store.write(|tx| {
+        rules::rule_add(
+            tx,
+            &input.field,
+            &input.value,
+            &input.action,
+            input.tag.as_deref(),
+            input.member.as_deref(),
+            &now,
+        )
+    })?;
     rules_list(ctx)?.into_iter().find(|r| r.id == id).ok_or_else(|| ApiError::invalid("the rule was not saved"))
 }
 

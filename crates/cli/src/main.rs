@@ -480,6 +480,12 @@ enum MentionsCommand {
         /// priority or newest
         #[arg(long, default_value = "newest")]
         sort: String,
+        /// Only mentions assigned to this member of the team
+        #[arg(long)]
+        assignee: Option<String>,
+        /// Only mentions assigned to this desktop's member
+        #[arg(long)]
+        mine: bool,
     },
     /// Decide on one or more mentions: lead, issue, praise, idea, question, done, ignore or snooze
     Triage {
@@ -514,6 +520,14 @@ enum MentionsCommand {
     Replied { id: i64 },
     /// Remove a mention for good (it never comes back from its source)
     Remove { id: i64 },
+    /// Assign a mention to a member of the team (`--nobody` to take the assignment back)
+    Assign {
+        id: i64,
+        #[arg(required_unless_present = "nobody")]
+        member: Option<String>,
+        #[arg(long, conflicts_with = "member")]
+        nobody: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -538,7 +552,8 @@ enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
-    /// When FIELD (keyword, author, source, language, sentiment) matches VALUE, ACTION (ignore, done, tag)
+    /// When FIELD (keyword, author, source, language, sentiment, intent) matches VALUE, ACTION (ignore, done,
+    /// tag, assign)
     Add {
         field: String,
         value: String,
@@ -546,6 +561,9 @@ enum RulesCommand {
         /// The tag, for a tag rule
         #[arg(long)]
         tag: Option<String>,
+        /// The member of the team, for an assign rule ("complaints go to Sam": intent complaint assign --member Sam)
+        #[arg(long)]
+        member: Option<String>,
     },
     Remove {
         id: i64,

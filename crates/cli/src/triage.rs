@@ -11,7 +11,20 @@ use crate::{api, print_json, MentionsCommand, OutboxCommand, RulesCommand};
 
 pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
     match command {
-        MentionsCommand::List { json, limit, state, intent, sentiment, kind, source, lang, search, sort } => {
+        MentionsCommand::List {
+            json,
+            limit,
+            state,
+            intent,
+            sentiment,
+            kind,
+            source,
+            lang,
+            search,
+            sort,
+            assignee,
+            mine,
+        } => {
             let filter = InboxFilter {
                 state: Some(state),
                 intent,
@@ -22,6 +35,8 @@ pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
                 search,
                 sort: Some(sort),
                 limit: Some(limit),
+                assignee,
+                assigned_to_me: mine,
                 ..Default::default()
             };
             let page = api(triage::mentions_inbox(ctx, &filter))?;
@@ -129,6 +144,13 @@ pub fn mentions(ctx: &Ctx, command: MentionsCommand) -> Result<()> {
             println!("Removed mention {id}; it will not come back");
             Ok(())
         }
+        MentionsCommand::Assign { id, member, nobody: _ } => {
+            match api(earshot_app::team::assign(ctx, id, member.as_deref()))? {
+                Some(member) => println!("Mention {id} is assigned to {member}"),
+                None => println!("Mention {id} is assigned to nobody"),
+            }
+            Ok(())
+        }
     }
 }
 
@@ -188,16 +210,19 @@ pub fn rules(ctx: &Ctx, command: RulesCommand) -> Result<()> {
                 return print_json(&rules);
             }
             for r in rules {
-                let tag = r.tag.map(|t| format!(" {t}")).unwrap_or_default();
+                let tag = r.tag.or(r.member).map(|t| format!(" {t}")).unwrap_or_default();
                 println!("{}\t{} = {}\t-> {}{}", r.id, r.field, r.value, r.action, tag);
             }
             Ok(())
         }
-        RulesCommand::Add { field, value, action, tag } => {
+        RulesCommand::Add { field, value, action, tag, member } => {
             if action == "tag" && tag.is_none() {
                 bail!("a tag rule needs --tag NAME");
             }
-            let rule = api(triage::rule_add(ctx, &RuleInput { field, value, action, tag }))?;
+            if action == "assign" && member.is_none() {
+                bail!("an assign rule needs --member NAME");
+            }
+            let rule = api(triage::rule_add(ctx, &RuleInput { field, value, action, tag, member }))?;
             println!("Rule {} added", rule.id);
             Ok(())
         }

@@ -9,7 +9,7 @@
 //!   conflict for a day.
 //! - A field is a [`Register`]: the newer stamp wins, and the losing value is kept in its history, so
 //!   "changed on the laptop while offline" can be shown and taken back.
-//! - Rows are named by UUIDv7 ([`row_id`]); a mention by its source and external id ([`mention_id`]), so two
+//! - Rows are named by UUIDv7 ([`row_id`]); a mention by the post it is ([`mention_id`], [`PostKey`]), so two
 //!   desktops that hear the same post make one mention.
 //!
 //! Nothing here reads the clock or draws randomness: callers pass the wall time and random bytes.
@@ -185,12 +185,45 @@ pub fn row_id(wall_millis: i64, random: [u8; 10]) -> uuid::Uuid {
 
 /// The namespace of mention ids (a fixed random UUID).
 const MENTION_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5f0e_7a42_9c1b_4d6e_8a35_2b7f_0c91_d4e8);
+/// The namespace of member ids.
+const MEMBER_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x2c4d_86b1_0f3e_4a97_b5d2_6e18_93ac_7f40);
 
-/// A mention's id on every desktop: from what its source listens to (`kind`, and the address or account it
-/// reads) and the item's own id there, so the same post heard by two desktops is one mention.
-pub fn mention_id(source_kind: &str, source_address: &str, external_id: &str) -> uuid::Uuid {
-    let name = format!("{source_kind}\u{1f}{source_address}\u{1f}{external_id}");
+/// What names one post for the whole team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostKey<'a> {
+    /// The page it is on (its normalised address, `earshot_core::mention::url_key`): the same page heard
+    /// through two feeds, or found by two desktops with different searches, is one post.
+    Page(&'a str),
+    /// A post with no address: its id where it was heard. A feed's item ids are its own (`address` is the
+    /// feed's); a network's ids (Bluesky, Mastodon, Hacker News) are the same whoever asks.
+    Item { kind: &'a str, address: &'a str, external_id: &'a str },
+}
+
+impl<'a> PostKey<'a> {
+    /// The key of an item heard through a source of `kind` reading `source_address`.
+    pub fn of(url_key: Option<&'a str>, kind: &'a str, source_address: &'a str, external_id: &'a str) -> Self {
+        match url_key {
+            Some(page) => PostKey::Page(page),
+            None => {
+                let address = if kind == "feed" || kind == "manual" { source_address } else { "" };
+                PostKey::Item { kind, address, external_id }
+            }
+        }
+    }
+}
+
+/// A mention's id on every desktop, so the same post heard by two desktops is one mention.
+pub fn mention_id(key: PostKey<'_>) -> uuid::Uuid {
+    let name = match key {
+        PostKey::Page(page) => format!("page\u{1f}{page}"),
+        PostKey::Item { kind, address, external_id } => format!("{kind}\u{1f}{address}\u{1f}{external_id}"),
+    };
     uuid::Uuid::new_v5(&MENTION_NAMESPACE, name.as_bytes())
+}
+
+/// A member's id: members are known by name, whichever desktops they use.
+pub fn member_id(name: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&MEMBER_NAMESPACE, name.trim().to_lowercase().as_bytes())
 }
 
 #[cfg(test)]
@@ -300,9 +333,22 @@ mod tests {
         let later = row_id(T0 + 1, [0; 10]);
         assert!(earlier < later);
         assert_eq!(earlier.get_version_num(), 7);
-        let a = mention_id("mastodon", "https://mastodon.social/tags/bikes", "11223344");
-        assert_eq!(a, mention_id("mastodon", "https://mastodon.social/tags/bikes", "11223344"));
-        assert_ne!(a, mention_id("mastodon", "https://mastodon.social/tags/bikes", "11223345"));
-        assert_ne!(a, mention_id("bluesky", "https://mastodon.social/tags/bikes", "11223344"));
+        let post = "https://mastodon.social/users/ana/statuses/11223344";
+        // Two desktops listening to different tags hear the same status: one mention.
+        let a = mention_id(PostKey::of(None, "mastodon", "https://mastodon.social/tags/bikes", post));
+        assert_eq!(a, mention_id(PostKey::of(None, "mastodon", "https://mastodon.social/tags/repair", post)));
+        assert_ne!(a, mention_id(PostKey::of(None, "mastodon", "https://mastodon.social/tags/bikes", "other")));
+        assert_ne!(a, mention_id(PostKey::of(None, "bluesky", "", post)));
+        // A feed's item ids are its own: the same guid in two feeds is two posts, unless they are one page.
+        let feed = |address| mention_id(PostKey::of(None, "feed", address, "1"));
+        assert_ne!(feed("https://a.example/feed"), feed("https://b.example/feed"));
+        let page = |address| mention_id(PostKey::of(Some("a.example/post"), "feed", address, "1"));
+        assert_eq!(page("https://a.example/feed"), page("https://alerts.example/feed"));
+    }
+
+    #[test]
+    fn a_member_is_the_same_member_however_the_name_is_typed() {
+        assert_eq!(member_id("Sam"), member_id(" sam "));
+        assert_ne!(member_id("Sam"), member_id("Sara"));
     }
 }

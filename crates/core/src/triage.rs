@@ -215,6 +215,7 @@ pub fn rule_matches(rule: &RuleTest<'_>, m: &NewMention, source_id: i64, a: &ana
         "source" => v.parse::<i64>().is_ok_and(|id| id == source_id),
         "language" => a.lang.eq_ignore_ascii_case(v),
         "sentiment" => a.sentiment.as_str() == v,
+        "intent" => a.intents.iter().any(|i| i.as_str().eq_ignore_ascii_case(v)),
         _ => false,
     }
 }

@@ -83,8 +83,16 @@ impl NewActivity {
     }
 }
 
+/// Adds an activity the owner (or an import) recorded on a live contact.
 pub fn add(tx: &Transaction<'_>, contact_id: i64, a: &NewActivity, now: &str) -> Result<i64> {
     contacts::ensure_live(tx, contact_id)?;
+    let id = store(tx, contact_id, a, now)?;
+    crate::team::record_activity_written(tx, id, contact_id, a, now)?;
+    Ok(id)
+}
+
+/// Stores an activity with its order, if it is one, and refreshes the contact's last touch.
+pub(crate) fn store(tx: &Transaction<'_>, contact_id: i64, a: &NewActivity, now: &str) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO activities (contact_id, kind, summary, occurred_at, amount_minor, cost_minor, currency, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -109,14 +117,24 @@ pub fn add(tx: &Transaction<'_>, contact_id: i64, a: &NewActivity, now: &str) ->
 }
 
 pub fn set_deleted(tx: &Transaction<'_>, id: i64, deleted: bool, now: &str) -> Result<()> {
-    let contact_id: i64 = tx
-        .query_row("SELECT contact_id FROM activities WHERE id = ?1", [id], |r| r.get(0))
-        .map_err(|_| StoreError::NotFound { what: "activity", id })?;
+    let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM activities WHERE id = ?1)", [id], |r| r.get(0))?;
+    if !exists {
+        return Err(StoreError::NotFound { what: "activity", id });
+    }
+    mark_deleted(tx, id, deleted.then_some(now))?;
+    crate::team::record_activity_deleted(tx, id, deleted, now)
+}
+
+/// Deletes an activity (with its order) as of `deleted_at`, or brings it back with `None`; an activity
+/// already deleted keeps the time it was deleted.
+pub(crate) fn mark_deleted(tx: &Transaction<'_>, id: i64, deleted_at: Option<&str>) -> Result<()> {
     tx.execute(
-        "UPDATE activities SET deleted_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1",
-        params![id, deleted, now],
+        "UPDATE activities SET deleted_at = CASE WHEN ?2 IS NULL THEN NULL ELSE coalesce(deleted_at, ?2) END
+          WHERE id = ?1",
+        params![id, deleted_at],
     )?;
-    orders::follow_activity(tx, id, deleted.then_some(now))?;
+    orders::follow_activity(tx, id, deleted_at)?;
+    let contact_id: i64 = tx.query_row("SELECT contact_id FROM activities WHERE id = ?1", [id], |r| r.get(0))?;
     contacts::refresh_last_touch(tx, contact_id)
 }
 

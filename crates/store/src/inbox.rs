@@ -39,6 +39,10 @@ pub struct InboxFilter {
     pub contact_id: Option<i64>,
     /// Words to find in the text, title or author.
     pub search: Option<String>,
+    /// Only mentions assigned to this member of the team.
+    pub assignee: Option<String>,
+    /// Only mentions assigned to this desktop's member ("Assigned to me").
+    pub assigned_to_me: bool,
     /// priority (default) or newest.
     pub sort: Option<String>,
     #[ts(type = "number | null")]
@@ -109,6 +113,12 @@ pub fn page(conn: &Connection, f: &InboxFilter, now: &str) -> Result<Vec<Mention
     }
     if let Some(v) = &f.intent {
         arg(&mut sql, " AND instr(',' || m.intents || ',', ?) > 0", format!(",{v},").into());
+    }
+    if let Some(v) = &f.assignee {
+        arg(&mut sql, " AND m.assignee = ? COLLATE NOCASE", v.trim().to_owned().into());
+    }
+    if f.assigned_to_me {
+        sql.push_str(" AND m.assignee = (SELECT member FROM team WHERE id = 1)");
     }
     if let Some(v) = &f.lang {
         arg(&mut sql, " AND m.lang = ?", v.clone().into());

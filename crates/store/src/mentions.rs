@@ -67,6 +67,8 @@ pub struct Mention {
     #[ts(type = "number | null")]
     pub contact_id: Option<i64>,
     pub contact_name: Option<String>,
+    /// The member of the team it is assigned to.
+    pub assignee: Option<String>,
     pub queries: Vec<MatchedQuery>,
 }
 
@@ -180,6 +182,7 @@ pub fn ingest(tx: &Transaction<'_>, source_id: i64, items: &[Arriving], fetched_
                 counts.new += 1;
                 if (m.direct || !query_ids.is_empty()) && duplicate_of.is_none() {
                     counts.new_mentions += 1;
+                    crate::team::heard::record_heard(tx, id, fetched_at)?;
                 }
             }
             Some(id) => {
@@ -270,6 +273,7 @@ pub fn capture(tx: &Transaction<'_>, source_id: i64, item: &Arriving, now: &str)
         |r| r.get(0),
     )?;
     tx.execute("UPDATE mentions SET direct = 1, duplicate_of = NULL WHERE id = ?1", [id])?;
+    crate::team::heard::record_heard(tx, id, now)?;
     Ok(id)
 }
 
@@ -278,7 +282,7 @@ macro_rules! mention_columns {
         "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name, m.author_handle, m.author_url,
                 m.author_followers, m.title, m.text, m.published_at, m.fetched_at, m.likes, m.reposts, m.replies,
                 m.state, m.filed_as, m.snoozed_until, m.sentiment, m.intents, m.lang, m.urgency, m.priority,
-                m.irrelevance, m.contact_id, c.display_name"
+                m.irrelevance, m.contact_id, c.display_name, m.assignee"
     };
 }
 macro_rules! mention_joins {
@@ -328,6 +332,7 @@ pub(crate) fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mentio
         irrelevance: r.get(25)?,
         contact_id: r.get(26)?,
         contact_name: r.get(27)?,
+        assignee: r.get(28)?,
         queries: Vec::new(),
     })
 }

@@ -103,6 +103,13 @@ fn move_rows(tx: &Transaction<'_>, table: &str, ids: &[i64], to: i64) -> Result<
 
 /// Merges `merge_id` into `keep_id`; returns the merge's id (for undo).
 pub fn merge(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Result<i64> {
+    let row = merge_locally(tx, keep_id, merge_id, now)?;
+    crate::team::record_contact_merged(tx, keep_id, merge_id, now)?;
+    Ok(row)
+}
+
+/// The merge itself, on this desktop: also how a merge made on a teammate's desktop arrives here.
+pub(crate) fn merge_locally(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Result<i64> {
     if keep_id == merge_id {
         return Err(StoreError::Invalid("a contact cannot be merged with itself".into()));
     }
@@ -196,6 +203,12 @@ pub fn merge(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Re
 /// Undoes a merge: the merged contact comes back with exactly the rows it had, and the kept contact gets
 /// its own fields back.
 pub fn undo(tx: &Transaction<'_>, merge_row: i64, now: &str) -> Result<()> {
+    let (keep_id, merge_id) = undo_locally(tx, merge_row, now)?;
+    crate::team::record_merge_undone(tx, keep_id, merge_id, now)
+}
+
+/// The undoing itself, on this desktop. The two contacts: (kept, merged).
+pub(crate) fn undo_locally(tx: &Transaction<'_>, merge_row: i64, now: &str) -> Result<(i64, i64)> {
     let (keep_id, merge_id, moved, before, undone): (i64, i64, String, String, Option<String>) = tx
         .query_row(
             "SELECT kept_id, merged_id, moved, kept_before, undone_at FROM merges WHERE id = ?1",
@@ -249,7 +262,7 @@ pub fn undo(tx: &Transaction<'_>, merge_row: i64, now: &str) -> Result<()> {
     search::reindex(tx, keep_id)?;
     search::reindex(tx, merge_id)?;
     tx.execute("UPDATE merges SET undone_at = ?2 WHERE id = ?1", params![merge_row, now])?;
-    Ok(())
+    Ok((keep_id, merge_id))
 }
 
 /// The owner says two contacts are different people: never suggest the pair again.

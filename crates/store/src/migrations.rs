@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_source_kinds_in_code.sql"),
     include_str!("migrations/0011_team.sql"),
     include_str!("migrations/0012_team_epochs.sql"),
+    include_str!("migrations/0013_team_mentions.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
@@ -202,10 +203,14 @@ mod tests {
             let tx = conn.transaction().unwrap();
             let mut d = crate::test_support::person("Zoë Marchetti", Some("zoe@x.example"));
             d.notes = vec!["Met at the café\nasked about tubeless tyres".into()];
-            // Today's insert asks whether the workspace is shared, which this old schema predates.
-            tx.execute_batch("CREATE TABLE team (id INTEGER PRIMARY KEY)").unwrap();
+            // Today's insert asks whether the workspace is shared and who wrote a note, which this old
+            // schema predates.
+            tx.execute_batch(
+                "CREATE TABLE team (id INTEGER PRIMARY KEY, member TEXT); ALTER TABLE notes ADD member TEXT;",
+            )
+            .unwrap();
             let id = crate::contacts::insert(&tx, &d.normalized().unwrap(), None, "2026-01-01T00:00:00Z").unwrap();
-            tx.execute_batch("DROP TABLE team").unwrap();
+            tx.execute_batch("DROP TABLE team; ALTER TABLE notes DROP COLUMN member;").unwrap();
             // As the folding of that time indexed it: the line break lost, two words run together.
             tx.execute("DELETE FROM contacts_fts WHERE rowid = ?1", [id]).unwrap();
             tx.execute(

@@ -13,11 +13,14 @@ pub struct Note {
     pub body: String,
     pub created_at: String,
     pub updated_at: String,
+    /// The team member who wrote it, when the workspace is shared.
+    pub member: Option<String>,
 }
 
 pub fn insert(tx: &Transaction<'_>, contact_id: i64, body: &str, now: &str, import_id: Option<i64>) -> Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO notes (contact_id, body, created_at, updated_at, import_id) VALUES (?1, ?2, ?3, ?3, ?4)",
+        "INSERT INTO notes (contact_id, body, created_at, updated_at, import_id, member)
+         VALUES (?1, ?2, ?3, ?3, ?4, (SELECT member FROM team WHERE id = 1))",
     )?
     .execute(params![contact_id, body, now, import_id])?;
     let id = tx.last_insert_rowid();
@@ -65,10 +68,11 @@ fn contact_of(conn: &Connection, id: i64) -> Result<i64> {
 
 pub fn of_contact(conn: &Connection, contact_id: i64) -> Result<Vec<Note>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, body, created_at, updated_at FROM notes WHERE contact_id = ?1 AND deleted_at IS NULL ORDER BY created_at, id",
+        "SELECT id, body, created_at, updated_at, member FROM notes
+          WHERE contact_id = ?1 AND deleted_at IS NULL ORDER BY created_at, id",
     )?;
     let rows = stmt.query_map([contact_id], |r| {
-        Ok(Note { id: r.get(0)?, body: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)? })
+        Ok(Note { id: r.get(0)?, body: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)?, member: r.get(4)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -1,5 +1,5 @@
 //! The owner's triage rules: when a field of an arriving item matches a value, the item is ignored, marked
-//! done, or its contact tagged. Which items meet a rule is decided before they are stored
+//! done, its contact tagged, or (in a team) it is assigned to a member: "complaints go to Sam". Which items meet a rule is decided before they are stored
 //! ([`earshot_core::triage::rule_matches`]); here rules are kept, listed and applied.
 
 use chrono::{DateTime, Utc};
@@ -19,6 +19,8 @@ pub struct Rule {
     pub value: String,
     pub action: String,
     pub tag: Option<String>,
+    /// The member an `assign` rule sends mentions to.
+    pub member: Option<String>,
     pub created_at: String,
 }
 
@@ -29,8 +31,8 @@ impl Rule {
     }
 }
 
-pub const RULE_FIELDS: [&str; 5] = ["keyword", "author", "source", "language", "sentiment"];
-pub const RULE_ACTIONS: [&str; 3] = ["ignore", "done", "tag"];
+pub const RULE_FIELDS: [&str; 6] = ["keyword", "author", "source", "language", "sentiment", "intent"];
+pub const RULE_ACTIONS: [&str; 4] = ["ignore", "done", "tag", "assign"];
 
 pub fn rule_add(
     tx: &Transaction<'_>,
@@ -38,6 +40,7 @@ pub fn rule_add(
     value: &str,
     action: &str,
     tag: Option<&str>,
+    member: Option<&str>,
     now: &str,
 ) -> Result<i64> {
     if !RULE_FIELDS.contains(&field) {
@@ -53,13 +56,24 @@ pub fn rule_add(
     if field == "sentiment" && !["positive", "neutral", "negative"].contains(&value) {
         return Err(StoreError::Invalid(format!("sentiment \"{value}\" is not positive, neutral or negative")));
     }
+    if field == "intent" && earshot_core::analysis::Intent::parse(value).is_none() {
+        let known: Vec<&str> = earshot_core::analysis::Intent::ALL.iter().map(|i| i.as_str()).collect();
+        return Err(StoreError::Invalid(format!("intent \"{value}\" is not one of {}", known.join(", "))));
+    }
     let tag = tag.map(str::trim).filter(|t| !t.is_empty());
     if action == "tag" && tag.is_none() {
         return Err(StoreError::Invalid("a tag rule needs a tag".into()));
     }
+    let member = match member.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(name) if action == "assign" => Some(crate::team::heard::routing_member(tx, name)?),
+        None if action == "assign" => {
+            return Err(StoreError::Invalid("an assign rule needs the member to send mentions to".into()))
+        }
+        _ => None,
+    };
     tx.execute(
-        "INSERT INTO triage_rules (field, value, action, tag, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![field, value, action, tag, now],
+        "INSERT INTO triage_rules (field, value, action, tag, member, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![field, value, action, tag, member, now],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -75,7 +89,7 @@ pub fn rule_remove(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
 
 pub fn rules_list(conn: &Connection) -> Result<Vec<Rule>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, field, value, action, tag, created_at FROM triage_rules WHERE deleted_at IS NULL ORDER BY id",
+        "SELECT id, field, value, action, tag, member, created_at FROM triage_rules WHERE deleted_at IS NULL ORDER BY id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(Rule {
@@ -84,7 +98,8 @@ pub fn rules_list(conn: &Connection) -> Result<Vec<Rule>> {
             value: r.get(2)?,
             action: r.get(3)?,
             tag: r.get(4)?,
-            created_at: r.get(5)?,
+            member: r.get(5)?,
+            created_at: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -115,7 +130,7 @@ pub fn rule_from_mention(
             )))
         }
     };
-    let id = rule_add(tx, field, &value, "ignore", None, &at)?;
+    let id = rule_add(tx, field, &value, "ignore", None, None, &at)?;
     let created = triage::Created { rule: Some(id), ..Default::default() };
     triage::log(tx, batch, mention_id, "rule", &s.before, &created, &at)?;
     Ok(id)
@@ -126,10 +141,22 @@ pub(crate) fn apply_rule(tx: &Transaction<'_>, rule: &Rule, mention_id: i64, now
     match rule.action.as_str() {
         "ignore" | "done" => {
             let state = if rule.action == "ignore" { "ignored" } else { "done" };
-            tx.execute(
+            let changed = tx.execute(
                 "UPDATE mentions SET state = ?3, decided_at = ?2 WHERE id = ?1 AND state = 'new'",
                 params![mention_id, now, state],
             )?;
+            if changed > 0 {
+                crate::team::heard::record_state_changed(tx, mention_id, now)?;
+            }
+        }
+        "assign" => {
+            let changed = tx.execute(
+                "UPDATE mentions SET assignee = ?2 WHERE id = ?1 AND assignee IS NULL",
+                params![mention_id, rule.member],
+            )?;
+            if changed > 0 {
+                crate::team::heard::record_assignee(tx, mention_id, now)?;
+            }
         }
         _ => {
             let contact: Option<i64> =

@@ -140,9 +140,10 @@ pub(crate) fn log(
     before: &Before,
     created: &Created,
     now: &str,
-) -> Result<()> {
+) -> Result<i64> {
     tx.prepare_cached(
-        "INSERT INTO triage_log (batch, mention_id, action, before, created, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO triage_log (batch, mention_id, action, before, created, at, member)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT member FROM team WHERE id = 1))",
     )?
     .execute(params![
         batch,
@@ -152,7 +153,9 @@ pub(crate) fn log(
         serde_json::to_string(created).expect("plain struct serializes"),
         now
     ])?;
-    Ok(())
+    let id = tx.last_insert_rowid();
+    crate::team::heard::record_decided(tx, id, mention_id, now)?;
+    Ok(id)
 }
 
 /// Applies one decision to a mention, with its follow-up work, and logs it in `batch`.
@@ -228,11 +231,11 @@ pub fn decide(
         at,
         decision != Decision::Snooze
     ])?;
-    log(tx, batch, mention_id, decision.as_str(), &s.before, &created, &at)?;
+    let logged = log(tx, batch, mention_id, decision.as_str(), &s.before, &created, &at)?;
     if decision == Decision::Lead {
         // Who became a lead, on the log row itself: lead conversion reads the log without the mentions.
         tx.prepare_cached("UPDATE triage_log SET contact_id = ?2 WHERE id = ?1")?
-            .execute(params![tx.last_insert_rowid(), contact_id])?;
+            .execute(params![logged, contact_id])?;
     }
     Ok(Decided {
         mention_id,
@@ -282,7 +285,7 @@ pub fn link(tx: &Transaction<'_>, batch: i64, mention_id: i64, contact_id: i64, 
     let s = subject(tx, mention_id)?;
     let at = crate::timestamp(now);
     tx.execute("UPDATE mentions SET contact_id = ?2 WHERE id = ?1", params![mention_id, contact_id])?;
-    log(tx, batch, mention_id, "link", &s.before, &Created::default(), &at)
+    log(tx, batch, mention_id, "link", &s.before, &Created::default(), &at).map(|_| ())
 }
 
 /// Creates a contact from the mention's author and links them, logged in `batch`. Returns the contact id.
@@ -375,13 +378,14 @@ fn answered(
           WHERE id = ?1",
         params![mention_id, at],
     )?;
-    log(tx, batch, mention_id, action, &s.before, created, at)
+    log(tx, batch, mention_id, action, &s.before, created, at).map(|_| ())
 }
 
 /// Takes back the newest decision batch not yet undone. `None` when there is nothing to undo.
 pub fn undo(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Option<Undone>> {
     let batch: Option<i64> = tx.query_row(
-        "SELECT max(batch) FROM triage_log WHERE undone_at IS NULL AND action NOT IN ('undo', 'reopen', 'own_reply')",
+        "SELECT max(batch) FROM triage_log
+          WHERE undone_at IS NULL AND from_team = 0 AND action NOT IN ('undo', 'reopen', 'own_reply')",
         [],
         |r| r.get(0),
     )?;
@@ -455,6 +459,35 @@ fn withdraw(tx: &Transaction<'_>, created: &Created, at: &str, undone: &mut Undo
         contacts::soft_delete(tx, id, at)?;
     }
     Ok(())
+}
+
+/// One decision on a mention, as the log shows it: what, when, and who (in a team).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LoggedDecision {
+    pub action: String,
+    pub at: String,
+    /// The member who made it, when the workspace is shared.
+    pub member: Option<String>,
+    /// Made on another desktop of the team.
+    pub from_team: bool,
+    pub undone: bool,
+}
+
+/// The decisions on a mention, oldest first.
+pub fn decisions_on(conn: &Connection, mention_id: i64) -> Result<Vec<LoggedDecision>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT action, at, member, from_team, undone_at IS NOT NULL FROM triage_log WHERE mention_id = ?1 ORDER BY at, id",
+    )?;
+    let rows = stmt.query_map([mention_id], |r| {
+        Ok(LoggedDecision {
+            action: r.get(0)?,
+            at: r.get(1)?,
+            member: r.get(2)?,
+            from_team: r.get(3)?,
+            undone: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What a reply to a mention needs: its source kind and the item as the source sent it.
@@ -690,15 +723,15 @@ mod tests {
     #[test]
     fn rules_decide_new_mentions_on_arrival() {
         let w = world();
-        w.store.write(|tx| crate::rules::rule_add(tx, "author", "@spam", "ignore", None, NOW)).unwrap();
-        w.store.write(|tx| crate::rules::rule_add(tx, "keyword", "\"apple pie\"", "done", None, NOW)).unwrap();
+        w.store.write(|tx| crate::rules::rule_add(tx, "author", "@spam", "ignore", None, None, NOW)).unwrap();
+        w.store.write(|tx| crate::rules::rule_add(tx, "keyword", "\"apple pie\"", "done", None, None, NOW)).unwrap();
         let spam = w.add(toot("1", "@SPAM", "buy spokes followers"));
         let pie = w.add(toot("2", "@f", "spokes bakes the best apple pie"));
         let kept = w.add(toot("3", "@g", "spokes is great"));
         assert_eq!(w.state(spam).0, "ignored");
         assert_eq!(w.state(pie).0, "done");
         assert_eq!(w.state(kept).0, "new");
-        assert!(w.store.write(|tx| crate::rules::rule_add(tx, "colour", "x", "ignore", None, NOW)).is_err());
+        assert!(w.store.write(|tx| crate::rules::rule_add(tx, "colour", "x", "ignore", None, None, NOW)).is_err());
     }
 
     #[test]

@@ -150,7 +150,11 @@ due_at: string | null, };
 
 export type TagCount = { name: string, contacts: number, };
 
-export type Note = { id: number, body: string, created_at: string, updated_at: string, };
+export type Note = { id: number, body: string, created_at: string, updated_at: string, 
+/**
+ * The team member who wrote it, when the workspace is shared.
+ */
+member: string | null, };
 
 export type Activity = { id: number, kind: ActivityKind, summary: string, occurred_at: string, 
 /**
@@ -283,7 +287,11 @@ sentiment: number, sentiment_label: Sentiment, intents: Array<Intent>, lang: str
 /**
  * Probability, learned from the owner's decisions, that items like this are not relevant.
  */
-irrelevance: number, contact_id: number | null, contact_name: string | null, queries: Array<MatchedQuery>, };
+irrelevance: number, contact_id: number | null, contact_name: string | null, 
+/**
+ * The member of the team it is assigned to.
+ */
+assignee: string | null, queries: Array<MatchedQuery>, };
 
 export type SecretsStatus = { persistence: Persistence, 
 /**
@@ -357,6 +365,14 @@ sentiment: string | null, intent: string | null, lang: string | null, contact_id
  */
 search: string | null, 
 /**
+ * Only mentions assigned to this member of the team.
+ */
+assignee: string | null, 
+/**
+ * Only mentions assigned to this desktop's member ("Assigned to me").
+ */
+assigned_to_me: boolean, 
+/**
  * priority (default) or newest.
  */
 sort: string | null, limit: number | null, offset: number | null, };
@@ -377,7 +393,11 @@ sentiment: number, sentiment_label: Sentiment, intents: Array<Intent>, lang: str
 /**
  * Probability, learned from the owner's decisions, that items like this are not relevant.
  */
-irrelevance: number, contact_id: number | null, contact_name: string | null, queries: Array<MatchedQuery>, };
+irrelevance: number, contact_id: number | null, contact_name: string | null, 
+/**
+ * The member of the team it is assigned to.
+ */
+assignee: string | null, queries: Array<MatchedQuery>, };
 
 export type InboxPage = { items: Array<InboxItem>, open: number, urgent: number, 
 /**
@@ -405,9 +425,17 @@ export type Undone = { batch: number, action: string, mention_ids: number[],
  */
 replies_already_sent: number[], };
 
-export type Rule = { id: number, field: string, value: string, action: string, tag: string | null, created_at: string, };
+export type Rule = { id: number, field: string, value: string, action: string, tag: string | null, 
+/**
+ * The member an `assign` rule sends mentions to.
+ */
+member: string | null, created_at: string, };
 
-export type RuleInput = { field: string, value: string, action: string, tag: string | null, };
+export type RuleInput = { field: string, value: string, action: string, tag: string | null, 
+/**
+ * The member an `assign` rule sends mentions to.
+ */
+member: string | null, };
 
 export type HideLikeInput = { mention_id: number, 
 /**
