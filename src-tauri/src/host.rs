@@ -59,4 +59,17 @@ impl Host for DesktopHost {
             let _ = tray.set_tooltip(Some(tip));
         }
     }
+
+    fn tell_assigned(&self, mentions: &[earshot_app::store_types::Mention]) {
+        let app = &self.0;
+        let shown = mentions.len().min(triage::NOTIFY_AT_MOST as usize);
+        for m in mentions.iter().take(shown) {
+            let (title, body) = triage::assigned_notification(m);
+            let _ = app.notification().builder().title(title).body(body).show();
+        }
+        if mentions.len() > shown {
+            let body = format!("{} more: open \"Assigned to me\" in the inbox", mentions.len() - shown);
+            let _ = app.notification().builder().title("Earshot: more assigned to you").body(body).show();
+        }
+    }
 }

@@ -1,6 +1,7 @@
-//! The handle on the background listening engine ([`crate::sync::run_engine`]): start it on the open
-//! workspace, stop it, ask it to check a source now or to send replies, and hear its status as
-//! [`Event::Listening`] through the [`Host`](crate::services::Host). After a round that brought new
+//! The handle on the background engine: listening ([`crate::sync::run_engine`]) and, in a shared workspace,
+//! the team's sync ([`crate::team::live`]). Start it on the open workspace, stop it, ask it to check a
+//! source now, to send replies or to sync with the team, and hear its status as [`Event::Listening`] and
+//! [`Event::TeamSync`] through the [`Host`](crate::services::Host). After a round that brought new
 //! mentions, the inbox is re-scored and the owner told about urgent ones.
 
 use std::sync::Arc;
@@ -69,6 +70,12 @@ impl Services {
         self.tell_engine(EngineCommand::SendReplies);
     }
 
+    /// Syncs with the team now (the engine syncs on every change anyway, and polls when the server cannot
+    /// notify).
+    pub fn sync_team_now(&self) {
+        self.team_wake.notify_one();
+    }
+
     fn tell_engine(&self, command: EngineCommand) {
         if let Some(engine) = self.engine.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             let _ = engine.mailbox.try_send(command);
@@ -106,7 +113,10 @@ impl Services {
                 }
                 services.host.emit(Event::Listening(event));
             };
-            run_engine(&ctx, &services.fetcher, &secrets, commands, &engine_stop, &on_event).await;
+            // Listening and the team's sync run side by side until the engine is stopped.
+            let team_sync = crate::team::live::keep_in_sync(services.clone(), ctx.clone(), engine_stop.clone());
+            let listening = run_engine(&ctx, &services.fetcher, &secrets, commands, &engine_stop, &on_event);
+            tokio::join!(listening, team_sync);
             drop(secrets);
             // The engine's own hold on the workspace ends here, before anyone hears it has stopped.
             drop(ctx);
@@ -137,6 +147,7 @@ mod tests {
             None
         }
         fn tell_urgent(&self, _: &crate::triage::UrgentNews) {}
+        fn tell_assigned(&self, _: &[crate::store_types::Mention]) {}
     }
 
     /// Quitting or leaving the demo stops listening at once, even while a check waits on a server that never

@@ -70,7 +70,7 @@ pub mod store_types {
     pub use earshot_store::sources::Source;
     pub use earshot_store::tags::TagCount;
     pub use earshot_store::tasks::Task;
-    pub use earshot_store::triage::Undone;
+    pub use earshot_store::triage::{LoggedDecision, Undone};
 }
 
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

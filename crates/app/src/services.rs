@@ -28,6 +28,8 @@ pub trait Host: Send + Sync + 'static {
     fn choose_save_path(&self, file_name: &str) -> Option<PathBuf>;
     /// Tells the owner about urgent mentions (notifications, the tray's count). May block.
     fn tell_urgent(&self, news: &UrgentNews);
+    /// Tells the owner that a teammate assigned these mentions to them. May block.
+    fn tell_assigned(&self, mentions: &[crate::store_types::Mention]);
 }
 
 /// Where the networks Earshot signs in to are reached. Tests point them at servers on 127.0.0.1.
@@ -115,6 +117,8 @@ pub struct Services {
     pub host: Arc<dyn Host>,
     runtime: tokio::runtime::Handle,
     pub(crate) engine: std::sync::Mutex<Option<Engine>>,
+    /// Wakes the background team sync ([`crate::team::live`]) to sync now.
+    pub(crate) team_wake: tokio::sync::Notify,
 }
 
 impl Services {
@@ -140,6 +144,7 @@ impl Services {
             host,
             runtime,
             engine: std::sync::Mutex::new(None),
+            team_wake: tokio::sync::Notify::new(),
         }))
     }
 

@@ -416,6 +416,14 @@ pub fn urgent_notification(m: &Mention) -> (String, String) {
     (format!("Earshot: {what} from {who}{customer}"), notification_markup_escaped(&body))
 }
 
+/// A notification's title and body for a mention a teammate assigned to this desktop's member, escaped like
+/// [`urgent_notification`]'s.
+pub fn assigned_notification(m: &Mention) -> (String, String) {
+    let who = m.author_name.as_deref().or(m.author_handle.as_deref()).unwrap_or("someone");
+    let body = earshot_core::triage::snippet(m.title.as_deref().unwrap_or(&m.text), 160);
+    (format!("Earshot: assigned to you, from {who}"), notification_markup_escaped(&body))
+}
+
 /// Text escaped for the body markup of the Desktop Notifications specification.
 fn notification_markup_escaped(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")

@@ -51,6 +51,10 @@ impl Host for Terminal {
             println!("{} urgent mentions are open: `earshot mentions list` shows them", news.urgent_open);
         }
     }
+
+    fn tell_assigned(&self, mentions: &[earshot_app::store_types::Mention]) {
+        println!("{} mentions were assigned to you: `earshot mentions list --mine` shows them", mentions.len());
+    }
 }
 
 /// The services of one command line run, and the runtime they run on.

@@ -71,6 +71,10 @@ impl Host for PlainHost {
     fn tell_urgent(&self, news: &UrgentNews) {
         eprintln!("urgent {}", news.urgent_open);
     }
+
+    fn tell_assigned(&self, mentions: &[earshot_app::store_types::Mention]) {
+        eprintln!("assigned {}", mentions.len());
+    }
 }
 
 fn main() -> std::process::ExitCode {

@@ -5,8 +5,10 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
+use tokio::sync::mpsc;
 use tokio_postgres::config::Host;
-use tokio_postgres::{Client, Config};
+use tokio_postgres::tls::TlsStream;
+use tokio_postgres::{AsyncMessage, Client, Config, Connection, Socket};
 
 use crate::server::ServerError;
 
@@ -55,6 +57,43 @@ fn on_this_machine(config: &Config) -> bool {
 
 /// Connects to a stored address with its password; the connection's driver runs on the current runtime.
 pub async fn connect(url: &str, password: Option<&str>) -> Result<Client, ServerError> {
+    open(url, password, None).await
+}
+
+/// Connects like [`connect`], and hands every notification the server sends on this connection (after a
+/// `LISTEN`, see [`crate::server::listen`]) to the receiver. The receiver ends when the connection does.
+pub async fn connect_listening(
+    url: &str,
+    password: Option<&str>,
+) -> Result<(Client, mpsc::UnboundedReceiver<String>), ServerError> {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    Ok((open(url, password, Some(sender)).await?, receiver))
+}
+
+/// Runs a connection until it ends, passing on the payload of each notification.
+async fn drive<T>(mut connection: Connection<Socket, T>, notifications: Option<mpsc::UnboundedSender<String>>)
+where
+    T: TlsStream + Unpin,
+{
+    while let Some(message) = std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+        match message {
+            Ok(AsyncMessage::Notification(n)) => {
+                if let Some(to) = &notifications {
+                    let _ = to.send(n.payload().to_string());
+                }
+            }
+            Ok(_) => {}
+            // The client's next request reports the broken connection with its reason.
+            Err(_) => break,
+        }
+    }
+}
+
+async fn open(
+    url: &str,
+    password: Option<&str>,
+    notifications: Option<mpsc::UnboundedSender<String>>,
+) -> Result<Client, ServerError> {
     let mut config = Config::from_str(url).map_err(|e| invalid(url, e))?;
     if let Some(password) = password {
         config.password(password);
@@ -63,7 +102,7 @@ pub async fn connect(url: &str, password: Option<&str>) -> Result<Client, Server
     config.connect_timeout(std::time::Duration::from_secs(10));
     if on_this_machine(&config) {
         let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
-        tokio::spawn(connection);
+        tokio::spawn(drive(connection, notifications));
         return Ok(client);
     }
     config.ssl_mode(tokio_postgres::config::SslMode::Require);
@@ -74,7 +113,7 @@ pub async fn connect(url: &str, password: Option<&str>) -> Result<Client, Server
         .with_root_certificates(roots)
         .with_no_client_auth();
     let (client, connection) = config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls)).await?;
-    tokio::spawn(connection);
+    tokio::spawn(drive(connection, notifications));
     Ok(client)
 }
 

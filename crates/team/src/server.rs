@@ -116,6 +116,19 @@ fn unknown_workspace(e: tokio_postgres::Error, workspace: Uuid) -> ServerError {
     }
 }
 
+/// The notification channel of a workspace: the server notifies it with the last sequence number each
+/// time changes are accepted (`earshot_push`).
+fn channel(workspace: Uuid) -> String {
+    format!("earshot_{}", workspace.simple())
+}
+
+/// Asks the server to notify this connection whenever the workspace gets new changes (see
+/// [`crate::connect::connect_listening`]).
+pub async fn listen(client: &Client, workspace: Uuid) -> Result<()> {
+    client.batch_execute(&format!("LISTEN {}", channel(workspace))).await?;
+    Ok(())
+}
+
 /// The id of the change at `seq`, if the server has one there: a desktop checks that the change it applied
 /// last is still where it was, or the server was restored from a backup.
 pub async fn op_at(client: &Client, workspace: Uuid, seq: i64) -> Result<Option<Uuid>> {

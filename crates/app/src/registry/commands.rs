@@ -19,6 +19,7 @@ use crate::open_workspace::DemoReplaced;
 use crate::registry::{Event, Upload};
 use crate::services::Services;
 use crate::store_types::*;
+use crate::team::{self, TeamStatus};
 use crate::today::{self, ContactBrief, SegmentMember, Today};
 use crate::triage::{self, Alerts, HideLikeInput, InboxPage, RuleInput, TriageInput, TriageResult};
 use crate::value::{self, NpsImported, NpsInput, OrdersImportOptions, OrdersImported, ValueConfig};
@@ -314,11 +315,33 @@ commands! {
 
     mention_mark_replied(s, id: i64) -> () { s.blocking(move |c| triage::mention_mark_replied(c, id)).await }
 
+    /// Assigns a mention to a member of the team (or to nobody); the member's name as the team spells it.
+    mention_assign(s, id: i64, member: Option<String>) -> Option<String> {
+        let assigned = s.blocking(move |c| team::assign(c, id, member.as_deref())).await?;
+        s.sync_team_now();
+        Ok(assigned)
+    }
+
+    /// Who made each decision on a mention, and when.
+    mention_decisions(s, id: i64) -> Vec<LoggedDecision> {
+        s.blocking(move |c| Ok(c.store.read(|conn| earshot_store::triage::decisions_on(conn, id))?)).await
+    }
+
     mention_hide_like(s, input: HideLikeInput) -> Rule {
         s.blocking(move |c| triage::mention_hide_like(c, &input)).await
     }
 
     rules_list(s) -> Vec<Rule> { s.blocking(triage::rules_list).await }
+
+    // The team.
+
+    /// Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
+    team_status(s) -> TeamStatus { s.blocking(team::status).await }
+
+    team_sync_now(s) -> () {
+        s.sync_team_now();
+        Ok(())
+    }
 
     rule_add(s, input: RuleInput) -> Rule { s.blocking(move |c| triage::rule_add(c, &input)).await }
 

@@ -12,7 +12,7 @@ use super::*;
 use crate::triage::{mention_triage, mentions_inbox, TriageInput};
 
 /// A post a desktop's Bluesky search (`search`) heard; its local id.
-fn hear(ctx: &Ctx, search: &str, post: &str, text: &str) -> i64 {
+pub(super) fn hear(ctx: &Ctx, search: &str, post: &str, text: &str) -> i64 {
     let now = ctx.now_text();
     let url = format!("https://bsky.app/search?q={search}");
     let listening = ctx.store.read(|c| sources::list(c, &now)).unwrap().into_iter().find(|s| s.url == url);

@@ -238,6 +238,12 @@ pub async fn join_at(
 
 /// Connects to this workspace's team server, with its password from the keychain.
 pub async fn connect_stored(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<Client, ApiError> {
+    let (joined, password) = stored_server(ctx, secrets)?;
+    connect::connect(&joined.server, password.as_ref().map(|p| p.expose().as_str())).await.map_err(server_error)
+}
+
+/// The team this workspace is shared with, and its server's password from the keychain.
+fn stored_server(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<(Team, Option<Sensitive<String>>), ApiError> {
     let joined = shared_team(ctx)?;
     let password = match &joined.credential_id {
         Some(id) => Some(
@@ -250,7 +256,7 @@ pub async fn connect_stored(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<Clie
         ),
         None => None,
     };
-    connect::connect(&joined.server, password.as_ref().map(|p| p.expose().as_str())).await.map_err(server_error)
+    Ok((joined, password))
 }
 
 /// One sync, recorded in the team's status: success or the reason it failed.
@@ -260,18 +266,25 @@ pub async fn sync_stored(ctx: &Ctx, secrets: &dyn SecretStore) -> Result<Synced,
         Err(e) => Err(e),
     };
     if let Err(e) = &result {
-        let message = e.message.clone();
-        ctx.store.write(|tx| Ok(tx.execute("UPDATE team SET last_error = ?1 WHERE id = 1", [&message])?))?;
+        record_failure(ctx, e)?;
     }
     result
 }
 
+/// Keeps why the last sync failed, for the team's status.
+fn record_failure(ctx: &Ctx, e: &ApiError) -> Result<(), ApiError> {
+    let message = e.message.clone();
+    ctx.store.write(|tx| Ok(tx.execute("UPDATE team SET last_error = ?1 WHERE id = 1", [&message])?))?;
+    Ok(())
+}
+
 /// Where sharing stands on this desktop.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TeamStatus {
     pub shared: bool,
     pub team: Option<Team>,
     /// Changes made here that the server has not accepted yet.
+    #[ts(type = "number")]
     pub waiting: i64,
     pub members: Vec<team::Member>,
     /// Contacts deleted on one desktop while another was changing them.
@@ -341,5 +354,7 @@ fn to_server(op: &FieldOp) -> Result<Op, ApiError> {
 
 #[cfg(test)]
 mod heard_tests;
+pub mod live;
+
 #[cfg(test)]
 mod tests;

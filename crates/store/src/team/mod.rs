@@ -27,7 +27,7 @@ pub use people::{
 };
 
 /// The team this workspace is shared with.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct Team {
     pub workspace: String,
     pub server: String,
@@ -35,6 +35,7 @@ pub struct Team {
     pub device: String,
     pub member: String,
     pub epoch: String,
+    #[ts(type = "number")]
     pub cursor: i64,
     /// The id of the change at `cursor`, to notice a server restored from a backup.
     pub cursor_op: Option<String>,

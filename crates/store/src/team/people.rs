@@ -514,8 +514,9 @@ fn set_channels(tx: &Transaction<'_>, id: i64, field: &str, value: Option<serde_
 
 /// A contact deleted on one desktop while another changed it: still deleted everywhere, and offered back
 /// ("restore?") on every desktop, since someone was still working on it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct RestoreOffer {
+    #[ts(type = "number")]
     pub contact_id: i64,
     pub name: String,
     /// The stamp of the delete, and of the newest change made after it.

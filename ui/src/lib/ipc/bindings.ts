@@ -425,6 +425,40 @@ export type Undone = { batch: number, action: string, mention_ids: number[],
  */
 replies_already_sent: number[], };
 
+export type LoggedDecision = { action: string, at: string, 
+/**
+ * The member who made it, when the workspace is shared.
+ */
+member: string | null, 
+/**
+ * Made on another desktop of the team.
+ */
+from_team: boolean, undone: boolean, };
+
+export type Team = { workspace: string, server: string, credential_id: string | null, device: string, member: string, epoch: string, cursor: number, 
+/**
+ * The id of the change at `cursor`, to notice a server restored from a backup.
+ */
+cursor_op: string | null, last_sync_at: string | null, last_error: string | null, };
+
+export type Member = { name: string, joined_at: string, };
+
+export type RestoreOffer = { contact_id: number, name: string, 
+/**
+ * The stamp of the delete, and of the newest change made after it.
+ */
+deleted: string, changed_after: string, };
+
+export type TeamStatus = { shared: boolean, team: Team | null, 
+/**
+ * Changes made here that the server has not accepted yet.
+ */
+waiting: number, members: Array<Member>, 
+/**
+ * Contacts deleted on one desktop while another was changing them.
+ */
+restore_offers: Array<RestoreOffer>, };
+
 export type Rule = { id: number, field: string, value: string, action: string, tag: string | null, 
 /**
  * The member an `assign` rule sends mentions to.
@@ -927,8 +961,21 @@ export const api = {
    */
   mentionReply: (id: number, text: string): Promise<OutboxItem> => invoke("mention_reply", { id, text }),
   mentionMarkReplied: (id: number): Promise<void> => invoke("mention_mark_replied", { id }),
+  /**
+   * Assigns a mention to a member of the team (or to nobody); the member's name as the team spells it.
+   */
+  mentionAssign: (id: number, member: string | null): Promise<string | null> => invoke("mention_assign", { id, member }),
+  /**
+   * Who made each decision on a mention, and when.
+   */
+  mentionDecisions: (id: number): Promise<Array<LoggedDecision>> => invoke("mention_decisions", { id }),
   mentionHideLike: (input: HideLikeInput): Promise<Rule> => invoke("mention_hide_like", { input }),
   rulesList: (): Promise<Array<Rule>> => invoke("rules_list", {}),
+  /**
+   * Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
+   */
+  teamStatus: (): Promise<TeamStatus> => invoke("team_status", {}),
+  teamSyncNow: (): Promise<void> => invoke("team_sync_now", {}),
   ruleAdd: (input: RuleInput): Promise<Rule> => invoke("rule_add", { input }),
   ruleRemove: (id: number): Promise<void> => invoke("rule_remove", { id }),
   outboxList: (): Promise<Array<OutboxItem>> => invoke("outbox_list", {}),
@@ -964,9 +1011,9 @@ export const api = {
   valueConfigSet: (config: ValueConfig): Promise<ValueConfig> => invoke("value_config_set", { config }),
 } as const;
 
-export type CommandName = "workspace_info" | "workspace_start" | "workspace_replace_demo" | "guided_start_propose" | "guided_start_apply" | "guided_start_skip" | "contacts_page" | "contacts_search" | "contact_get" | "contact_photo" | "contact_create" | "contact_update" | "contact_delete" | "contact_restore" | "contact_tag" | "tags_list" | "note_add" | "note_edit" | "note_delete" | "activity_log" | "activity_delete" | "task_add" | "task_done" | "task_delete" | "tasks_open" | "keep_in_touch_set" | "reconnect_list" | "import_preview" | "import_run" | "import_undo" | "imports_list" | "merge_suggestions" | "contact_merge" | "merge_undo" | "merge_dismiss" | "export_save" | "file_save" | "url_open" | "secrets_status" | "diagnostics_get" | "queries_list" | "own_handles_list" | "own_handles_set" | "query_add" | "query_remove" | "query_preview" | "sources_list" | "source_add_feed" | "source_add_hn" | "source_add_mastodon_hashtag" | "source_add_mastodon_account" | "source_add_bluesky" | "source_remove" | "source_check_now" | "mentions_list" | "mention_capture" | "mentions_inbox" | "mention_triage" | "mention_undo" | "mention_explain" | "mention_link" | "mention_create_contact" | "mention_reply" | "mention_mark_replied" | "mention_hide_like" | "rules_list" | "rule_add" | "rule_remove" | "outbox_list" | "outbox_retry" | "people_list" | "mention_suggest_contacts" | "alerts_get" | "alerts_set" | "orders_preview" | "orders_import" | "nps_import" | "nps_record" | "orders_waiting" | "order_assign" | "order_dismiss" | "contact_orders" | "metrics_get" | "today_get" | "contact_brief" | "case_close" | "segment_members" | "value_config_get" | "value_config_set";
+export type CommandName = "workspace_info" | "workspace_start" | "workspace_replace_demo" | "guided_start_propose" | "guided_start_apply" | "guided_start_skip" | "contacts_page" | "contacts_search" | "contact_get" | "contact_photo" | "contact_create" | "contact_update" | "contact_delete" | "contact_restore" | "contact_tag" | "tags_list" | "note_add" | "note_edit" | "note_delete" | "activity_log" | "activity_delete" | "task_add" | "task_done" | "task_delete" | "tasks_open" | "keep_in_touch_set" | "reconnect_list" | "import_preview" | "import_run" | "import_undo" | "imports_list" | "merge_suggestions" | "contact_merge" | "merge_undo" | "merge_dismiss" | "export_save" | "file_save" | "url_open" | "secrets_status" | "diagnostics_get" | "queries_list" | "own_handles_list" | "own_handles_set" | "query_add" | "query_remove" | "query_preview" | "sources_list" | "source_add_feed" | "source_add_hn" | "source_add_mastodon_hashtag" | "source_add_mastodon_account" | "source_add_bluesky" | "source_remove" | "source_check_now" | "mentions_list" | "mention_capture" | "mentions_inbox" | "mention_triage" | "mention_undo" | "mention_explain" | "mention_link" | "mention_create_contact" | "mention_reply" | "mention_mark_replied" | "mention_assign" | "mention_decisions" | "mention_hide_like" | "rules_list" | "team_status" | "team_sync_now" | "rule_add" | "rule_remove" | "outbox_list" | "outbox_retry" | "people_list" | "mention_suggest_contacts" | "alerts_get" | "alerts_set" | "orders_preview" | "orders_import" | "nps_import" | "nps_record" | "orders_waiting" | "order_assign" | "order_dismiss" | "contact_orders" | "metrics_get" | "today_get" | "contact_brief" | "case_close" | "segment_members" | "value_config_get" | "value_config_set";
 
-export type EventName = "import-progress" | "listening";
+export type EventName = "import-progress" | "listening" | "team-sync";
 
 /**
  * How far an import has got, between chunks of rows.
@@ -980,4 +1027,11 @@ export function onImportProgress(handler: (payload: ImportProgress) => void): Pr
  */
 export function onListening(handler: (payload: EngineEvent) => void): Promise<Unlisten> {
   return listen("listening", handler);
+}
+
+/**
+ * Where sharing with the team stands, after every background sync (and every failed attempt).
+ */
+export function onTeamSync(handler: (payload: TeamStatus) => void): Promise<Unlisten> {
+  return listen("team-sync", handler);
 }
