@@ -4,7 +4,7 @@ import { cleanInput, dayToTimestamp, emptyContactInput, formatDate, formatMoney,
 describe("timeline", () => {
   it("puts notes, activities and follow-ups in one list, newest first", () => {
     const entries = timeline({
-      notes: [{ id: 1, body: "old note", created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z" }],
+      notes: [{ id: 1, body: "old note", created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", member: null }],
       activities: [
         { id: 2, kind: "call", summary: "call", occurred_at: "2026-03-01T00:00:00Z", amount: null, cost: null, currency: null },
       ],

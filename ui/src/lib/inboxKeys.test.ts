@@ -19,6 +19,7 @@ describe("inbox keys", () => {
     expect(inboxActionFor({ key: "u", targetTag: "BODY" })).toEqual({ kind: "undo" });
     expect(inboxActionFor({ key: "w", targetTag: "BODY" })).toEqual({ kind: "why" });
     expect(inboxActionFor({ key: "X", shiftKey: true, targetTag: "BODY" })).toEqual({ kind: "hide-author" });
+    expect(inboxActionFor({ key: "a", targetTag: "BODY" })).toEqual({ kind: "assign" });
   });
 
   it("leaves typing alone", () => {

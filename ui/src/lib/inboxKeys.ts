@@ -11,6 +11,7 @@ export type InboxAction =
   | { kind: "undo" }
   | { kind: "hide-author" }
   | { kind: "why" }
+  | { kind: "assign" }
   | { kind: "search" };
 
 export const INBOX_SHORTCUTS: { keys: string; what: string }[] = [
@@ -26,6 +27,7 @@ export const INBOX_SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "r", what: "Reply" },
   { keys: "o", what: "Open the original" },
   { keys: "w", what: "Why: the words that made this a complaint, a lead, praise…" },
+  { keys: "a", what: "Assign to a member of the team" },
   { keys: "u", what: "Undo the last decision" },
   { keys: "/", what: "Search mentions" },
 ];
@@ -74,6 +76,8 @@ export function inboxActionFor(e: {
       return { kind: "undo" };
     case "w":
       return { kind: "why" };
+    case "a":
+      return { kind: "assign" };
     case "/":
       return { kind: "search" };
     case "X":
