@@ -44,9 +44,10 @@ async fn two_desktops_share_a_workspace_edit_one_customer_apart_and_both_keep_bo
     ok(&counter, &["contacts", "import", people.to_str().unwrap()]);
 
     let created = ok(&counter, &["team", "create", &url, "--member", "Ann"]);
-    assert!(created.contains("8 changes sent"), "{created}");
+    // Each of Ana's eleven shared fields, and Ann joining (her name and when).
+    assert!(created.contains("13 changes sent"), "{created}");
     let joined = ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
-    assert!(joined.contains("8 changes received"), "{joined}");
+    assert!(joined.contains("15 changes received"), "the workspace, and Sam joining: {joined}");
     let on_laptop = json(&laptop, &["contacts", "list", "--json"]);
     assert_eq!(on_laptop[0]["name"], "Ana Lima");
 
@@ -120,28 +121,13 @@ async fn a_desktop_killed_again_and_again_while_catching_up_ends_with_everything
     ok(&counter, &["contacts", "import", people.to_str().unwrap()]);
     ok(&counter, &["team", "create", &url, "--member", "Ann"]);
 
-    let mut rng = fastrand::Rng::with_seed(9);
-    let mut killed = 0;
-    for _ in 0..12 {
+    // The first runs join (and start catching up); once joined, they sync.
+    let next = || {
         let shared = json(&laptop, &["team", "status", "--json"])["shared"] == true;
-        let args: Vec<&str> =
-            if shared { vec!["team", "sync", "--once"] } else { vec!["team", "join", &url, "--member", "Sam"] };
-        let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
-            .arg("--db")
-            .arg(&laptop)
-            .args(&args)
-            .env("EARSHOT_LOG_DIR", laptop.with_extension("logs"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(rng.u64(20..400)));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            killed += 1;
-        }
-        child.wait().unwrap();
-    }
+        let args = if shared { vec!["team", "sync", "--once"] } else { vec!["team", "join", &url, "--member", "Sam"] };
+        args.into_iter().map(String::from).collect()
+    };
+    let killed = kill_while_running(&laptop, &next, 12, 9);
     assert!(killed > 0, "no run was cut short; the test would prove nothing");
     if json(&laptop, &["team", "status", "--json"])["shared"] != true {
         ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
@@ -162,5 +148,127 @@ async fn a_desktop_killed_again_and_again_while_catching_up_ends_with_everything
     assert_eq!(here, there);
     let status = json(&laptop, &["team", "status", "--json"]);
     assert_eq!(status["waiting"], 0);
-    assert_eq!(status["team"]["cursor"], 1500 * 8, "the cursor is at the end, with no gap");
+    assert_eq!(status["team"]["cursor"], server_ops(&url).await, "the cursor is at the end, with no gap");
+}
+
+/// How many changes the server holds.
+async fn server_ops(url: &str) -> i64 {
+    let client = earshot_team::test_cluster::connect(url).await;
+    client.query_one("SELECT count(*) FROM earshot_ops", &[]).await.unwrap().get(0)
+}
+
+/// Runs the command `args` gives on `db` again and again, killing (`kill -9`) each run still going after a
+/// random moment; how many were cut short.
+fn kill_while_running(db: &Path, args: &dyn Fn() -> Vec<String>, runs: usize, seed: u64) -> usize {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut killed = 0;
+    for _ in 0..runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
+            .arg("--db")
+            .arg(db)
+            .args(args())
+            .env("EARSHOT_LOG_DIR", db.with_extension("logs"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(rng.u64(20..400)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    killed
+}
+
+/// A desktop with many changes to send is killed again and again while sending: some runs die after the
+/// server committed a batch but before the desktop recorded it. The changes it sends again are taken once,
+/// and the other desktop ends with every contact once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_killed_again_and_again_while_sending_leaves_every_change_once_on_the_server() {
+    let cluster = Cluster::start();
+    let url = cluster.database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
+    ok(&counter, &["team", "create", &url, "--member", "Ann"]);
+    ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    let people = dir.path().join("people.csv");
+    let mut csv = String::from("Name,Email\n");
+    for i in 0..1500 {
+        csv.push_str(&format!("Person {i},p{i}@example.com\n"));
+    }
+    std::fs::write(&people, csv).unwrap();
+    ok(&laptop, &["contacts", "import", people.to_str().unwrap()]);
+    let waiting = json(&laptop, &["team", "status", "--json"])["waiting"].as_i64().unwrap();
+    let before = server_ops(&url).await;
+
+    // Killed runs until one died after the server took a batch and before the desktop recorded it (the
+    // server holds more of its changes than it knows were taken).
+    let sync = || ["team", "sync", "--once"].map(String::from).to_vec();
+    let waiting_now = || json(&laptop, &["team", "status", "--json"])["waiting"].as_i64().unwrap();
+    let mut caught_between = false;
+    for run in 0..40 {
+        kill_while_running(&laptop, &sync, 1, run);
+        let taken = server_ops(&url).await - before;
+        if taken > waiting - waiting_now() {
+            caught_between = true;
+            break;
+        }
+        if waiting_now() == 0 {
+            break;
+        }
+    }
+    assert!(caught_between, "no run died between the server's commit and the desktop's record of it");
+    ok(&laptop, &["team", "sync", "--once"]);
+    ok(&counter, &["team", "sync", "--once"]);
+    assert_eq!(server_ops(&url).await - before, waiting, "each change sent exactly once, however often it was resent");
+    assert_eq!(json(&laptop, &["team", "status", "--json"])["waiting"], 0);
+    let names: std::collections::BTreeSet<String> = json(&counter, &["contacts", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 1500, "every contact once on the other desktop");
+}
+
+/// A mention captured at the counter reaches the laptop, which assigns it to Ann; after syncing, both
+/// desktops list it with Ann as its assignee, and only Ann's "assigned to me" shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_assigned_on_one_desktop_is_listed_with_its_assignee_on_both() {
+    let cluster = Cluster::start();
+    let url = cluster.database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
+    ok(&counter, &["team", "create", &url, "--member", "Ann"]);
+    ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    let link = "https://www.facebook.com/spokeandchain/posts/1";
+    let said = "The new saddle you sold me broke after a week";
+    ok(&counter, &["capture", link, "--text", said, "--author", "Bo Diaz", "--network", "facebook"]);
+    ok(&counter, &["team", "sync", "--once"]);
+    ok(&laptop, &["team", "sync", "--once"]);
+    let on_laptop = json(&laptop, &["mentions", "list", "--json"]);
+    assert_eq!(on_laptop.as_array().unwrap().len(), 1, "{on_laptop}");
+    assert_eq!(on_laptop[0]["text"], said);
+    let id = on_laptop[0]["id"].to_string();
+
+    let (refused, _, err) = earshot(&laptop, &["mentions", "assign", &id, "Zoë"]);
+    assert!(!refused && err.contains("not a member of the team"), "{err}");
+    assert!(ok(&laptop, &["mentions", "assign", &id, "ann"]).contains("assigned to Ann"));
+    ok(&laptop, &["team", "sync", "--once"]);
+    ok(&counter, &["team", "sync", "--once"]);
+    for db in [&counter, &laptop] {
+        let listed = json(db, &["mentions", "list", "--json"]);
+        assert_eq!(listed[0]["assignee"], "Ann", "{listed}");
+    }
+    assert_eq!(json(&counter, &["mentions", "list", "--mine", "--json"]).as_array().unwrap().len(), 1);
+    assert!(json(&laptop, &["mentions", "list", "--mine", "--json"]).as_array().unwrap().is_empty());
+    let members: Vec<String> = json(&laptop, &["team", "status", "--json"])["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(members, ["Ann", "Sam"]);
 }
