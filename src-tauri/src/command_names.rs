@@ -72,8 +72,6 @@ pub const COMMANDS: &[&str] = &[
     "mention_decisions",
     "mention_hide_like",
     "rules_list",
-    "team_status",
-    "team_sync_now",
     "rule_add",
     "rule_remove",
     "outbox_list",
@@ -97,4 +95,8 @@ pub const COMMANDS: &[&str] = &[
     "segment_members",
     "value_config_get",
     "value_config_set",
+    "team_status",
+    "orders_to_review",
+    "order_reviewed",
+    "team_sync_now",
 ];

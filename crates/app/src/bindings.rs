@@ -87,6 +87,7 @@ pub fn declarations() -> Vec<String> {
         decl::<earshot_store::team::Team>(&cfg),
         decl::<earshot_store::team::Member>(&cfg),
         decl::<earshot_store::team::RestoreOffer>(&cfg),
+        decl::<earshot_store::team::orders::OrderToReview>(&cfg),
         decl::<crate::team::TeamStatus>(&cfg),
         decl::<rules::Rule>(&cfg),
         decl::<crate::triage::RuleInput>(&cfg),

@@ -119,6 +119,8 @@ pub struct Services {
     pub(crate) engine: std::sync::Mutex<Option<Engine>>,
     /// Wakes the background team sync ([`crate::team::live`]) to sync now.
     pub(crate) team_wake: tokio::sync::Notify,
+    /// Tells the background team sync that a command ran: there may be changes to send.
+    pub(crate) team_wrote: tokio::sync::Notify,
 }
 
 impl Services {
@@ -145,6 +147,7 @@ impl Services {
             runtime,
             engine: std::sync::Mutex::new(None),
             team_wake: tokio::sync::Notify::new(),
+            team_wrote: tokio::sync::Notify::new(),
         }))
     }
 
@@ -162,13 +165,16 @@ impl Services {
     }
 
     /// Runs a use case on the blocking pool, so the caller's thread (the window's, the server's) stays free
-    /// while SQLite works.
+    /// while SQLite works. Afterwards the team's sync looks at once for changes to send (a count of the
+    /// outbox, nothing more when there are none).
     pub async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Ctx) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let ctx = self.ctx()?;
-        self.off_thread(move || f(&ctx)).await
+        let done = self.off_thread(move || f(&ctx)).await;
+        self.team_wrote.notify_one();
+        done
     }
 
     /// Runs blocking work that needs no workspace on the blocking pool.

@@ -171,7 +171,19 @@ pub fn order_assign(ctx: &Ctx, order_id: i64, contact_id: Option<i64>) -> Result
 }
 
 pub fn order_dismiss(ctx: &Ctx, order_id: i64) -> Result<i64, ApiError> {
-    Ok(ctx.store.write(|tx| store_orders::dismiss(tx, order_id))?)
+    let now = ctx.now_text();
+    Ok(ctx.store.write(|tx| store_orders::dismiss(tx, order_id, &now))?)
+}
+
+/// Orders changed on two desktops of the team apart, waiting for someone to look at them.
+pub fn orders_to_review(ctx: &Ctx) -> Result<Vec<earshot_store::team::orders::OrderToReview>, ApiError> {
+    Ok(ctx.store.read(earshot_store::team::orders::to_review)?)
+}
+
+/// Someone looked at an order flagged for review: on every desktop, it is no longer flagged.
+pub fn order_reviewed(ctx: &Ctx, order_id: i64) -> Result<(), ApiError> {
+    let now = ctx.now_text();
+    Ok(ctx.store.write(|tx| earshot_store::team::orders::reviewed(tx, order_id, &now))?)
 }
 
 pub fn contact_orders(ctx: &Ctx, contact_id: i64, limit: i64) -> Result<Vec<store_orders::Order>, ApiError> {

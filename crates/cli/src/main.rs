@@ -224,8 +224,8 @@ enum Command {
     BenchTeam {
         #[arg(long)]
         url: String,
-        /// Contacts shared by the first desktop (8 changes each, more with their notes)
-        #[arg(long, default_value_t = 12_500)]
+        /// Contacts shared by the first desktop (11 changes each, more with their notes)
+        #[arg(long, default_value_t = 9_090)]
         contacts: usize,
         #[arg(long, default_value_t = 50)]
         rounds: usize,

@@ -44,6 +44,13 @@ pub enum OrdersCommand {
     },
     /// Take a waiting buyer off the list without linking them
     Dismiss { order: i64 },
+    /// Orders changed on two desktops of the team apart (a refund here, a cancellation there)
+    Review {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say an order flagged for review has been looked at
+    Reviewed { order: i64 },
     /// A contact's orders, newest first
     List {
         contact: i64,
@@ -145,6 +152,32 @@ pub fn orders(ctx: &Ctx, command: OrdersCommand) -> Result<()> {
         OrdersCommand::Dismiss { order } => {
             let n = api(value::order_dismiss(ctx, order))?;
             println!("{n} orders taken off the list");
+            Ok(())
+        }
+        OrdersCommand::Review { json } => {
+            let list = api(value::orders_to_review(ctx))?;
+            if json {
+                return print_json(&list);
+            }
+            for o in list {
+                println!(
+                    "{}\t{} {}\tnow {} {} {}\tthe other change said {} {} {}",
+                    o.id,
+                    o.source,
+                    o.external_id,
+                    o.status,
+                    o.amount,
+                    o.currency,
+                    o.other_status,
+                    o.other_amount,
+                    o.currency
+                );
+            }
+            Ok(())
+        }
+        OrdersCommand::Reviewed { order } => {
+            api(value::order_reviewed(ctx, order))?;
+            println!("Order {order} reviewed");
             Ok(())
         }
         OrdersCommand::List { contact, json } => {

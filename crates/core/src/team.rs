@@ -221,6 +221,15 @@ pub fn mention_id(key: PostKey<'_>) -> uuid::Uuid {
     uuid::Uuid::new_v5(&MENTION_NAMESPACE, name.as_bytes())
 }
 
+/// The namespace of order ids.
+const ORDER_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x8d1c_3e5a_72f4_4b09_a6e3_51c8_0d27_9b64);
+
+/// An imported order's id on every desktop, from its source and its id there: the same export imported on
+/// two desktops is one order.
+pub fn order_id(source: &str, external_id: &str) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&ORDER_NAMESPACE, format!("{source}\u{1f}{external_id}").as_bytes())
+}
+
 /// A member's id: members are known by name, whichever desktops they use.
 pub fn member_id(name: &str) -> uuid::Uuid {
     uuid::Uuid::new_v5(&MEMBER_NAMESPACE, name.trim().to_lowercase().as_bytes())

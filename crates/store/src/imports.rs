@@ -521,11 +521,18 @@ pub fn undo(tx: &Transaction<'_>, import_id: i64, now: &str) -> Result<()> {
     for id in touched {
         search::reindex(tx, id)?;
     }
+    let orders: Vec<i64> = tx
+        .prepare("SELECT id FROM orders WHERE import_id = ?1 AND deleted_at IS NULL")?
+        .query_map([import_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for table in ["orders", "nps_answers"] {
         tx.execute(
             &format!("UPDATE {table} SET deleted_at = ?2 WHERE import_id = ?1 AND deleted_at IS NULL"),
             params![import_id, now],
         )?;
+    }
+    for id in orders {
+        crate::team::orders::record_details(tx, id, now)?;
     }
     tx.execute("UPDATE imports SET undone_at = ?2 WHERE id = ?1", params![import_id, now])?;
     Ok(())

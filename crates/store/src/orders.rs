@@ -151,6 +151,7 @@ pub fn import(
                 counts.unchanged += 1;
             } else {
                 update.execute(params![id, d.status.as_str(), d.amount_minor, d.refunded_minor])?;
+                crate::team::orders::record_details(tx, id, now)?;
                 if deleted {
                     counts.added += 1;
                 } else {
@@ -201,6 +202,9 @@ pub fn import(
             import_id,
             now
         ])?;
+        let id = tx.last_insert_rowid();
+        crate::team::orders::record_details(tx, id, now)?;
+        crate::team::orders::record_buyer(tx, id, now)?;
         counts.added += 1;
         // Buying something is a touch: the keep-in-touch clock restarts at the newest purchase.
         if let (Some(id), OrderKind::Sale, OrderStatus::Paid) = (contact, d.kind, d.status) {
@@ -336,17 +340,19 @@ pub fn assign(tx: &Transaction<'_>, order_id: i64, contact_id: Option<i64>, now:
     let mut stmt = tx.prepare_cached("UPDATE orders SET contact_id = ?2, unmatched = NULL WHERE id = ?1")?;
     for id in ids {
         stmt.execute(params![id, contact])?;
+        crate::team::orders::record_buyer(tx, id, now)?;
     }
     contacts::refresh_last_touch(tx, contact)?;
     Ok(contact)
 }
 
 /// Takes a buyer off the "who is this?" list without linking them (their orders still count in revenue).
-pub fn dismiss(tx: &Transaction<'_>, order_id: i64) -> Result<i64> {
+pub fn dismiss(tx: &Transaction<'_>, order_id: i64, now: &str) -> Result<i64> {
     let ids = same_buyer(tx, order_id)?;
     let mut stmt = tx.prepare_cached("UPDATE orders SET unmatched = 'dismissed' WHERE id = ?1")?;
     for id in &ids {
         stmt.execute([id])?;
+        crate::team::orders::record_buyer(tx, *id, now)?;
     }
     Ok(ids.len() as i64)
 }
@@ -425,7 +431,7 @@ mod tests {
         assert_eq!(who[0].name.as_deref(), Some("New Person"));
         let made = store.write(|tx| assign(tx, who[0].order_id, None, "2026-02-02T00:00:00Z")).unwrap();
         assert_eq!(store.read(|c| of_contact(c, made, 10)).unwrap().len(), 1);
-        store.write(|tx| dismiss(tx, who[1].order_id)).unwrap();
+        store.write(|tx| dismiss(tx, who[1].order_id, crate::test_support::NOW)).unwrap();
         assert!(store.read(|c| waiting(c, "USD", 10)).unwrap().is_empty());
     }
 

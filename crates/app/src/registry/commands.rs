@@ -25,6 +25,7 @@ use crate::triage::{self, Alerts, HideLikeInput, InboxPage, RuleInput, TriageInp
 use crate::value::{self, NpsImported, NpsInput, OrdersImportOptions, OrdersImported, ValueConfig};
 use crate::workspace::{self, WorkspaceInfo, WorkspaceStart};
 use crate::{merges, ApiError};
+use earshot_store::team::orders::OrderToReview;
 
 /// How old the customer values may be before the dashboard or Today recomputes them, in minutes.
 const VALUES_FRESH_FOR: i64 = 10;
@@ -333,16 +334,6 @@ commands! {
 
     rules_list(s) -> Vec<Rule> { s.blocking(triage::rules_list).await }
 
-    // The team.
-
-    /// Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
-    team_status(s) -> TeamStatus { s.blocking(team::status).await }
-
-    team_sync_now(s) -> () {
-        s.sync_team_now();
-        Ok(())
-    }
-
     rule_add(s, input: RuleInput) -> Rule { s.blocking(move |c| triage::rule_add(c, &input)).await }
 
     rule_remove(s, id: i64) -> () { s.blocking(move |c| triage::rule_remove(c, id)).await }
@@ -430,5 +421,19 @@ commands! {
 
     value_config_set(s, config: ValueConfig) -> ValueConfig {
         s.blocking(move |c| value::value_config_set(c, &config)).await
+    }
+
+    // The team.
+
+    /// Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
+    team_status(s) -> TeamStatus { s.blocking(team::status).await }
+
+    orders_to_review(s) -> Vec<OrderToReview> { s.blocking(value::orders_to_review).await }
+
+    order_reviewed(s, id: i64) -> () { s.blocking(move |c| value::order_reviewed(c, id)).await }
+
+    team_sync_now(s) -> () {
+        s.sync_team_now();
+        Ok(())
     }
 }

@@ -10,5 +10,5 @@ events! {
     /// Live listening status: a source being checked, its result, the end of a round, replies sent.
     Listening = "listening" (EngineEvent),
     /// Where sharing with the team stands, after every background sync (and every failed attempt).
-    TeamSync = "team-sync" (TeamStatus),
+    TeamSync = "team-sync" (Box<TeamStatus>),
 }

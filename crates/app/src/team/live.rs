@@ -22,8 +22,9 @@ use crate::{ApiError, Ctx};
 /// How often the server is asked for changes when no notification came (the fallback of `LISTEN`), and how
 /// often a workspace that is not shared is looked at again.
 pub const POLL: Duration = Duration::from_secs(15);
-/// How often the outbox is looked at for changes written here: a count on a small table.
-const OUTBOX_CHECK: Duration = Duration::from_millis(200);
+/// How often the outbox is looked at for changes written here by the engine itself (what listening
+/// heard); after a command of the owner's it is looked at at once.
+const OUTBOX_CHECK: Duration = Duration::from_millis(500);
 const RETRY_FIRST: Duration = Duration::from_secs(5);
 const RETRY_MOST: Duration = Duration::from_secs(300);
 
@@ -83,6 +84,11 @@ async fn connected(services: &Arc<Services>, ctx: &Arc<Ctx>, stop: &Cancellation
             tokio::select! {
                 _ = stop.cancelled() => return Ok(()),
                 _ = services.team_wake.notified() => break,
+                _ = services.team_wrote.notified() => {
+                    if ctx.store.read(earshot_store::team::waiting)? > 0 {
+                        break;
+                    }
+                }
                 notified = notifications.recv() => match notified {
                     Some(_) => break,
                     None => return Err(ApiError::invalid("the connection to the team's server was closed")),
@@ -117,7 +123,7 @@ fn told(services: &Services, ctx: &Ctx, synced: &Synced) {
 
 fn emit_status(services: &Services, ctx: &Ctx) {
     match status(ctx) {
-        Ok(now) => services.host.emit(Event::TeamSync(now)),
+        Ok(now) => services.host.emit(Event::TeamSync(Box::new(now))),
         Err(e) => tracing::warn!(code = ?e.code, "the team's status could not be read"),
     }
 }
@@ -146,7 +152,7 @@ mod tests {
     impl Host for Watcher {
         fn emit(&self, event: Event) {
             if let Event::TeamSync(status) = event {
-                let _ = self.synced.lock().unwrap().send(status);
+                let _ = self.synced.lock().unwrap().send(*status);
             }
         }
         fn open_url(&self, _: &str) -> Result<(), String> {

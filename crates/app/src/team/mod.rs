@@ -289,6 +289,8 @@ pub struct TeamStatus {
     pub members: Vec<team::Member>,
     /// Contacts deleted on one desktop while another was changing them.
     pub restore_offers: Vec<team::RestoreOffer>,
+    /// Orders changed on two desktops apart, flagged until someone looks at them.
+    pub orders_to_review: Vec<team::orders::OrderToReview>,
 }
 
 pub fn status(ctx: &Ctx) -> Result<TeamStatus, ApiError> {
@@ -300,6 +302,7 @@ pub fn status(ctx: &Ctx) -> Result<TeamStatus, ApiError> {
             waiting: team::waiting(c)?,
             members: team::members(c)?,
             restore_offers: team::restore_offers(c)?,
+            orders_to_review: team::orders::to_review(c)?,
         })
     })?)
 }
@@ -355,6 +358,8 @@ fn to_server(op: &FieldOp) -> Result<Op, ApiError> {
 #[cfg(test)]
 mod heard_tests;
 pub mod live;
+#[cfg(test)]
+mod orders_tests;
 
 #[cfg(test)]
 mod tests;

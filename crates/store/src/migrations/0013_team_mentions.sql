@@ -27,3 +27,6 @@ CREATE INDEX team_aliases_kept ON team_aliases(kept);
 
 -- A routing rule sends matching mentions to a member ("complaints go to Sam").
 ALTER TABLE triage_rules ADD COLUMN member TEXT;
+
+-- An order changed on two desktops apart (a refund here, a cancellation there): flagged until reviewed.
+ALTER TABLE orders ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;

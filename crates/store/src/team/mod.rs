@@ -6,10 +6,12 @@
 //! What is shared, and how each kind settles:
 //! - [`people`]: contacts (each field on its own; deletes and merges as fields too), their notes and
 //!   activities (new ones from every desktop are all kept);
+//! - [`orders`]: orders from the shop's exports (a change made apart from another is flagged for review);
 //! - [`heard`]: mentions (the post, its triage state, its assignee and its contact, each on its own), the
 //!   triage log (every desktop's decisions are kept), and the team's members.
 
 pub mod heard;
+pub mod orders;
 pub mod people;
 
 use std::collections::BTreeSet;
@@ -97,9 +99,11 @@ pub fn leave(tx: &Transaction<'_>) -> Result<()> {
 }
 
 /// Records everything shared as the first desktop does when it shares the workspace: every live contact
-/// with its notes and activities, and every mention in the inbox with its state. Returns the contacts.
+/// with its notes and activities, every imported order, and every mention in the inbox with its state.
+/// Returns the contacts.
 pub fn share_everything(tx: &Transaction<'_>, now: &str) -> Result<usize> {
     let contacts = people::share_all(tx, now)?;
+    orders::share_all(tx, now)?;
     heard::share_all(tx, now)?;
     Ok(contacts)
 }
@@ -304,11 +308,13 @@ pub fn restart_after_restore(tx: &Transaction<'_>, epoch: &str) -> Result<usize>
     Ok(requeued)
 }
 
-/// Brings every touched row to its newest fields, creating local rows the team made elsewhere. Members
-/// first and people before what is heard, so a mention's contact exists when the mention is settled.
+/// Brings every touched row to its newest fields, creating local rows the team made elsewhere. People
+/// first, so an order's buyer and a mention's contact exist when they are settled.
 fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Result<Applied> {
-    let (heard, people): (Touched, Touched) = touched.into_iter().partition(|(entity, _, _)| heard::settles(entity));
+    let (heard, rest): (Touched, Touched) = touched.into_iter().partition(|(entity, _, _)| heard::settles(entity));
+    let (orders, people): (Touched, Touched) = rest.into_iter().partition(|(entity, _, _)| entity == "order");
     people::settle(tx, people, now)?;
+    orders::settle(tx, orders, now)?;
     heard::settle(tx, heard, now)
 }
 

@@ -449,6 +449,16 @@ export type RestoreOffer = { contact_id: number, name: string,
  */
 deleted: string, changed_after: string, };
 
+export type OrderToReview = { id: number, source: string, external_id: string, 
+/**
+ * What it says now (the newer change), and what the other change said.
+ */
+status: string, other_status: string, 
+/**
+ * Decimal text, exact ("48.20").
+ */
+amount: string, other_amount: string, currency: string, };
+
 export type TeamStatus = { shared: boolean, team: Team | null, 
 /**
  * Changes made here that the server has not accepted yet.
@@ -457,7 +467,11 @@ waiting: number, members: Array<Member>,
 /**
  * Contacts deleted on one desktop while another was changing them.
  */
-restore_offers: Array<RestoreOffer>, };
+restore_offers: Array<RestoreOffer>, 
+/**
+ * Orders changed on two desktops apart, flagged until someone looks at them.
+ */
+orders_to_review: Array<OrderToReview>, };
 
 export type Rule = { id: number, field: string, value: string, action: string, tag: string | null, 
 /**
@@ -971,11 +985,6 @@ export const api = {
   mentionDecisions: (id: number): Promise<Array<LoggedDecision>> => invoke("mention_decisions", { id }),
   mentionHideLike: (input: HideLikeInput): Promise<Rule> => invoke("mention_hide_like", { input }),
   rulesList: (): Promise<Array<Rule>> => invoke("rules_list", {}),
-  /**
-   * Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
-   */
-  teamStatus: (): Promise<TeamStatus> => invoke("team_status", {}),
-  teamSyncNow: (): Promise<void> => invoke("team_sync_now", {}),
   ruleAdd: (input: RuleInput): Promise<Rule> => invoke("rule_add", { input }),
   ruleRemove: (id: number): Promise<void> => invoke("rule_remove", { id }),
   outboxList: (): Promise<Array<OutboxItem>> => invoke("outbox_list", {}),
@@ -1009,9 +1018,16 @@ export const api = {
   segmentMembers: (segment: string): Promise<Array<SegmentMember>> => invoke("segment_members", { segment }),
   valueConfigGet: (): Promise<ValueConfig> => invoke("value_config_get", {}),
   valueConfigSet: (config: ValueConfig): Promise<ValueConfig> => invoke("value_config_set", { config }),
+  /**
+   * Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
+   */
+  teamStatus: (): Promise<TeamStatus> => invoke("team_status", {}),
+  ordersToReview: (): Promise<Array<OrderToReview>> => invoke("orders_to_review", {}),
+  orderReviewed: (id: number): Promise<void> => invoke("order_reviewed", { id }),
+  teamSyncNow: (): Promise<void> => invoke("team_sync_now", {}),
 } as const;
 
-export type CommandName = "workspace_info" | "workspace_start" | "workspace_replace_demo" | "guided_start_propose" | "guided_start_apply" | "guided_start_skip" | "contacts_page" | "contacts_search" | "contact_get" | "contact_photo" | "contact_create" | "contact_update" | "contact_delete" | "contact_restore" | "contact_tag" | "tags_list" | "note_add" | "note_edit" | "note_delete" | "activity_log" | "activity_delete" | "task_add" | "task_done" | "task_delete" | "tasks_open" | "keep_in_touch_set" | "reconnect_list" | "import_preview" | "import_run" | "import_undo" | "imports_list" | "merge_suggestions" | "contact_merge" | "merge_undo" | "merge_dismiss" | "export_save" | "file_save" | "url_open" | "secrets_status" | "diagnostics_get" | "queries_list" | "own_handles_list" | "own_handles_set" | "query_add" | "query_remove" | "query_preview" | "sources_list" | "source_add_feed" | "source_add_hn" | "source_add_mastodon_hashtag" | "source_add_mastodon_account" | "source_add_bluesky" | "source_remove" | "source_check_now" | "mentions_list" | "mention_capture" | "mentions_inbox" | "mention_triage" | "mention_undo" | "mention_explain" | "mention_link" | "mention_create_contact" | "mention_reply" | "mention_mark_replied" | "mention_assign" | "mention_decisions" | "mention_hide_like" | "rules_list" | "team_status" | "team_sync_now" | "rule_add" | "rule_remove" | "outbox_list" | "outbox_retry" | "people_list" | "mention_suggest_contacts" | "alerts_get" | "alerts_set" | "orders_preview" | "orders_import" | "nps_import" | "nps_record" | "orders_waiting" | "order_assign" | "order_dismiss" | "contact_orders" | "metrics_get" | "today_get" | "contact_brief" | "case_close" | "segment_members" | "value_config_get" | "value_config_set";
+export type CommandName = "workspace_info" | "workspace_start" | "workspace_replace_demo" | "guided_start_propose" | "guided_start_apply" | "guided_start_skip" | "contacts_page" | "contacts_search" | "contact_get" | "contact_photo" | "contact_create" | "contact_update" | "contact_delete" | "contact_restore" | "contact_tag" | "tags_list" | "note_add" | "note_edit" | "note_delete" | "activity_log" | "activity_delete" | "task_add" | "task_done" | "task_delete" | "tasks_open" | "keep_in_touch_set" | "reconnect_list" | "import_preview" | "import_run" | "import_undo" | "imports_list" | "merge_suggestions" | "contact_merge" | "merge_undo" | "merge_dismiss" | "export_save" | "file_save" | "url_open" | "secrets_status" | "diagnostics_get" | "queries_list" | "own_handles_list" | "own_handles_set" | "query_add" | "query_remove" | "query_preview" | "sources_list" | "source_add_feed" | "source_add_hn" | "source_add_mastodon_hashtag" | "source_add_mastodon_account" | "source_add_bluesky" | "source_remove" | "source_check_now" | "mentions_list" | "mention_capture" | "mentions_inbox" | "mention_triage" | "mention_undo" | "mention_explain" | "mention_link" | "mention_create_contact" | "mention_reply" | "mention_mark_replied" | "mention_assign" | "mention_decisions" | "mention_hide_like" | "rules_list" | "rule_add" | "rule_remove" | "outbox_list" | "outbox_retry" | "people_list" | "mention_suggest_contacts" | "alerts_get" | "alerts_set" | "orders_preview" | "orders_import" | "nps_import" | "nps_record" | "orders_waiting" | "order_assign" | "order_dismiss" | "contact_orders" | "metrics_get" | "today_get" | "contact_brief" | "case_close" | "segment_members" | "value_config_get" | "value_config_set" | "team_status" | "orders_to_review" | "order_reviewed" | "team_sync_now";
 
 export type EventName = "import-progress" | "listening" | "team-sync";
 
