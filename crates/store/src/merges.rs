@@ -103,19 +103,19 @@ fn move_rows(tx: &Transaction<'_>, table: &str, ids: &[i64], to: i64) -> Result<
 
 /// Merges `merge_id` into `keep_id`; returns the merge's id (for undo).
 pub fn merge(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Result<i64> {
-    let row = merge_locally(tx, keep_id, merge_id, now)?;
-    crate::team::record_contact_merged(tx, keep_id, merge_id, now)?;
-    Ok(row)
-}
-
-/// The merge itself, on this desktop: also how a merge made on a teammate's desktop arrives here.
-pub(crate) fn merge_locally(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Result<i64> {
     if keep_id == merge_id {
         return Err(StoreError::Invalid("a contact cannot be merged with itself".into()));
     }
     contacts::ensure_live(tx, keep_id)?;
     contacts::ensure_live(tx, merge_id)?;
+    let row = merge_locally(tx, keep_id, merge_id, now)?;
+    crate::team::record_contact_merged(tx, keep_id, merge_id, now)?;
+    Ok(row)
+}
 
+/// The merge itself, on this desktop: also how a merge made on a teammate's desktop arrives here, whether
+/// or not either contact was deleted meanwhile (every desktop ends with the same merge).
+pub(crate) fn merge_locally(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, now: &str) -> Result<i64> {
     let before = tx.query_row(
         "SELECT given_name, family_name, organization_id, title, city, website, birthday, photo IS NOT NULL,
                 keep_in_touch_days, keep_in_touch_since FROM contacts WHERE id = ?1",

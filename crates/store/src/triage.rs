@@ -299,12 +299,18 @@ pub fn create_contact(tx: &Transaction<'_>, batch: i64, mention_id: i64, now: Da
     tx.execute("UPDATE mentions SET contact_id = ?2 WHERE id = ?1", params![mention_id, id])?;
     // The author's other mentions on the same network belong to the same person.
     if let Some(handle) = &s.author_handle {
-        tx.execute(
-            "UPDATE mentions SET contact_id = ?2
-              WHERE contact_id IS NULL AND lower(author_handle) = lower(?1)
-                AND source_id IN (SELECT id FROM sources WHERE kind = ?3)",
-            params![handle, id, s.source_kind],
-        )?;
+        let others: Vec<i64> = tx
+            .prepare_cached(
+                "SELECT id FROM mentions
+                  WHERE contact_id IS NULL AND lower(author_handle) = lower(?1)
+                    AND source_id IN (SELECT id FROM sources WHERE kind = ?2)",
+            )?
+            .query_map(params![handle, s.source_kind], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for other in others {
+            tx.execute("UPDATE mentions SET contact_id = ?2 WHERE id = ?1", params![other, id])?;
+            crate::team::heard::record_linked(tx, other, &at)?;
+        }
     }
     log(tx, batch, mention_id, "create_contact", &s.before, &Created { contact: Some(id), ..Default::default() }, &at)?;
     Ok(id)
@@ -455,8 +461,18 @@ fn withdraw(tx: &Transaction<'_>, created: &Created, at: &str, undone: &mut Undo
         }
     }
     if let Some(id) = created.contact {
-        tx.execute("UPDATE mentions SET contact_id = NULL WHERE contact_id = ?1", [id])?;
-        contacts::soft_delete(tx, id, at)?;
+        let linked: Vec<i64> = tx
+            .prepare_cached("SELECT id FROM mentions WHERE contact_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for mention in linked {
+            tx.execute("UPDATE mentions SET contact_id = NULL WHERE id = ?1", [mention])?;
+            crate::team::heard::record_linked(tx, mention, at)?;
+        }
+        // Deleted or merged meanwhile (by a teammate, say): nothing more to take back.
+        if contacts::ensure_live(tx, id).is_ok() {
+            contacts::soft_delete(tx, id, at)?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use chrono::{Duration, Utc};
+use earshot_core::triage::Decision;
 use earshot_store::contacts;
 use earshot_team::test_cluster::{connect, Cluster};
 
@@ -278,34 +279,94 @@ async fn a_sync_while_the_server_is_down_fails_with_the_reason_and_loses_nothing
 
 /// Everything the team shares, as one text to compare between desktops: each contact by its team id
 /// with its shared fields, and its live notes.
+/// Everything a desktop holds of the shared workspace, written the same way on every desktop: each
+/// contact (by team id) with its fields, channels, notes and activities, whether it is deleted or merged;
+/// each mention (by team id) with its state, assignee and contact; and the team's triage log.
 fn canonical(ctx: &Ctx) -> String {
     ctx.store
         .read(|c| {
+            let uid_of = |entity: &str, id: Option<i64>| -> String {
+                id.and_then(|id| {
+                    c.query_row("SELECT uid FROM team_ids WHERE entity = ?1 AND local_id = ?2", (entity, id), |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .ok()
+                })
+                .unwrap_or_else(|| "-".into())
+            };
             let mut rows: Vec<String> = Vec::new();
-            let mut stmt = c.prepare("SELECT local_id, uid FROM team_ids WHERE entity = 'contact' ORDER BY uid")?;
-            let ids: Vec<(i64, String)> =
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-            for (id, uid) in ids {
+            let mut stmt = c.prepare(
+                "SELECT i.local_id, i.uid, c.deleted_at IS NOT NULL, c.merged_into_id
+                   FROM team_ids i JOIN contacts c ON c.id = i.local_id WHERE i.entity = 'contact' ORDER BY i.uid",
+            )?;
+            let ids: Vec<(i64, String, bool, Option<i64>)> =
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+            for (id, uid, deleted, merged_into) in ids {
+                if merged_into.is_some() {
+                    // Merged away: only the contact it lives on as counts (through merges of merges).
+                    let root: String =
+                        c.query_row("SELECT kept FROM team_aliases WHERE merged = ?1", [&uid], |r| r.get(0))?;
+                    rows.push(format!("{uid}|{deleted}|lives on as {root}"));
+                    continue;
+                }
                 let a = contacts::get(c, id)?;
                 let mut notes: Vec<String> =
                     earshot_store::notes::of_contact(c, id)?.into_iter().map(|n| n.body).collect();
                 notes.sort();
+                let mut emails: Vec<String> = a.emails.iter().map(|e| e.address.clone()).collect();
+                emails.sort();
+                let mut activities: Vec<String> = earshot_store::activities::of_contact(c, id)?
+                    .into_iter()
+                    .map(|x| format!("{}:{}", x.kind.as_str(), x.summary))
+                    .collect();
+                activities.sort();
                 rows.push(format!(
-                    "{uid}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{notes:?}",
+                    "{uid}|{deleted}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{emails:?}|{notes:?}|{activities:?}",
                     a.display_name, a.given_name, a.family_name, a.organization, a.title, a.city, a.website, a.birthday
                 ));
             }
+            let mut stmt = c.prepare(
+                "SELECT i.uid, m.text, m.state, m.filed_as, m.assignee, m.contact_id
+                   FROM team_ids i JOIN mentions m ON m.id = i.local_id WHERE i.entity = 'mention' ORDER BY i.uid",
+            )?;
+            let mentions: Vec<(String, Option<i64>)> = stmt
+                .query_map([], |r| {
+                    let (uid, text, state): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                    let (filed_as, assignee): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
+                    Ok((format!("{uid}|{text}|{state}|{filed_as:?}|{assignee:?}"), r.get(5)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            for (mention, contact) in mentions {
+                rows.push(format!("{mention}|{}", uid_of("contact", contact)));
+            }
+            let mut stmt = c.prepare(
+                "SELECT i.uid, l.action, l.member FROM triage_log l LEFT JOIN team_ids i
+                     ON i.entity = 'mention' AND i.local_id = l.mention_id",
+            )?;
+            let mut log: Vec<String> = stmt
+                .query_map([], |r| {
+                    Ok(format!(
+                        "log|{}|{}|{:?}",
+                        r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?
+                    ))
+                })?
+                .collect::<Result<_, _>>()?;
+            log.sort();
+            rows.extend(log);
             Ok(rows.join("\n"))
         })
         .unwrap()
 }
 
-/// Three desktops work apart in random stretches (renaming, moving, noting, creating customers) and
-/// sync now and then, in a random order; once all have synced twice, they hold the same workspace.
+/// Three desktops work apart in random stretches (creating, renaming, moving, deleting and merging
+/// customers, noting, logging visits, hearing posts, triaging and assigning them) and sync now and then, in
+/// a random order; once all have synced twice, they hold the same workspace.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_desktops_working_apart_at_random_end_with_the_same_workspace() {
     let cluster = Cluster::start();
-    for seed in 0..6 {
+    for seed in 0..12 {
         random_team_day(&cluster, seed).await;
     }
 }
@@ -323,10 +384,84 @@ async fn random_team_day(cluster: &Cluster, seed: u64) {
     for (i, ctx) in desktops.iter().enumerate().skip(1) {
         clients.push(join_and_sync(ctx, &url, &format!("Member {i}")).await);
     }
-    for step in 0..60 {
+    let members = ["Ann", "Member 1", "Member 2"];
+    for step in 0..80 {
         let d = rng.usize(0..3);
         let ctx = &desktops[d];
-        match rng.u8(0..5) {
+        let live = ctx.store.read(contacts::live_ids).unwrap();
+        let inbox: Vec<i64> =
+            ctx.store.read(|c| earshot_store::mentions::list(c, 100)).unwrap().iter().map(|m| m.id).collect();
+        match rng.u8(0..13) {
+            5 => {
+                // A small pool of posts, so two desktops often hear the same one.
+                let post = rng.u8(0..6);
+                super::heard_tests::hear(
+                    ctx,
+                    "spoke",
+                    &format!("at://did:plc:x/app.bsky.feed.post/{post}"),
+                    &format!("post {post}"),
+                );
+            }
+            6 if !inbox.is_empty() => {
+                let decision = [Decision::Lead, Decision::Issue, Decision::Praise, Decision::Done, Decision::Ignore]
+                    [rng.usize(0..5)];
+                let ids = vec![inbox[rng.usize(0..inbox.len())]];
+                // A lead whose contact a teammate deleted is refused ("restore it first"): nothing changes.
+                let input = crate::triage::TriageInput { ids, decision: Some(decision), ..Default::default() };
+                if let Err(e) = crate::triage::mention_triage(ctx, &input) {
+                    assert!(e.message.contains("restore it first"), "{e:?}");
+                }
+            }
+            7 if !inbox.is_empty() => {
+                let known: Vec<String> = ctx.store.read(team::members).unwrap().into_iter().map(|m| m.name).collect();
+                let member = members[rng.usize(0..3)];
+                if known.iter().any(|k| k == member) {
+                    assign(ctx, inbox[rng.usize(0..inbox.len())], Some(member)).unwrap();
+                }
+            }
+            8 if live.len() > 2 => {
+                crate::contacts::contact_delete(ctx, live[rng.usize(0..live.len())]).unwrap();
+            }
+            9 if !live.is_empty() => {
+                let input = earshot_store::activities::ActivityInput {
+                    kind: earshot_core::ActivityKind::Visit,
+                    summary: format!("visit {step}"),
+                    occurred_at: None,
+                    amount: None,
+                    cost: None,
+                    currency: None,
+                };
+                crate::contacts::activity_log(ctx, live[rng.usize(0..live.len())], &input).unwrap();
+            }
+            10 if live.len() > 2 => {
+                let keep = live[rng.usize(0..live.len())];
+                let merge = live[rng.usize(0..live.len())];
+                if keep != merge {
+                    crate::merges::contact_merge(ctx, keep, merge).unwrap();
+                }
+            }
+            11 if !live.is_empty() => {
+                let id = live[rng.usize(0..live.len())];
+                let now = ctx.now_text();
+                ctx.store
+                    .write(|tx| {
+                        let mut d = contacts::draft_of(tx, id)?;
+                        d.emails
+                            .push(earshot_core::EmailDraft { address: format!("p{step}@example.com"), label: None });
+                        contacts::update(tx, id, &d, &now)
+                    })
+                    .unwrap();
+            }
+            12 if !inbox.is_empty() => {
+                // Make the author a contact (and every other post of theirs with it), or take a decision back.
+                let id = inbox[rng.usize(0..inbox.len())];
+                if rng.bool() {
+                    let _ = crate::triage::mention_create_contact(ctx, id);
+                } else {
+                    crate::triage::mention_undo(ctx).unwrap();
+                }
+            }
+            5..=12 => {}
             0 => {
                 sync_once(ctx, &mut clients[d]).await.unwrap();
             }
@@ -361,6 +496,11 @@ async fn random_team_day(cluster: &Cluster, seed: u64) {
     }
     let states: Vec<String> = desktops.iter().map(canonical).collect();
     assert!(states[0].lines().count() >= 2, "{}", states[0]);
+    if states[0] != states[1] || states[1] != states[2] {
+        for (i, s) in states.iter().enumerate() {
+            eprintln!("--- desktop {i}\n{s}");
+        }
+    }
     assert_eq!(states[0], states[1], "seed {seed}");
     assert_eq!(states[1], states[2], "seed {seed}");
 }

@@ -167,6 +167,8 @@ pub(crate) fn record_heard(tx: &Transaction<'_>, mention_id: i64, now: &str) -> 
     name_row(tx, MENTION, mention_id, &uid)?;
     let value = serde_json::to_value(&post).map_err(|e| StoreError::Invalid(e.to_string()))?;
     record(tx, MENTION, &uid, "post", &value, now)?;
+    // An author already known here (by their handle) arrives linked to their contact.
+    record_contact_link(tx, mention_id, &uid, now)?;
     Ok(Some(uid))
 }
 
@@ -194,24 +196,11 @@ struct Entry {
 pub(crate) fn record_decided(tx: &Transaction<'_>, log_id: i64, mention_id: i64, now: &str) -> Result<()> {
     let Some(uid) = record_heard(tx, mention_id, now)? else { return Ok(()) };
     record_state(tx, mention_id, &uid, now)?;
-    let (action, member, at, contact_id): (String, Option<String>, String, Option<i64>) = tx.query_row(
-        "SELECT l.action, l.member, l.at, m.contact_id FROM triage_log l JOIN mentions m ON m.id = l.mention_id
-          WHERE l.id = ?1",
-        [log_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    let contact = match contact_id {
-        Some(id) => Some(uid_of(tx, "contact", id, now)?),
-        None => None,
-    };
-    record(
-        tx,
-        MENTION,
-        &uid,
-        "contact",
-        &contact.clone().map_or(serde_json::Value::Null, serde_json::Value::String),
-        now,
-    )?;
+    let (action, member, at): (String, Option<String>, String) =
+        tx.query_row("SELECT action, member, at FROM triage_log WHERE id = ?1", [log_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let contact = record_contact_link(tx, mention_id, &uid, now)?;
     let entry = Entry { mention: uid, action, member, at, contact };
     let entry_uid = uid_of(tx, TRIAGE, log_id, now)?;
     record(
@@ -222,6 +211,29 @@ pub(crate) fn record_decided(tx: &Transaction<'_>, log_id: i64, mention_id: i64,
         &serde_json::to_value(entry).map_err(|e| StoreError::Invalid(e.to_string()))?,
         now,
     )
+}
+
+/// Records that a mention's author was linked to a contact (or unlinked), when the workspace is shared.
+pub(crate) fn record_linked(tx: &Transaction<'_>, mention_id: i64, now: &str) -> Result<()> {
+    if let Some(uid) = record_heard(tx, mention_id, now)? {
+        record_contact_link(tx, mention_id, &uid, now)?;
+    }
+    Ok(())
+}
+
+/// Records the contact a mention's author is linked to (or none, when they were linked before); its team id.
+fn record_contact_link(tx: &Transaction<'_>, mention_id: i64, uid: &str, now: &str) -> Result<Option<String>> {
+    let contact_id: Option<i64> =
+        tx.query_row("SELECT contact_id FROM mentions WHERE id = ?1", [mention_id], |r| r.get(0))?;
+    let contact = match contact_id {
+        Some(id) => Some(uid_of(tx, "contact", id, now)?),
+        None => None,
+    };
+    if contact.is_some() || newest(tx, MENTION, uid, "contact")?.is_some() {
+        let value = contact.clone().map_or(serde_json::Value::Null, serde_json::Value::String);
+        record(tx, MENTION, uid, "contact", &value, now)?;
+    }
+    Ok(contact)
 }
 
 fn record_state(tx: &Transaction<'_>, mention_id: i64, uid: &str, now: &str) -> Result<()> {
@@ -276,25 +288,21 @@ pub(crate) fn routing_member(conn: &Connection, name: &str) -> Result<String> {
 
 /// Shares every mention the inbox shows, with its state, assignee and contact, as the first desktop does.
 pub(super) fn share_all(tx: &Transaction<'_>, now: &str) -> Result<()> {
-    let ids: Vec<(i64, bool, bool, bool)> = tx
+    // Sharing a mention shares its contact too (`record_heard`).
+    let ids: Vec<(i64, bool, bool)> = tx
         .prepare(
-            "SELECT id, state != 'new', assignee IS NOT NULL, contact_id IS NOT NULL FROM mentions
+            "SELECT id, state != 'new', assignee IS NOT NULL FROM mentions
               WHERE (matches > 0 OR direct = 1) AND duplicate_of IS NULL ORDER BY id",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (id, decided, assigned, linked) in ids {
+    for (id, decided, assigned) in ids {
         let Some(uid) = record_heard(tx, id, now)? else { continue };
         if decided {
             record_state(tx, id, &uid, now)?;
         }
         if assigned {
             record_assignee(tx, id, now)?;
-        }
-        if linked {
-            let contact: i64 = tx.query_row("SELECT contact_id FROM mentions WHERE id = ?1", [id], |r| r.get(0))?;
-            let contact = uid_of(tx, "contact", contact, now)?;
-            record(tx, MENTION, &uid, "contact", &serde_json::Value::String(contact), now)?;
         }
     }
     Ok(())

@@ -138,7 +138,7 @@ pub fn record_contact_merged(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, 
     let kept = uid_of(tx, CONTACT, keep_id, now)?;
     let merged = uid_of(tx, CONTACT, merge_id, now)?;
     record(tx, CONTACT, &merged, MERGED_INTO, &serde_json::Value::String(kept.clone()), now)?;
-    add_alias(tx, &merged, &kept)?;
+    rebuild_aliases(tx)?;
     let after = crate::contacts::draft_of(tx, keep_id)?;
     for field in CONTACT_FIELDS {
         let value = contact_value(&after, field);
@@ -156,17 +156,162 @@ pub fn record_merge_undone(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, no
     }
     let merged = uid_of(tx, CONTACT, merge_id, now)?;
     record(tx, CONTACT, &merged, MERGED_INTO, &serde_json::Value::Null, now)?;
-    tx.execute("DELETE FROM team_aliases WHERE merged = ?1", [&merged])?;
+    rebuild_aliases(tx)?;
     for id in [keep_id, merge_id] {
         record_contact(tx, id, None, &crate::contacts::draft_of(tx, id)?, now)?;
     }
     Ok(())
 }
 
-/// Remembers that `merged` now lives on as `kept`, and so does every contact merged into `merged` before.
-fn add_alias(tx: &Transaction<'_>, merged: &str, kept: &str) -> Result<()> {
-    tx.execute("UPDATE team_aliases SET kept = ?2 WHERE kept = ?1", params![merged, kept])?;
-    tx.execute("INSERT OR REPLACE INTO team_aliases (merged, kept) VALUES (?1, ?2)", params![merged, kept])?;
+/// Works out, from every merge the team made (each contact's newest `merged_into`), which contact each
+/// merged one lives on as now, following merges of merges, and keeps it in `team_aliases`. Two desktops
+/// merging two contacts into each other at once make a loop: the older of the merges in a loop is the one
+/// that does not count, on every desktop.
+fn rebuild_aliases(tx: &Transaction<'_>) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT v.row_uid, v.value, v.stamp FROM team_versions v
+          WHERE v.entity = 'contact' AND v.field = 'merged_into'
+            AND v.stamp = (SELECT max(w.stamp) FROM team_versions w
+                            WHERE w.entity = 'contact' AND w.field = 'merged_into' AND w.row_uid = v.row_uid)",
+    )?;
+    let mut into: std::collections::HashMap<String, (String, String)> = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .filter_map(|row| row.ok())
+        .filter_map(|(merged, value, stamp)| {
+            serde_json::from_str::<Option<String>>(&value).ok().flatten().map(|kept| (merged, (kept, stamp)))
+        })
+        .collect();
+    // Break every loop at its oldest merge.
+    let find_loop = |into: &std::collections::HashMap<String, (String, String)>| {
+        into.keys().find_map(|start| {
+            let mut path = vec![start.clone()];
+            let mut at = start;
+            while let Some((next, _)) = into.get(at) {
+                if let Some(from) = path.iter().position(|p| p == next) {
+                    return Some(path[from..].to_vec());
+                }
+                path.push(next.clone());
+                at = next;
+            }
+            None
+        })
+    };
+    while let Some(looped) = find_loop(&into) {
+        let oldest = looped.iter().min_by_key(|uid| into[*uid].1.clone()).cloned().expect("a loop has members");
+        into.remove(&oldest);
+    }
+    tx.execute("DELETE FROM team_aliases", [])?;
+    let mut add = tx.prepare_cached("INSERT INTO team_aliases (merged, kept) VALUES (?1, ?2)")?;
+    for merged in into.keys() {
+        let mut root = merged;
+        while let Some((next, _)) = into.get(root) {
+            root = next;
+        }
+        add.execute(params![merged, root])?;
+    }
+    Ok(())
+}
+
+/// Brings this desktop's merges in line with the team's: merges the team made are made here (whatever was
+/// deleted meanwhile), merges the team undid or that lost a loop are undone here, and every shared note and
+/// activity sits on the contact its own contact lives on as now. Kept contacts then take their fields
+/// from every change aimed at them or at a contact merged into them.
+fn reconcile_merges(tx: &Transaction<'_>, now: &str) -> Result<BTreeSet<i64>> {
+    let aliases = |tx: &Transaction<'_>| -> Result<std::collections::BTreeMap<String, String>> {
+        let mut stmt = tx.prepare_cached("SELECT merged, kept FROM team_aliases")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let before = aliases(tx)?;
+    rebuild_aliases(tx)?;
+    let after = aliases(tx)?;
+    let mut touched = BTreeSet::new();
+    let uids: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for uid in uids {
+        let (was, is) = (before.get(uid), after.get(uid));
+        let Some(merged_id) = local_id(tx, CONTACT, uid)? else { continue };
+        let merged_into: Option<i64> =
+            tx.query_row("SELECT merged_into_id FROM contacts WHERE id = ?1", [merged_id], |r| r.get(0))?;
+        let keep_id = match is {
+            Some(root) => Some(local_contact(tx, root, now)?),
+            None => None,
+        };
+        if was == is && merged_into == keep_id {
+            continue;
+        }
+        if merged_into.is_some() && merged_into != keep_id {
+            let row: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM merges WHERE merged_id = ?1 AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+                    [merged_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(row) = row {
+                let (kept, _) = crate::merges::undo_locally(tx, row, now)?;
+                touched.insert(kept);
+            }
+        }
+        if let Some(keep_id) = keep_id.filter(|k| Some(*k) != merged_into && *k != merged_id) {
+            crate::merges::merge_locally(tx, keep_id, merged_id, now)?;
+            touched.insert(keep_id);
+        }
+        touched.insert(merged_id);
+    }
+    replace_shared_rows(tx, now, &mut touched)?;
+    for id in &touched {
+        let Some(uid) = super::known_uid(tx, CONTACT, *id)? else { continue };
+        if resolve(tx, &uid)? != uid {
+            continue;
+        }
+        for field in CONTACT_FIELDS {
+            set_contact_field(tx, *id, field, newest_of_contact(tx, &uid, field)?, now)?;
+        }
+        // Undoing a merge brings a contact back; it stays deleted if the team deleted it.
+        settle_deleted(tx, *id, &uid, now)?;
+    }
+    Ok(touched)
+}
+
+/// Puts every shared note, activity and mention on the contact its own contact lives on as now.
+fn replace_shared_rows(tx: &Transaction<'_>, now: &str, touched: &mut BTreeSet<i64>) -> Result<()> {
+    let linked: Vec<(String, i64, Option<i64>)> = tx
+        .prepare(
+            "SELECT i.uid, i.local_id, m.contact_id FROM team_ids i JOIN mentions m ON m.id = i.local_id
+              WHERE i.entity = 'mention'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (uid, id, at) in linked {
+        let Some(contact) = newest(tx, "mention", &uid, "contact")? else { continue };
+        let belongs = match contact.as_str() {
+            Some(contact) => Some(local_contact(tx, &resolve(tx, contact)?, now)?),
+            None => None,
+        };
+        if belongs != at {
+            tx.execute("UPDATE mentions SET contact_id = ?2 WHERE id = ?1", params![id, belongs])?;
+        }
+    }
+    for (entity, table) in [(NOTE, "notes"), (ACTIVITY, "activities")] {
+        let rows: Vec<(String, i64, i64)> = tx
+            .prepare(&format!(
+                "SELECT i.uid, i.local_id, t.contact_id FROM team_ids i JOIN {table} t ON t.id = i.local_id
+                  WHERE i.entity = ?1"
+            ))?
+            .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (uid, id, at) in rows {
+            let Some(contact) = newest_text(tx, entity, &uid, "contact")? else { continue };
+            let belongs = local_contact(tx, &resolve(tx, &contact)?, now)?;
+            if belongs != at {
+                tx.execute(&format!("UPDATE {table} SET contact_id = ?2 WHERE id = ?1"), params![id, belongs])?;
+                touched.extend([at, belongs]);
+            }
+        }
+    }
+    for id in touched.iter() {
+        crate::contacts::refresh_last_touch(tx, *id)?;
+    }
     Ok(())
 }
 
@@ -278,26 +423,18 @@ pub fn record_activity_deleted(tx: &Transaction<'_>, id: i64, deleted: bool, now
 /// Settles the touched contacts, notes and activities.
 pub(super) fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Result<()> {
     let mut reindex = BTreeSet::new();
-    let mut merges = BTreeSet::new();
+    let mut merged = false;
     let (mut notes, mut activities) = (BTreeSet::new(), BTreeSet::new());
     for (entity, row_uid, field) in touched {
         match (entity.as_str(), field.as_str()) {
-            (CONTACT, DELETED) => {
-                let deleted = newest(tx, CONTACT, &row_uid, DELETED)?.and_then(|v| v.as_bool()).unwrap_or(false);
+            // A merged contact stays deleted: it lives on as the contact it was merged into.
+            (CONTACT, DELETED) if resolve(tx, &row_uid)? == row_uid => {
                 let id = local_contact(tx, &row_uid, now)?;
-                tx.execute(
-                    "UPDATE contacts SET deleted_at = CASE WHEN ?2 THEN coalesce(deleted_at, ?3) END WHERE id = ?1",
-                    params![id, deleted, now],
-                )?;
-                if deleted {
-                    search::remove(tx, id)?;
-                } else {
+                if !settle_deleted(tx, id, &row_uid, now)? {
                     reindex.insert(id);
                 }
             }
-            (CONTACT, MERGED_INTO) => {
-                merges.insert(row_uid);
-            }
+            (CONTACT, MERGED_INTO) => merged = true,
             (CONTACT, field) if CONTACT_FIELDS.contains(&field) => {
                 let kept = resolve(tx, &row_uid)?;
                 let value = newest_of_contact(tx, &kept, field)?;
@@ -316,8 +453,8 @@ pub(super) fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Resul
     }
     // Merges after fields, so a merge moves what the page brought; notes and activities after merges, so
     // those aimed at a merged contact land on the kept one.
-    for merged in merges {
-        settle_merge(tx, &merged, now)?;
+    if merged {
+        reindex.extend(reconcile_merges(tx, now)?);
     }
     for row_uid in notes {
         reindex.extend(settle_note(tx, &row_uid, now)?);
@@ -329,6 +466,20 @@ pub(super) fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Resul
         search::reindex(tx, id)?;
     }
     Ok(())
+}
+
+/// Deletes or brings back a contact as its newest `deleted` says (not deleted when nothing does); whether
+/// it is deleted.
+fn settle_deleted(tx: &Transaction<'_>, id: i64, uid: &str, now: &str) -> Result<bool> {
+    let deleted = newest(tx, CONTACT, uid, DELETED)?.and_then(|v| v.as_bool()).unwrap_or(false);
+    tx.execute(
+        "UPDATE contacts SET deleted_at = CASE WHEN ?2 THEN coalesce(deleted_at, ?3) END WHERE id = ?1",
+        params![id, deleted, now],
+    )?;
+    if deleted {
+        search::remove(tx, id)?;
+    }
+    Ok(deleted)
 }
 
 /// The newest value of a contact's field, whichever of the contacts merged into it it was aimed at.
@@ -343,39 +494,6 @@ fn newest_of_contact(conn: &Connection, kept: &str, field: &str) -> Result<Optio
         .query_row(params![kept, field], |r| r.get(0))
         .optional()?;
     Ok(text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::Null)))
-}
-
-/// Brings a merge (or its undoing) made on another desktop here.
-fn settle_merge(tx: &Transaction<'_>, merged: &str, now: &str) -> Result<()> {
-    let Some(merged_id) = local_id(tx, CONTACT, merged)? else { return Ok(()) };
-    match newest_text(tx, CONTACT, merged, MERGED_INTO)? {
-        Some(kept) => {
-            add_alias(tx, merged, &kept)?;
-            let keep_id = local_contact(tx, &resolve(tx, &kept)?, now)?;
-            let both_live: bool = tx.query_row(
-                "SELECT count(*) = 2 FROM contacts WHERE id IN (?1, ?2) AND deleted_at IS NULL",
-                params![keep_id, merged_id],
-                |r| r.get(0),
-            )?;
-            if keep_id != merged_id && both_live {
-                crate::merges::merge_locally(tx, keep_id, merged_id, now)?;
-            }
-        }
-        None => {
-            tx.execute("DELETE FROM team_aliases WHERE merged = ?1", [merged])?;
-            let row: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM merges WHERE merged_id = ?1 AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
-                    [merged_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(row) = row {
-                crate::merges::undo_locally(tx, row, now)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Brings a note to its newest fields: created here the first time its contact and text are known. Its
