@@ -461,7 +461,7 @@ async fn random_team_day(cluster: &Cluster, seed: u64) {
                     crate::triage::mention_undo(ctx).unwrap();
                 }
             }
-            5..=12 => {}
+            6..=12 => {}
             0 => {
                 sync_once(ctx, &mut clients[d]).await.unwrap();
             }
