@@ -37,6 +37,12 @@ pub fn run(net: &Network, command: TeamCommand) -> Result<()> {
                 return print_json(&synced);
             }
             println!("Sent {} changes, received {}", synced.pushed, synced.pulled);
+            if !synced.assigned_to_me.is_empty() {
+                println!(
+                    "{} mentions were assigned to you: `earshot mentions list --mine`",
+                    synced.assigned_to_me.len()
+                );
+            }
             Ok(())
         }
         TeamCommand::Status { json } => {
@@ -48,10 +54,18 @@ pub fn run(net: &Network, command: TeamCommand) -> Result<()> {
                 None => println!("This workspace is not shared with a team"),
                 Some(t) => {
                     println!("Shared on {} as {} (desktop {})", t.server, t.member, t.device);
+                    let members: Vec<&str> = status.members.iter().map(|m| m.name.as_str()).collect();
+                    println!("Members: {}", members.join(", "));
                     println!("Changes waiting to be sent: {}", status.waiting);
                     println!("Last sync: {}", t.last_sync_at.as_deref().unwrap_or("never"));
                     if let Some(e) = &t.last_error {
                         println!("Last problem: {e}");
+                    }
+                    if !status.orders_to_review.is_empty() {
+                        println!(
+                            "{} orders were changed on two desktops apart: `earshot orders review`",
+                            status.orders_to_review.len()
+                        );
                     }
                     for offer in &status.restore_offers {
                         println!(

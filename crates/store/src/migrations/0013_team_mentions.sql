@@ -30,3 +30,7 @@ ALTER TABLE triage_rules ADD COLUMN member TEXT;
 
 -- An order changed on two desktops apart (a refund here, a cancellation there): flagged until reviewed.
 ALTER TABLE orders ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+
+-- The few versions read across all contacts (merges, deletes) without reading every version.
+CREATE INDEX team_versions_merges ON team_versions(row_uid, stamp) WHERE entity = 'contact' AND field = 'merged_into';
+CREATE INDEX team_versions_deletes ON team_versions(row_uid, stamp) WHERE entity = 'contact' AND field = 'deleted';

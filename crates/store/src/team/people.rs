@@ -32,6 +32,8 @@ pub const CONTACT_FIELDS: [&str; 11] = [
     "identities",
 ];
 
+/// The contact fields that are lists of channels, settled together.
+const CHANNELS: [&str; 3] = ["emails", "phones", "identities"];
 const CONTACT: &str = "contact";
 const NOTE: &str = "note";
 const ACTIVITY: &str = "activity";
@@ -169,7 +171,7 @@ pub fn record_merge_undone(tx: &Transaction<'_>, keep_id: i64, merge_id: i64, no
 /// that does not count, on every desktop.
 fn rebuild_aliases(tx: &Transaction<'_>) -> Result<()> {
     let mut stmt = tx.prepare_cached(
-        "SELECT v.row_uid, v.value, v.stamp FROM team_versions v
+        "SELECT v.row_uid, v.value, v.stamp FROM team_versions v INDEXED BY team_versions_merges
           WHERE v.entity = 'contact' AND v.field = 'merged_into'
             AND v.stamp = (SELECT max(w.stamp) FROM team_versions w
                             WHERE w.entity = 'contact' AND w.field = 'merged_into' AND w.row_uid = v.row_uid)",
@@ -264,9 +266,10 @@ fn reconcile_merges(tx: &Transaction<'_>, now: &str) -> Result<BTreeSet<i64>> {
         if resolve(tx, &uid)? != uid {
             continue;
         }
-        for field in CONTACT_FIELDS {
+        for field in CONTACT_FIELDS.iter().filter(|f| !CHANNELS.contains(f)) {
             set_contact_field(tx, *id, field, newest_of_contact(tx, &uid, field)?, now)?;
         }
+        settle_channels(tx, *id, &uid)?;
         // Undoing a merge brings a contact back; it stays deleted if the team deleted it.
         settle_deleted(tx, *id, &uid, now)?;
     }
@@ -424,6 +427,8 @@ pub fn record_activity_deleted(tx: &Transaction<'_>, id: i64, deleted: bool, now
 pub(super) fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Result<()> {
     let mut reindex = BTreeSet::new();
     let mut merged = false;
+    // Emails, phones and accounts are replaced together, once per contact.
+    let mut channels_touched = std::collections::BTreeMap::new();
     let (mut notes, mut activities) = (BTreeSet::new(), BTreeSet::new());
     for (entity, row_uid, field) in touched {
         match (entity.as_str(), field.as_str()) {
@@ -435,6 +440,11 @@ pub(super) fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Resul
                 }
             }
             (CONTACT, MERGED_INTO) => merged = true,
+            (CONTACT, field) if CHANNELS.contains(&field) => {
+                let kept = resolve(tx, &row_uid)?;
+                let id = local_contact(tx, &kept, now)?;
+                channels_touched.insert(id, kept);
+            }
             (CONTACT, field) if CONTACT_FIELDS.contains(&field) => {
                 let kept = resolve(tx, &row_uid)?;
                 let value = newest_of_contact(tx, &kept, field)?;
@@ -453,6 +463,10 @@ pub(super) fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Resul
     }
     // Merges after fields, so a merge moves what the page brought; notes and activities after merges, so
     // those aimed at a merged contact land on the kept one.
+    for (id, kept) in channels_touched {
+        settle_channels(tx, id, &kept)?;
+        reindex.insert(id);
+    }
     if merged {
         reindex.extend(reconcile_merges(tx, now)?);
     }
@@ -484,16 +498,26 @@ fn settle_deleted(tx: &Transaction<'_>, id: i64, uid: &str, now: &str) -> Result
 
 /// The newest value of a contact's field, whichever of the contacts merged into it it was aimed at.
 fn newest_of_contact(conn: &Connection, kept: &str, field: &str) -> Result<Option<serde_json::Value>> {
-    let text: Option<String> = conn
-        .prepare_cached(
-            "SELECT value FROM team_versions
-              WHERE entity = 'contact' AND field = ?2
-                AND (row_uid = ?1 OR row_uid IN (SELECT merged FROM team_aliases WHERE kept = ?1))
-              ORDER BY stamp DESC LIMIT 1",
-        )?
-        .query_row(params![kept, field], |r| r.get(0))
-        .optional()?;
-    Ok(text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::Null)))
+    // One lookup on the versions' key per contact (a single `OR` over both would read every version).
+    let mut uids = vec![kept.to_string()];
+    uids.extend(
+        conn.prepare_cached("SELECT merged FROM team_aliases WHERE kept = ?1")?
+            .query_map([kept], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    );
+    let mut newest_version: Option<(String, String)> = None;
+    let mut stmt = conn.prepare_cached(
+        "SELECT stamp, value FROM team_versions WHERE entity = 'contact' AND row_uid = ?1 AND field = ?2
+          ORDER BY stamp DESC LIMIT 1",
+    )?;
+    for uid in &uids {
+        let found: Option<(String, String)> =
+            stmt.query_row(params![uid, field], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        if let Some(found) = found.filter(|(stamp, _)| newest_version.as_ref().is_none_or(|(s, _)| stamp > s)) {
+            newest_version = Some(found);
+        }
+    }
+    Ok(newest_version.map(|(_, t)| serde_json::from_str(&t).unwrap_or(serde_json::Value::Null)))
 }
 
 /// Brings a note to its newest fields: created here the first time its contact and text are known. Its
@@ -580,7 +604,6 @@ fn set_contact_field(
     let value = value.filter(|v| !v.is_null());
     let text = value.as_ref().and_then(|v| v.as_str());
     let column = match field {
-        "emails" | "phones" | "identities" => return set_channels(tx, id, field, value),
         "organization" => {
             let org = organizations::ensure(tx, text, now)?;
             tx.execute(
@@ -613,20 +636,30 @@ fn set_contact_field(
     Ok(())
 }
 
-/// Replaces one kind of a contact's channels (emails, phones or social identities) with the team's list.
-fn set_channels(tx: &Transaction<'_>, id: i64, field: &str, value: Option<serde_json::Value>) -> Result<()> {
-    fn list<T: serde::de::DeserializeOwned>(value: Option<serde_json::Value>) -> Vec<T> {
-        value.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
+/// Sets a contact's emails, phones and social accounts to the team's newest lists; a kind the team has no
+/// list of stays as it is.
+fn settle_channels(tx: &Transaction<'_>, id: i64, kept: &str) -> Result<()> {
+    fn list<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Vec<T> {
+        serde_json::from_value(value).unwrap_or_default()
     }
-    let current = crate::contacts::get(tx, id)?;
-    let mut emails: Vec<EmailDraft> = current.emails.iter().map(Into::into).collect();
-    let mut phones: Vec<PhoneDraft> = current.phones.iter().map(Into::into).collect();
-    let mut identities: Vec<IdentityDraft> = current.identities.iter().map(Into::into).collect();
-    match field {
-        "emails" => emails = list(value),
-        "phones" => phones = list(value),
-        _ => identities = list(value),
-    }
+    let [emails, phones, identities] = CHANNELS.map(|field| newest_of_contact(tx, kept, field));
+    let (emails, phones, identities) = (emails?, phones?, identities?);
+    let current = match (&emails, &phones, &identities) {
+        (Some(_), Some(_), Some(_)) => None,
+        _ => Some(crate::contacts::get(tx, id)?),
+    };
+    let emails: Vec<EmailDraft> = match emails {
+        Some(v) => list(v),
+        None => current.as_ref().map(|c| c.emails.iter().map(Into::into).collect()).unwrap_or_default(),
+    };
+    let phones: Vec<PhoneDraft> = match phones {
+        Some(v) => list(v),
+        None => current.as_ref().map(|c| c.phones.iter().map(Into::into).collect()).unwrap_or_default(),
+    };
+    let identities: Vec<IdentityDraft> = match identities {
+        Some(v) => list(v),
+        None => current.as_ref().map(|c| c.identities.iter().map(Into::into).collect()).unwrap_or_default(),
+    };
     channels::replace_all(tx, id, &emails, &phones, &identities)
 }
 
@@ -645,7 +678,7 @@ pub struct RestoreOffer {
 pub fn restore_offers(conn: &Connection) -> Result<Vec<RestoreOffer>> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.local_id, c.display_name, d.stamp, max(v.stamp)
-           FROM team_versions d
+           FROM team_versions d INDEXED BY team_versions_deletes
            JOIN team_ids i ON i.entity = 'contact' AND i.uid = d.row_uid
            JOIN contacts c ON c.id = i.local_id AND c.deleted_at IS NOT NULL AND c.merged_into_id IS NULL
            JOIN team_versions v ON v.entity = 'contact' AND v.row_uid = d.row_uid AND v.field != 'deleted'
