@@ -4,8 +4,10 @@
 // `cargo build -p earshot-host` first (make test-ui does both).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createServer } from "node:http";
+import { createServer as createTcpServer } from "node:net";
+import { promisify } from "node:util";
 import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -457,4 +459,84 @@ test("today lists follow-ups and detractors, and a contact opens with its brief"
   assert.equal(await p.textContent("#contact-name"), detractor.name);
   assert.deepEqual(errors, []);
   await p.close();
+});
+
+/** A throw-away PostgreSQL on 127.0.0.1 (Debian's server binaries; as the `postgres` user when root, since
+ * `initdb` refuses root), with one empty database: its address, and a way to stop it. */
+async function postgres() {
+  const run = promisify(execFile);
+  const versions = (await readdir("/usr/lib/postgresql")).filter((v) => /^\d+$/.test(v)).sort((a, b) => a - b);
+  const bin = join("/usr/lib/postgresql", versions.at(-1), "bin");
+  const dir = await mkdtemp(join(tmpdir(), "earshot-ui-pg-"));
+  const root = process.getuid?.() === 0;
+  if (root) await run("chown", ["postgres", dir]);
+  const server = (cmd, args) => (root ? run("runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]) : run(join(bin, cmd), args));
+  const port = await new Promise((resolve) => {
+    const probe = createTcpServer().listen(0, "127.0.0.1", () => probe.close(() => resolve(probe.address().port)));
+  });
+  const data = join(dir, "data");
+  await server("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  await server("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-w", "-o", options, "start"]);
+  await run(join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-c", "CREATE DATABASE team"]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/team`,
+    async stop() {
+      await server("pg_ctl", ["-D", data, "-m", "immediate", "stop"]).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls `check` until it returns something truthy (the background sync is a moment away). */
+async function eventually(check, what) {
+  for (let i = 0; i < 100; i++) {
+    const found = await check();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not happen in 20 s`);
+}
+
+test("the owner shares the workspace from the Team screen, and a mention assigned with a reaches Sam's inbox", async () => {
+  const pg = await postgres();
+  try {
+    const counter = await emptyWorkspace("--listening");
+    await counter.call("mention_capture", {
+      url: "https://forum.example/t/9", text: "My brakes squeal since the service, can someone look?", author: "Bo", network: "other",
+    });
+    const { p, errors } = await page(counter);
+    await p.click("#nav-team");
+    await p.fill("#team-address", pg.url);
+    await p.fill("#team-member", "Ann");
+    await p.click("#team-create");
+    await p.locator("#team-me", { hasText: "Ann" }).waitFor();
+    await p.locator("#team-indicator", { hasText: "Team: synced" }).waitFor();
+
+    const laptop = await emptyWorkspace("--listening");
+    const joined = await laptop.call("team_join", { url: pg.url, member: "Sam" });
+    assert.equal(joined.team.member, "Sam");
+    // The counter hears that Sam joined without being asked, and can give Sam the mention.
+    await p.locator("#team-members", { hasText: "Sam" }).waitFor();
+    await p.click("#nav-mentions");
+    await p.locator(".mention", { hasText: "brakes squeal" }).click();
+    await p.keyboard.press("a");
+    await p.selectOption('select[aria-label="Member"]', "Sam");
+    await p.locator(".mention .assignee", { hasText: "For Sam" }).waitFor();
+
+    const theirs = await eventually(async () => {
+      const list = await laptop.call("mentions_list", { limit: 10 });
+      return list.find((m) => m.assignee === "Sam");
+    }, "the assignment reaching the laptop");
+    assert.equal(theirs.text, "My brakes squeal since the service, can someone look?");
+    const { p: onLaptop } = await page(laptop);
+    await onLaptop.click("#nav-mentions");
+    await onLaptop.getByLabel("Assigned to me").check();
+    await onLaptop.locator(".mention", { hasText: "brakes squeal" }).waitFor();
+    assert.deepEqual(errors, []);
+    await onLaptop.close();
+    await p.close();
+  } finally {
+    await pg.stop();
+  }
 });

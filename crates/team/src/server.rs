@@ -7,11 +7,15 @@ use tokio_postgres::{Client, GenericClient};
 use uuid::Uuid;
 
 /// The schema this build installs and understands, one file per version.
-pub const SCHEMA: &[&str] = &[include_str!("../sql/0001_operations.sql"), include_str!("../sql/0002_epochs.sql")];
+pub const SCHEMA: &[&str] = &[
+    include_str!("../sql/0001_operations.sql"),
+    include_str!("../sql/0002_epochs.sql"),
+    include_str!("../sql/0003_members.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("the team's server: {0}")]
+    #[error("the team's server: {}", reason(.0))]
     Postgres(#[from] tokio_postgres::Error),
     #[error(
         "the team's server runs a newer Earshot schema ({found}) than this desktop knows ({known}); update Earshot"
@@ -25,10 +29,34 @@ pub enum ServerError {
 
 pub type Result<T> = std::result::Result<T, ServerError>;
 
+/// What went wrong, in PostgreSQL's own words: the server's message for an error it reported ("permission
+/// denied for table earshot_ops"), otherwise the connection's ("Connection refused").
+fn reason(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let advice = if db.code() == &tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE {
+            "; the server's administrator must let this member's role use the team's database"
+        } else {
+            ""
+        };
+        return format!("{}{advice}", db.message());
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 /// Brings the server's schema to this build's version, each step in its own transaction; a server already
 /// there is left alone, and one with a newer schema is refused.
 pub async fn install(client: &mut Client) -> Result<i32> {
-    client.batch_execute("CREATE TABLE IF NOT EXISTS earshot_schema (version integer NOT NULL)").await?;
+    // Only the first install creates anything: a member who may not create tables finds the schema there.
+    let there: bool = client.query_one("SELECT to_regclass('earshot_schema') IS NOT NULL", &[]).await?.get(0);
+    if !there {
+        client.batch_execute("CREATE TABLE IF NOT EXISTS earshot_schema (version integer NOT NULL)").await?;
+    }
     let found = schema_version(client).await?;
     let known = SCHEMA.len() as i32;
     if found > known {

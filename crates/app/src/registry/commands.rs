@@ -428,6 +428,40 @@ commands! {
     /// Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
     team_status(s) -> TeamStatus { s.blocking(team::status).await }
 
+    /// Shares this workspace with a team on the PostgreSQL server at `url`
+    /// (`postgres://USER:PASSWORD@HOST:PORT/DB`): the password goes to the keychain, and the workspace is sent.
+    team_create(s, url: String, member: String) -> TeamStatus {
+        let url = Sensitive::new(url);
+        let secrets = s.secrets().await.for_sign_in()?;
+        let ctx = s.ctx()?;
+        team::create_at(&ctx, secrets, url.expose(), &member).await?;
+        // A failed first sync is in the status; the background sync tries again.
+        let _ = team::sync_stored(&ctx, secrets).await;
+        s.sync_team_now();
+        s.blocking(team::status).await
+    }
+
+    /// Joins the workspace a teammate shared on the server at `url`; it arrives with the first sync.
+    team_join(s, url: String, member: String) -> TeamStatus {
+        let url = Sensitive::new(url);
+        let secrets = s.secrets().await.for_sign_in()?;
+        let ctx = s.ctx()?;
+        team::join_at(&ctx, secrets, url.expose(), &member, None).await?;
+        let _ = team::sync_stored(&ctx, secrets).await;
+        s.sync_team_now();
+        s.blocking(team::status).await
+    }
+
+    /// Stops sharing: the workspace stays as it is, and the server's password leaves the keychain.
+    team_leave(s) -> TeamStatus {
+        let secrets = s.secrets().await.store.clone();
+        s.blocking(move |c| {
+            team::leave(c, secrets.as_ref())?;
+            team::status(c)
+        })
+        .await
+    }
+
     orders_to_review(s) -> Vec<OrderToReview> { s.blocking(value::orders_to_review).await }
 
     order_reviewed(s, id: i64) -> () { s.blocking(move |c| value::order_reviewed(c, id)).await }

@@ -538,3 +538,37 @@ async fn a_contact_deleted_while_another_desktop_changed_it_is_offered_back_ever
     assert_eq!((back.deleted_at, back.city.as_deref()), (None, Some("Leeds")));
     assert!(status(&counter).unwrap().restore_offers.is_empty());
 }
+
+/// Each member signs in to the server with a role of their own: the one who shares first owns Earshot's
+/// tables, and a member who may only connect still joins, sends and receives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_signing_in_with_roles_of_their_own_share_one_workspace() {
+    let cluster = Cluster::start();
+    let admin = cluster.connect("postgres").await;
+    // One statement at a time: CREATE DATABASE may not share a transaction with others.
+    for statement in [
+        "CREATE ROLE ann LOGIN",
+        "CREATE ROLE sam LOGIN",
+        "CREATE DATABASE shop OWNER ann",
+        "REVOKE ALL ON DATABASE shop FROM PUBLIC",
+        "GRANT CONNECT ON DATABASE shop TO ann, sam",
+    ] {
+        admin.batch_execute(statement).await.unwrap();
+    }
+    let url = |role: &str| format!("postgres://{role}@127.0.0.1:{}/shop", cluster.port());
+    let dir = tempfile::tempdir().unwrap();
+    let counter = desktop(dir.path(), "counter", Duration::zero());
+    let laptop = desktop(dir.path(), "laptop", Duration::minutes(1));
+    add_customer(&counter, "Ana Lima", &["Likes oat milk"]);
+    let (mut on_counter, _) = share(&counter, &url("ann")).await;
+    let mut on_laptop = join_and_sync(&laptop, &url("sam"), "Sam").await;
+    edit_first(&laptop, "city", "Leeds");
+    sync_once(&laptop, &mut on_laptop).await.unwrap();
+    sync_once(&counter, &mut on_counter).await.unwrap();
+    let city = counter.store.read(|c| Ok(contacts::get(c, contacts::live_ids(c)?[0])?.city)).unwrap();
+    assert_eq!(city.as_deref(), Some("Leeds"));
+    // Sam may also share a second workspace on the same server: the schema is there already.
+    let third = desktop(dir.path(), "third", Duration::zero());
+    add_customer(&third, "Bo Chen", &[]);
+    share(&third, &url("sam")).await;
+}

@@ -1022,12 +1022,25 @@ export const api = {
    * Where sharing stands: the team, its members, changes waiting, the last sync and why it failed.
    */
   teamStatus: (): Promise<TeamStatus> => invoke("team_status", {}),
+  /**
+   * Shares this workspace with a team on the PostgreSQL server at `url`
+   * (`postgres://USER:PASSWORD@HOST:PORT/DB`): the password goes to the keychain, and the workspace is sent.
+   */
+  teamCreate: (url: string, member: string): Promise<TeamStatus> => invoke("team_create", { url, member }),
+  /**
+   * Joins the workspace a teammate shared on the server at `url`; it arrives with the first sync.
+   */
+  teamJoin: (url: string, member: string): Promise<TeamStatus> => invoke("team_join", { url, member }),
+  /**
+   * Stops sharing: the workspace stays as it is, and the server's password leaves the keychain.
+   */
+  teamLeave: (): Promise<TeamStatus> => invoke("team_leave", {}),
   ordersToReview: (): Promise<Array<OrderToReview>> => invoke("orders_to_review", {}),
   orderReviewed: (id: number): Promise<void> => invoke("order_reviewed", { id }),
   teamSyncNow: (): Promise<void> => invoke("team_sync_now", {}),
 } as const;
 
-export type CommandName = "workspace_info" | "workspace_start" | "workspace_replace_demo" | "guided_start_propose" | "guided_start_apply" | "guided_start_skip" | "contacts_page" | "contacts_search" | "contact_get" | "contact_photo" | "contact_create" | "contact_update" | "contact_delete" | "contact_restore" | "contact_tag" | "tags_list" | "note_add" | "note_edit" | "note_delete" | "activity_log" | "activity_delete" | "task_add" | "task_done" | "task_delete" | "tasks_open" | "keep_in_touch_set" | "reconnect_list" | "import_preview" | "import_run" | "import_undo" | "imports_list" | "merge_suggestions" | "contact_merge" | "merge_undo" | "merge_dismiss" | "export_save" | "file_save" | "url_open" | "secrets_status" | "diagnostics_get" | "queries_list" | "own_handles_list" | "own_handles_set" | "query_add" | "query_remove" | "query_preview" | "sources_list" | "source_add_feed" | "source_add_hn" | "source_add_mastodon_hashtag" | "source_add_mastodon_account" | "source_add_bluesky" | "source_remove" | "source_check_now" | "mentions_list" | "mention_capture" | "mentions_inbox" | "mention_triage" | "mention_undo" | "mention_explain" | "mention_link" | "mention_create_contact" | "mention_reply" | "mention_mark_replied" | "mention_assign" | "mention_decisions" | "mention_hide_like" | "rules_list" | "rule_add" | "rule_remove" | "outbox_list" | "outbox_retry" | "people_list" | "mention_suggest_contacts" | "alerts_get" | "alerts_set" | "orders_preview" | "orders_import" | "nps_import" | "nps_record" | "orders_waiting" | "order_assign" | "order_dismiss" | "contact_orders" | "metrics_get" | "today_get" | "contact_brief" | "case_close" | "segment_members" | "value_config_get" | "value_config_set" | "team_status" | "orders_to_review" | "order_reviewed" | "team_sync_now";
+export type CommandName = "workspace_info" | "workspace_start" | "workspace_replace_demo" | "guided_start_propose" | "guided_start_apply" | "guided_start_skip" | "contacts_page" | "contacts_search" | "contact_get" | "contact_photo" | "contact_create" | "contact_update" | "contact_delete" | "contact_restore" | "contact_tag" | "tags_list" | "note_add" | "note_edit" | "note_delete" | "activity_log" | "activity_delete" | "task_add" | "task_done" | "task_delete" | "tasks_open" | "keep_in_touch_set" | "reconnect_list" | "import_preview" | "import_run" | "import_undo" | "imports_list" | "merge_suggestions" | "contact_merge" | "merge_undo" | "merge_dismiss" | "export_save" | "file_save" | "url_open" | "secrets_status" | "diagnostics_get" | "queries_list" | "own_handles_list" | "own_handles_set" | "query_add" | "query_remove" | "query_preview" | "sources_list" | "source_add_feed" | "source_add_hn" | "source_add_mastodon_hashtag" | "source_add_mastodon_account" | "source_add_bluesky" | "source_remove" | "source_check_now" | "mentions_list" | "mention_capture" | "mentions_inbox" | "mention_triage" | "mention_undo" | "mention_explain" | "mention_link" | "mention_create_contact" | "mention_reply" | "mention_mark_replied" | "mention_assign" | "mention_decisions" | "mention_hide_like" | "rules_list" | "rule_add" | "rule_remove" | "outbox_list" | "outbox_retry" | "people_list" | "mention_suggest_contacts" | "alerts_get" | "alerts_set" | "orders_preview" | "orders_import" | "nps_import" | "nps_record" | "orders_waiting" | "order_assign" | "order_dismiss" | "contact_orders" | "metrics_get" | "today_get" | "contact_brief" | "case_close" | "segment_members" | "value_config_get" | "value_config_set" | "team_status" | "team_create" | "team_join" | "team_leave" | "orders_to_review" | "order_reviewed" | "team_sync_now";
 
 export type EventName = "import-progress" | "listening" | "team-sync";
 
