@@ -472,7 +472,10 @@ async function postgres() {
   if (root) await run("chown", ["postgres", dir]);
   const server = (cmd, args) => (root ? run("runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]) : run(join(bin, cmd), args));
   const port = await new Promise((resolve) => {
-    const probe = createTcpServer().listen(0, "127.0.0.1", () => probe.close(() => resolve(probe.address().port)));
+    const probe = createTcpServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
   });
   const data = join(dir, "data");
   await server("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
