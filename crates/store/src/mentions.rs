@@ -69,6 +69,8 @@ pub struct Mention {
     pub contact_name: Option<String>,
     /// The member of the team it is assigned to.
     pub assignee: Option<String>,
+    /// The member of the team who made the latest decision on it (filed, answered, linked...).
+    pub decided_by: Option<String>,
     pub queries: Vec<MatchedQuery>,
 }
 
@@ -282,7 +284,10 @@ macro_rules! mention_columns {
         "SELECT m.id, m.source_id, s.kind, s.name, m.external_id, m.url, m.author_name, m.author_handle, m.author_url,
                 m.author_followers, m.title, m.text, m.published_at, m.fetched_at, m.likes, m.reposts, m.replies,
                 m.state, m.filed_as, m.snoozed_until, m.sentiment, m.intents, m.lang, m.urgency, m.priority,
-                m.irrelevance, m.contact_id, c.display_name, m.assignee"
+                m.irrelevance, m.contact_id, c.display_name, m.assignee,
+                (SELECT l.member FROM triage_log l
+                  WHERE l.mention_id = m.id AND l.undone_at IS NULL AND l.action NOT IN ('undo', 'reopen')
+                  ORDER BY l.at DESC, l.id DESC LIMIT 1)"
     };
 }
 macro_rules! mention_joins {
@@ -333,6 +338,7 @@ pub(crate) fn mention_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mentio
         contact_id: r.get(26)?,
         contact_name: r.get(27)?,
         assignee: r.get(28)?,
+        decided_by: r.get(29)?,
         queries: Vec::new(),
     })
 }

@@ -109,6 +109,7 @@ async fn triage_on_one_desktop_and_an_assignment_on_another_are_both_kept() {
             (m.state.as_str(), m.filed_as.as_deref(), m.assignee.as_deref()),
             ("filed", Some("issue"), Some("Ann"))
         );
+        assert_eq!(m.decided_by.as_deref(), Some("Ann"), "who filed it shows on every desktop");
     }
     let mine =
         earshot_store::inbox::InboxFilter { state: Some("all".into()), assigned_to_me: true, ..Default::default() };

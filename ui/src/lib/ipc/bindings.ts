@@ -291,7 +291,11 @@ irrelevance: number, contact_id: number | null, contact_name: string | null,
 /**
  * The member of the team it is assigned to.
  */
-assignee: string | null, queries: Array<MatchedQuery>, };
+assignee: string | null, 
+/**
+ * The member of the team who made the latest decision on it (filed, answered, linked...).
+ */
+decided_by: string | null, queries: Array<MatchedQuery>, };
 
 export type SecretsStatus = { persistence: Persistence, 
 /**
@@ -397,7 +401,11 @@ irrelevance: number, contact_id: number | null, contact_name: string | null,
 /**
  * The member of the team it is assigned to.
  */
-assignee: string | null, queries: Array<MatchedQuery>, };
+assignee: string | null, 
+/**
+ * The member of the team who made the latest decision on it (filed, answered, linked...).
+ */
+decided_by: string | null, queries: Array<MatchedQuery>, };
 
 export type InboxPage = { items: Array<InboxItem>, open: number, urgent: number, 
 /**
