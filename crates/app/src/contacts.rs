@@ -139,6 +139,8 @@ pub fn contact_edit_fields(ctx: &Ctx, id: i64, changes: &[(String, String)]) -> 
         tags: c.tags,
     };
     let optional = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    // A list field takes every value, comma-separated; an empty value clears it.
+    let list = |v: &str| v.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect::<Vec<_>>();
     for (field, value) in changes {
         match field.as_str() {
             "name" | "display_name" => input.display_name = value.trim().to_string(),
@@ -149,10 +151,17 @@ pub fn contact_edit_fields(ctx: &Ctx, id: i64, changes: &[(String, String)]) -> 
             "city" => input.city = optional(value),
             "website" => input.website = optional(value),
             "birthday" => input.birthday = optional(value),
+            "email" | "emails" => {
+                input.emails = list(value).into_iter().map(|address| Email { address, label: None }).collect()
+            }
+            "phone" | "phones" => {
+                input.phones = list(value).into_iter().map(|number| Phone { number, label: None }).collect()
+            }
+            "tags" => input.tags = list(value),
             other => {
                 return Err(ApiError::invalid(format!(
                     "\"{other}\" is not a contact field Earshot edits this way; use name, given_name, family_name, \
-                     organization, title, city, website or birthday"
+                     organization, title, city, website, birthday, emails, phones or tags"
                 )))
             }
         }
@@ -333,6 +342,23 @@ mod tests {
         let c = contact_create(&ctx, &input("Zoë Martin", "zoe@example.com")).unwrap();
         let found = contacts_search(&ctx, "zoe mar", 10).unwrap();
         assert_eq!(found[0].id, c.id);
+    }
+
+    #[test]
+    fn editing_some_fields_keeps_the_others_and_lists_take_every_comma_separated_value() {
+        let (_d, ctx) = ctx();
+        let c = contact_create(&ctx, &input("Ann Lee", "ann@old.example")).unwrap();
+        let set = |field: &str, value: &str| (field.to_string(), value.to_string());
+        let changes = [set("city", "Leeds"), set("emails", "ann@lee.example, ann@shop.example"), set("tags", "vip")];
+        let edited = contact_edit_fields(&ctx, c.id, &changes).unwrap();
+        let emails: Vec<&str> = edited.emails.iter().map(|e| e.address.as_str()).collect();
+        assert_eq!(emails, ["ann@lee.example", "ann@shop.example"]);
+        assert_eq!((edited.display_name.as_str(), edited.city.as_deref()), ("Ann Lee", Some("Leeds")));
+        assert_eq!(edited.tags, ["vip"]);
+        let cleared = contact_edit_fields(&ctx, c.id, &[set("city", ""), set("phones", "")]).unwrap();
+        assert_eq!((cleared.city, cleared.emails.len()), (None, 2));
+        let err = contact_edit_fields(&ctx, c.id, &[set("colour", "red")]).unwrap_err();
+        assert!(err.message.contains("\"colour\" is not a contact field") && err.message.contains("emails"));
     }
 
     #[test]

@@ -310,7 +310,8 @@ enum ContactsCommand {
     Delete { id: i64 },
     /// Restore a deleted contact
     Restore { id: i64 },
-    /// Change some of a contact's fields: --set name="Ann Lee" --set city=Leeds (an empty value clears)
+    /// Change some of a contact's fields: --set name="Ann Lee" --set city=Leeds --set emails=a@x.com,b@y.com (an
+    /// empty value clears)
     Edit {
         id: i64,
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true, value_parser = field_value)]
