@@ -2,6 +2,9 @@
 //! workspace, the laptop joins it, both edit the same customer while apart, and after syncing both show
 //! both edits; leaving keeps the workspace.
 
+#[path = "../../../tests/fake_http.rs"]
+mod fake_http;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -271,4 +274,80 @@ async fn a_mention_assigned_on_one_desktop_is_listed_with_its_assignee_on_both()
         .map(|m| m["name"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(members, ["Ann", "Sam"]);
+}
+
+/// An RSS feed of bike stories: each (guid, link, title).
+fn rss(items: &[(&str, &str, &str)]) -> Vec<u8> {
+    let items: String = items
+        .iter()
+        .map(|(guid, link, title)| {
+            format!("<item><guid>{guid}</guid><link>{link}</link><title>{title}</title><description>{title}, a bike story</description></item>")
+        })
+        .collect();
+    format!("<rss version=\"2.0\"><channel><title>Bike news</title>{items}</channel></rss>").into_bytes()
+}
+
+/// Both desktops listen to the shop's feed; the laptop also to an alerts feed that links to one of the same
+/// pages. Every post is one mention on both desktops, and a decision on one shows on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_posts_heard_on_two_desktops_are_one_mention_each_on_both() {
+    let shop = rss(&[
+        ("s1", "https://blog.example/new-saddles", "New saddles for bike commuters"),
+        ("s2", "https://blog.example/repair-cafe", "Bike repair cafe on Sunday"),
+    ]);
+    let alerts = rss(&[(
+        "tag:alerts,1",
+        "https://blog.example/new-saddles?utm_source=alerts",
+        "New saddles for bike commuters",
+    )]);
+    let base = fake_http::serve_with(move |req: &fake_http::HttpRequest| {
+        let body = if req.path() == "/alerts" { alerts.clone() } else { shop.clone() };
+        fake_http::response("200 OK", &[("Content-Type", "application/rss+xml")], &body)
+    })
+    .await;
+    let cluster = Cluster::start();
+    let url = cluster.database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
+    ok(&counter, &["team", "create", &url, "--member", "Ann"]);
+    ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    for db in [&counter, &laptop] {
+        ok(db, &["queries", "add", "--kind", "industry", "bike"]);
+        ok(db, &["sources", "add", "feed", &format!("{base}/shop")]);
+    }
+    ok(&laptop, &["sources", "add", "feed", &format!("{base}/alerts")]);
+    for db in [&counter, &laptop] {
+        ok(db, &["sync", "--once"]);
+    }
+    for _ in 0..2 {
+        for db in [&counter, &laptop] {
+            ok(db, &["team", "sync", "--once"]);
+        }
+    }
+    let titles = |db: &Path| -> Vec<String> {
+        let mut titles: Vec<String> = json(db, &["mentions", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["title"].as_str().unwrap_or_default().to_string())
+            .collect();
+        titles.sort();
+        titles
+    };
+    for db in [&counter, &laptop] {
+        assert_eq!(titles(db), ["Bike repair cafe on Sunday", "New saddles for bike commuters"], "{}", db.display());
+    }
+
+    let id = |db: &Path, title: &str| -> String {
+        json(db, &["mentions", "list", "--json"]).as_array().unwrap().iter().find(|m| m["title"] == title).unwrap()
+            ["id"]
+            .to_string()
+    };
+    ok(&laptop, &["mentions", "triage", &id(&laptop, "Bike repair cafe on Sunday"), "idea"]);
+    ok(&laptop, &["team", "sync", "--once"]);
+    ok(&counter, &["team", "sync", "--once"]);
+    let on_counter = json(&counter, &["mentions", "list", "--json", "--state", "filed"]);
+    assert_eq!(on_counter.as_array().unwrap().len(), 1, "{on_counter}");
+    assert_eq!(on_counter[0]["filed_as"], "idea");
+    assert_eq!(on_counter[0]["decided_by"], "Sam");
 }
