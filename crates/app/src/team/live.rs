@@ -104,8 +104,9 @@ async fn connected(services: &Arc<Services>, ctx: &Arc<Ctx>, stop: &Cancellation
     }
 }
 
-/// After a sync: the window hears the status; the owner hears of mentions assigned to them.
-fn told(services: &Services, ctx: &Ctx, synced: &Synced) {
+/// After a sync: the window hears the status; the owner hears of mentions assigned to them (off the async
+/// threads: showing a notification may block).
+fn told(services: &Arc<Services>, ctx: &Ctx, synced: &Synced) {
     if synced.pushed + synced.pulled > 0 {
         tracing::debug!(pushed = synced.pushed, pulled = synced.pulled, "team sync");
     }
@@ -116,7 +117,10 @@ fn told(services: &Services, ctx: &Ctx, synced: &Synced) {
     let assigned: Result<Vec<_>, _> =
         synced.assigned_to_me.iter().map(|id| ctx.store.read(|c| earshot_store::mentions::get(c, *id))).collect();
     match assigned {
-        Ok(mentions) => services.host.tell_assigned(&mentions),
+        Ok(mentions) => {
+            let host = services.host.clone();
+            services.runtime().spawn_blocking(move || host.tell_assigned(&mentions));
+        }
         Err(e) => tracing::warn!(error = %e, "mentions assigned here could not be read"),
     }
 }
