@@ -10,6 +10,7 @@ use earshot_team::test_cluster::Cluster;
 use super::tests::{add_customer, desktop, join_and_sync, share};
 use super::*;
 use crate::triage::{mention_triage, mentions_inbox, TriageInput};
+use earshot_team::server;
 
 /// A post a desktop's Bluesky search (`search`) heard; its local id.
 pub(super) fn hear(ctx: &Ctx, search: &str, post: &str, text: &str) -> i64 {
@@ -246,4 +247,60 @@ async fn activities_logged_on_two_desktops_are_all_kept_with_their_money() {
         assert_eq!(kinds, ["purchase", "visit"], "the deleted call stays deleted");
         assert_eq!(paid, 4250, "the purchase counts as revenue everywhere");
     }
+}
+
+/// Whatever a desktop of another version (or a broken one) sends, a sync never stops on it and nothing
+/// unreadable is stored: an unknown kind of source, an unknown state, an order status this version does not
+/// know, an over-long name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_this_version_cannot_store_are_kept_aside_and_never_block_a_sync() {
+    use earshot_core::team::{row_id, DeviceId, PostKey, Stamp};
+    let cluster = Cluster::start();
+    let url = cluster.database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let counter = desktop(dir.path(), "counter", Duration::zero());
+    let heard = hear(&counter, "spoke", "at://did:plc:ana/app.bsky.feed.post/1", "Open on Sunday?");
+    add_customer(&counter, "Ana Lima", &[]);
+    let (mut on_counter, _) = share(&counter, &url).await;
+    let laptop = desktop(dir.path(), "laptop", Duration::zero());
+    let mut on_laptop = join_and_sync(&laptop, &url, "Sam").await;
+
+    let now = chrono::Utc::now().timestamp_millis();
+    let odd = |n: u32, entity: &str, row: uuid::Uuid, field: &str, value: serde_json::Value| server::Op {
+        op_id: row_id(now, [n as u8; 10]),
+        stamp: Stamp { millis: now, counter: n, device: DeviceId(0xbad) },
+        entity: entity.into(),
+        row_id: row,
+        field: field.into(),
+        value,
+    };
+    let mention =
+        earshot_core::team::mention_id(PostKey::of(None, "bluesky", "", "at://did:plc:ana/app.bsky.feed.post/1"));
+    let contact: uuid::Uuid = counter
+        .store
+        .read(|c| Ok(c.query_row("SELECT uid FROM team_ids WHERE entity = 'contact'", [], |r| r.get::<_, String>(0))?))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ops = [
+        odd(1, "mention", row_id(now, [9; 10]), "post", serde_json::json!({"source_kind": "tiktok"})),
+        odd(2, "mention", mention, "state", serde_json::json!({"state": "exploded", "decided_at": null})),
+        odd(3, "order", row_id(now, [8; 10]), "details", serde_json::json!({"source": "shopify", "status": "lost"})),
+        odd(4, "contact", contact, "given_name", serde_json::Value::String("A".repeat(10_000))),
+        odd(5, "hologram", row_id(now, [7; 10]), "shape", serde_json::json!("cube")),
+    ];
+    let workspace = laptop.store.read(team::get).unwrap().unwrap().workspace.parse().unwrap();
+    server::push(&mut on_counter, workspace, &ops).await.unwrap();
+
+    sync_once(&laptop, &mut on_laptop).await.unwrap();
+    sync_once(&counter, &mut on_counter).await.unwrap();
+    for ctx in [&counter, &laptop] {
+        let listed = everything(ctx);
+        assert_eq!(listed.len(), 1, "the inbox still reads, with no post of an unknown kind");
+        assert_eq!(listed[0].state.as_str(), "new", "an unknown state is not applied");
+        let given = ctx.store.read(|c| Ok(contacts::get(c, contacts::live_ids(c)?[0])?.given_name)).unwrap();
+        assert_eq!(given.chars().count(), earshot_core::contact::MAX_FIELD_CHARS, "capped like any name");
+        assert!(crate::value::orders_to_review(ctx).unwrap().is_empty());
+    }
+    assert_eq!(counter.store.read(|c| mentions::get(c, heard)).unwrap().text, "Open on Sunday?");
 }

@@ -97,6 +97,38 @@ struct Post {
     priority: f64,
 }
 
+impl Post {
+    /// The post as this desktop may store it: a kind of source it knows, and every field within the caps
+    /// applied to what any source brings ([`earshot_core::mention::NewMention::made_safe`]); `None` for a
+    /// post this version cannot file (a newer desktop's kind of source, say).
+    fn made_safe(mut self) -> Option<Post> {
+        use earshot_core::mention::{clean_url, SourceKind, ID_CAP, NAME_CAP, RAW_CAP, TEXT_CAP, TITLE_CAP, URL_CAP};
+        use earshot_core::text::truncate_chars;
+        SourceKind::parse(&self.source_kind)?;
+        let cap = |s: Option<String>, n: usize| s.map(|s| truncate_chars(s.trim(), n)).filter(|s| !s.is_empty());
+        self.source_name = truncate_chars(&self.source_name, NAME_CAP);
+        self.source_url = truncate_chars(&self.source_url, URL_CAP);
+        self.external_id = truncate_chars(&self.external_id, ID_CAP);
+        self.url = self.url.and_then(|u| clean_url(&u));
+        self.author_name = cap(self.author_name, NAME_CAP);
+        self.author_handle = cap(self.author_handle, NAME_CAP);
+        self.author_url = self.author_url.and_then(|u| clean_url(&u));
+        self.author_followers = self.author_followers.filter(|n| *n >= 0);
+        self.title = cap(self.title, TITLE_CAP);
+        self.text = truncate_chars(&self.text, TEXT_CAP);
+        self.language = cap(self.language, 16);
+        self.raw = self.raw.filter(|r| r.len() <= RAW_CAP);
+        self.thread = cap(self.thread, ID_CAP);
+        self.reply_ref = cap(self.reply_ref, ID_CAP);
+        self.lang = truncate_chars(&self.lang, 16);
+        self.intents = truncate_chars(&self.intents, 200);
+        for score in [&mut self.sentiment, &mut self.urgency, &mut self.priority] {
+            *score = if score.is_finite() { score.clamp(-1e6, 1e6) } else { 0.0 };
+        }
+        Some(self)
+    }
+}
+
 fn post_of(conn: &Connection, mention_id: i64) -> Result<(Post, Option<String>)> {
     Ok(conn.query_row(
         "SELECT s.kind, s.name, s.url, m.external_id, m.url, m.author_name, m.author_handle, m.author_url,
@@ -351,8 +383,10 @@ fn settle_mention(tx: &Transaction<'_>, uid: &str, me: Option<&str>, now: &str) 
     let id = match local_id(tx, MENTION, uid)? {
         Some(id) => id,
         None => {
-            let Some(post) = newest(tx, MENTION, uid, "post")?.and_then(|v| serde_json::from_value::<Post>(v).ok())
-            else {
+            let post = newest(tx, MENTION, uid, "post")?
+                .and_then(|v| serde_json::from_value::<Post>(v).ok())
+                .and_then(Post::made_safe);
+            let Some(post) = post else {
                 return Ok(None);
             };
             let id = heard_here(tx, &post, now)?;
@@ -364,7 +398,10 @@ fn settle_mention(tx: &Transaction<'_>, uid: &str, me: Option<&str>, now: &str) 
             id
         }
     };
-    if let Some(state) = newest(tx, MENTION, uid, "state")?.and_then(|v| serde_json::from_value::<State>(v).ok()) {
+    let state = newest(tx, MENTION, uid, "state")?
+        .and_then(|v| serde_json::from_value::<State>(v).ok())
+        .filter(|s| earshot_core::triage::MentionState::parse(&s.state).is_some());
+    if let Some(state) = state {
         tx.execute(
             "UPDATE mentions SET state = ?2, filed_as = ?3, snoozed_until = ?4, decided_at = ?5,
                     first_action_at = CASE WHEN ?2 IN ('new', 'snoozed') THEN first_action_at

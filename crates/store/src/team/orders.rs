@@ -51,6 +51,19 @@ struct Change {
     seen: Option<String>,
 }
 
+impl Details {
+    /// Whether this version can store the order: a source, kind and status it knows, and amounts that are
+    /// not negative. A change that cannot be stored is left in the history, never blocking the rest.
+    fn storable(&self) -> bool {
+        ["shopify", "square", "stripe", "csv"].contains(&self.source.as_str())
+            && ["sale", "refund"].contains(&self.kind.as_str())
+            && ["paid", "pending", "cancelled", "failed"].contains(&self.status.as_str())
+            && self.amount_minor >= 0
+            && self.refunded_minor >= 0
+            && crate::parse_timestamp(&self.placed_at).is_some()
+    }
+}
+
 /// Who the buyer is: a contact (team id), or where the order waits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Buyer {
@@ -253,9 +266,11 @@ pub(super) fn settle(tx: &Transaction<'_>, touched: Touched, now: &str) -> Resul
 /// Brings an order to its newest details and buyer, creating it here the first time its details are known,
 /// and flags it when two changes were made apart.
 fn settle_order(tx: &Transaction<'_>, uid: &str, now: &str) -> Result<()> {
-    let Some(Change { details: d, .. }) =
-        newest(tx, ORDER, uid, DETAILS)?.and_then(|v| serde_json::from_value::<Change>(v).ok())
+    let Some(Change { details: d, .. }) = newest(tx, ORDER, uid, DETAILS)?
+        .and_then(|v| serde_json::from_value::<Change>(v).ok())
+        .filter(|c| c.details.storable())
     else {
+        tracing::debug!(order = uid, "a team change to an order this version cannot store");
         return Ok(());
     };
     let deleted_at = d.deleted.then_some(now);
@@ -314,7 +329,10 @@ fn settle_order(tx: &Transaction<'_>, uid: &str, now: &str) -> Result<()> {
             id
         }
     };
-    if let Some(buyer) = newest(tx, ORDER, uid, BUYER)?.and_then(|v| serde_json::from_value::<Buyer>(v).ok()) {
+    let buyer = newest(tx, ORDER, uid, BUYER)?
+        .and_then(|v| serde_json::from_value::<Buyer>(v).ok())
+        .filter(|b| b.unmatched.as_deref().is_none_or(|u| ["waiting", "dismissed"].contains(&u)));
+    if let Some(buyer) = buyer {
         let contact = match &buyer.contact {
             Some(c) => Some(local_contact(tx, &resolve(tx, c)?, now)?),
             None => None,

@@ -602,7 +602,12 @@ fn set_contact_field(
     now: &str,
 ) -> Result<()> {
     let value = value.filter(|v| !v.is_null());
-    let text = value.as_ref().and_then(|v| v.as_str());
+    // Within the caps any contact is stored with, whoever sent it.
+    let capped = value
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .map(|t| earshot_core::text::truncate_chars(t.trim(), earshot_core::contact::MAX_FIELD_CHARS));
+    let text = capped.as_deref();
     let column = match field {
         "organization" => {
             let org = organizations::ensure(tx, text, now)?;
@@ -643,6 +648,7 @@ fn settle_channels(tx: &Transaction<'_>, id: i64, kept: &str) -> Result<()> {
         serde_json::from_value(value).unwrap_or_default()
     }
     let [emails, phones, identities] = CHANNELS.map(|field| newest_of_contact(tx, kept, field));
+    // The lists are normalised as any contact's are (trimmed, capped, repeats dropped).
     let (emails, phones, identities) = (emails?, phones?, identities?);
     let current = match (&emails, &phones, &identities) {
         (Some(_), Some(_), Some(_)) => None,
@@ -660,7 +666,10 @@ fn settle_channels(tx: &Transaction<'_>, id: i64, kept: &str) -> Result<()> {
         Some(v) => list(v),
         None => current.as_ref().map(|c| c.identities.iter().map(Into::into).collect()).unwrap_or_default(),
     };
-    channels::replace_all(tx, id, &emails, &phones, &identities)
+    let lists = ContactDraft { display_name: "-".into(), emails, phones, identities, ..Default::default() }
+        .normalized()
+        .unwrap_or_default();
+    channels::replace_all(tx, id, &lists.emails, &lists.phones, &lists.identities)
 }
 
 /// A contact deleted on one desktop while another changed it: still deleted everywhere, and offered back
