@@ -36,12 +36,31 @@ fn json(db: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(db, args)).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_desktops_share_a_workspace_edit_one_customer_apart_and_both_keep_both_edits() {
+/// Two desktops' workspaces (the counter's and the laptop's) in a temporary folder, and an empty database on
+/// a throw-away PostgreSQL; with `shared`, Ann at the counter has shared the workspace and Sam's laptop joined.
+struct Desks {
+    _cluster: Cluster,
+    url: String,
+    dir: tempfile::TempDir,
+    counter: std::path::PathBuf,
+    laptop: std::path::PathBuf,
+}
+
+async fn desks(shared: bool) -> Desks {
     let cluster = Cluster::start();
     let url = cluster.database().await;
     let dir = tempfile::tempdir().unwrap();
     let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
+    if shared {
+        ok(&counter, &["team", "create", &url, "--member", "Ann"]);
+        ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    }
+    Desks { _cluster: cluster, url, dir, counter, laptop }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desktops_share_a_workspace_edit_one_customer_apart_and_both_keep_both_edits() {
+    let Desks { _cluster, url, dir, counter, laptop } = desks(false).await;
     let people = dir.path().join("people.csv");
     std::fs::write(&people, "Name,Email\nAna Lima,ana@example.com\n").unwrap();
     ok(&counter, &["contacts", "import", people.to_str().unwrap()]);
@@ -111,10 +130,7 @@ async fn the_servers_password_is_kept_in_the_keychain_never_in_the_workspace() {
 /// every contact exactly once, and nothing waits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desktop_killed_again_and_again_while_catching_up_ends_with_everything_once() {
-    let cluster = Cluster::start();
-    let url = cluster.database().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
+    let Desks { _cluster, url, dir, counter, laptop } = desks(false).await;
     let people = dir.path().join("people.csv");
     let mut csv = String::from("Name,Email,City\n");
     for i in 0..1500 {
@@ -190,12 +206,7 @@ fn kill_while_running(db: &Path, args: &dyn Fn() -> Vec<String>, runs: usize, se
 /// and the other desktop ends with every contact once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desktop_killed_again_and_again_while_sending_leaves_every_change_once_on_the_server() {
-    let cluster = Cluster::start();
-    let url = cluster.database().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
-    ok(&counter, &["team", "create", &url, "--member", "Ann"]);
-    ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    let Desks { _cluster, url, dir, counter, laptop } = desks(true).await;
     let people = dir.path().join("people.csv");
     let mut csv = String::from("Name,Email\n");
     for i in 0..1500 {
@@ -240,12 +251,7 @@ async fn a_desktop_killed_again_and_again_while_sending_leaves_every_change_once
 /// desktops list it with Ann as its assignee, and only Ann's "assigned to me" shows it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mention_assigned_on_one_desktop_is_listed_with_its_assignee_on_both() {
-    let cluster = Cluster::start();
-    let url = cluster.database().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
-    ok(&counter, &["team", "create", &url, "--member", "Ann"]);
-    ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    let Desks { _cluster, url: _url, dir: _dir, counter, laptop } = desks(true).await;
     let link = "https://www.facebook.com/spokeandchain/posts/1";
     let said = "The new saddle you sold me broke after a week";
     ok(&counter, &["capture", link, "--text", said, "--author", "Bo Diaz", "--network", "facebook"]);
@@ -305,12 +311,7 @@ async fn the_same_posts_heard_on_two_desktops_are_one_mention_each_on_both() {
         fake_http::response("200 OK", &[("Content-Type", "application/rss+xml")], &body)
     })
     .await;
-    let cluster = Cluster::start();
-    let url = cluster.database().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (counter, laptop) = (dir.path().join("counter.db"), dir.path().join("laptop.db"));
-    ok(&counter, &["team", "create", &url, "--member", "Ann"]);
-    ok(&laptop, &["team", "join", &url, "--member", "Sam"]);
+    let Desks { _cluster, url: _url, dir: _dir, counter, laptop } = desks(true).await;
     for db in [&counter, &laptop] {
         ok(db, &["queries", "add", "--kind", "industry", "bike"]);
         ok(db, &["sources", "add", "feed", &format!("{base}/shop")]);

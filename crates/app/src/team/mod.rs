@@ -24,14 +24,28 @@ fn server_error(e: ServerError) -> ApiError {
     ApiError { code, message: e.to_string() }
 }
 
-fn random_device() -> String {
-    format!("{:016x}", fastrand::u64(1..))
-}
-
 /// Where the team's server is, as shown and stored (never with a password).
 pub struct ServerAddress {
     pub shown: String,
     pub credential_id: Option<String>,
+}
+
+impl ServerAddress {
+    /// This desktop, new to the workspace `workspace` on this server: a device id of its own, nothing read yet.
+    fn new_desktop(&self, workspace: Uuid, epoch: Uuid, member: String) -> Team {
+        Team {
+            workspace: workspace.to_string(),
+            server: self.shown.clone(),
+            credential_id: self.credential_id.clone(),
+            device: format!("{:016x}", fastrand::u64(1..)),
+            member,
+            epoch: epoch.to_string(),
+            cursor: 0,
+            cursor_op: None,
+            last_sync_at: None,
+            last_error: None,
+        }
+    }
 }
 
 /// Shares this workspace on the team's server: installs Earshot's schema there when needed, names this
@@ -47,18 +61,7 @@ pub async fn create(
     server::install(client).await.map_err(server_error)?;
     let (workspace, epoch) = (Uuid::new_v4(), Uuid::new_v4());
     server::create_workspace(client, workspace, name, epoch).await.map_err(server_error)?;
-    let team = Team {
-        workspace: workspace.to_string(),
-        server: address.shown.clone(),
-        credential_id: address.credential_id.clone(),
-        device: random_device(),
-        member,
-        epoch: epoch.to_string(),
-        cursor: 0,
-        cursor_op: None,
-        last_sync_at: None,
-        last_error: None,
-    };
+    let team = address.new_desktop(workspace, epoch, member);
     let now = ctx.now_text();
     ctx.store.write(|tx| {
         team::join(tx, &team, &now)?;
@@ -96,18 +99,7 @@ pub async fn join(
         }
         (None, _) => return Err(ApiError::invalid(format!("{} shares several workspaces: name one", address.shown))),
     };
-    let team = Team {
-        workspace: id.to_string(),
-        server: address.shown.clone(),
-        credential_id: address.credential_id.clone(),
-        device: random_device(),
-        member,
-        epoch: epoch.to_string(),
-        cursor: 0,
-        cursor_op: None,
-        last_sync_at: None,
-        last_error: None,
-    };
+    let team = address.new_desktop(id, epoch, member);
     let now = ctx.now_text();
     ctx.store.write(|tx| team::join(tx, &team, &now))?;
     Ok(team)

@@ -261,8 +261,10 @@ fn record_contact_link(tx: &Transaction<'_>, mention_id: i64, uid: &str, now: &s
         Some(id) => Some(uid_of(tx, "contact", id, now)?),
         None => None,
     };
-    if contact.is_some() || newest(tx, MENTION, uid, "contact")?.is_some() {
-        let value = contact.clone().map_or(serde_json::Value::Null, serde_json::Value::String);
+    // Only a change: a decision that leaves the link as it was records nothing more.
+    let value = contact.clone().map_or(serde_json::Value::Null, serde_json::Value::String);
+    let known = newest(tx, MENTION, uid, "contact")?;
+    if known.as_ref().unwrap_or(&serde_json::Value::Null) != &value {
         record(tx, MENTION, uid, "contact", &value, now)?;
     }
     Ok(contact)
